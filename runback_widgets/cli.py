@@ -1,0 +1,170 @@
+"""``runback`` command line: ``runback serve`` starts the dashboards in Voila.
+
+Voila serves ``notebooks/`` only, opens on the landing dashboard, keeps
+tracebacks off the page (they go to this console), culls kernels whose tab
+was closed (Voila's own shutdown-on-close is refused with a 403 xsrf), and
+requires a token whenever it listens beyond loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import secrets
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+LANDING = "index.ipynb"
+
+#: Kernel culling (jupyter_server MappingKernelManager). A tab that closes
+#: leaves its kernel idle and disconnected; it is shut down after
+#: CULL_IDLE_TIMEOUT_S, checked every CULL_INTERVAL_S.
+CULL_IDLE_TIMEOUT_S = 300
+CULL_INTERVAL_S = 30
+
+
+def find_notebooks_dir(explicit: str | None = None) -> Path:
+    """The folder to serve: ``--notebooks``, else ``./notebooks``, else the repository's."""
+    candidates = []
+    if explicit:
+        candidates.append(Path(explicit))
+    env = os.environ.get("RUNBACK_NOTEBOOKS")
+    if env:
+        candidates.append(Path(env))
+    candidates.append(Path.cwd() / "notebooks")
+    candidates.append(Path(__file__).resolve().parent.parent / "notebooks")
+    for c in candidates:
+        if (c / LANDING).is_file():
+            return c.resolve()
+    tried = ", ".join(str(c) for c in candidates)
+    raise SystemExit(f"runback: no notebooks folder with {LANDING} found (tried: {tried}); pass --notebooks PATH")
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def display_url(host: str, port: int, token: str, page: str = LANDING) -> str:
+    shown = host
+    if host in ("0.0.0.0", "::", ""):
+        shown = socket.gethostname()
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    url = f"http://{shown}:{port}/voila/render/{page}"
+    if token:
+        url += f"?token={token}"
+    return url
+
+
+def voila_argv(args: argparse.Namespace, notebooks: Path, token: str) -> list[str]:
+    """Command-line arguments for Voila implementing the serve policy."""
+    argv = [
+        str(notebooks),
+        f"--port={args.port}",
+        f"--Voila.ip={args.host}",
+        "--Voila.open_browser=False",
+        "--Voila.port_retries=0",
+        # Tracebacks never on the page; Voila logs them on this console.
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        # Closed tabs: cull idle, disconnected kernels.
+        f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--Voila.token={token}",
+    ]
+    if args.classroom:
+        argv += [
+            "--preheat_kernel=True",
+            f"--pool_size={max(1, args.classroom)}",
+        ]
+    argv += args.voila_args
+    return argv
+
+
+def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> None:
+    probe = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((probe, port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        return
+    webbrowser.open(url)
+
+
+def serve(args: argparse.Namespace) -> int:
+    notebooks = find_notebooks_dir(args.notebooks)
+    token = args.token or ""
+    if not is_loopback(args.host) and not token:
+        token = secrets.token_urlsafe(24)
+    if args.present:
+        os.environ["RUNBACK_PRESENT"] = "1"
+    else:
+        os.environ.pop("RUNBACK_PRESENT", None)
+    url = display_url(args.host, args.port, token)
+    print(f"runback: serving {notebooks}", flush=True)
+    print(f"runback: open {url}", flush=True)
+    if token:
+        print("runback: this server is reachable beyond this machine; the token in the URL is required.", flush=True)
+    print("runback: press Ctrl-C to stop (kernels are shut down with the server).", flush=True)
+    if not args.no_browser:
+        threading.Thread(target=_open_when_ready, args=(args.host, args.port, url), daemon=True).start()
+
+    from voila.app import Voila
+
+    try:
+        Voila.launch_instance(argv=voila_argv(args, notebooks, token))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        Voila.clear_instance()
+    print("runback: stopped.", flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="runback", description="runback: lower back pain in runners, an interactive education kit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="serve the dashboards with Voila")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}); any non-loopback address requires a token")
+    p.add_argument("--token", default=None, help="access token (generated automatically for non-loopback hosts)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--present", action="store_true", help="presenter mode: large type, dark high-contrast theme")
+    p.add_argument("--classroom", type=int, default=0, metavar="N", help="prepare for N simultaneous visitors (preheated kernel pool)")
+    p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT_S, help=argparse.SUPPRESS)
+    p.add_argument("voila_args", nargs="*", help=argparse.SUPPRESS)
+    p.set_defaults(func=serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        if not (1 <= args.port <= 65535):
+            parser.error(f"--port must be between 1 and 65535, got {args.port}")
+        if args.classroom < 0 or args.classroom > 200:
+            parser.error(f"--classroom must be between 0 and 200, got {args.classroom}")
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

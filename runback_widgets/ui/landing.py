@@ -1,0 +1,43 @@
+"""The landing dashboard: what the kit is, the disclaimer, one card per dashboard."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import content
+from .components import Disclaimer, claims_section, page_style
+
+_CARD_CSS = """
+<style>
+.rb-cards{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}
+.rb-card{flex:1 1 16em;max-width:24em;border:2px solid #0072B2;border-radius:8px;padding:1em;background:#fff;color:#1A1A1A}
+.rb-card h2{font-size:1.2em;margin:0 0 0.4em 0}
+.rb-card a{font-weight:700;color:#004C7A}
+</style>
+"""
+
+
+def landing_cards() -> widgets.HTML:
+    """One card per dashboard, linking with a relative URL so the link works
+    both in Voila (``/voila/render/...``) and in JupyterLab (``/lab/tree/...``)."""
+    land = content.ui_text("landing")
+    cards = []
+    for card in land["cards"]:
+        cards.append(
+            f'<section class="rb-card" aria-label="{html.escape(card["title"])}">'
+            f'<h2>{html.escape(card["title"])}</h2><p>{html.escape(card["text"])}</p>'
+            f'<a href="{html.escape(card["notebook"])}">Open {html.escape(card["title"].split(". ", 1)[-1])}</a></section>'
+        )
+    return widgets.HTML(_CARD_CSS + f'<nav class="rb-cards" aria-label="Dashboards">{"".join(cards)}</nav>')
+
+
+def landing() -> widgets.VBox:
+    """The whole landing page body as one widget."""
+    land = content.ui_text("landing")
+    intro = widgets.HTML(f"<p>{html.escape(land['intro'])}</p><p>{html.escape(land['how'])}</p>")
+    return widgets.VBox(
+        [page_style(), intro, Disclaimer(), landing_cards(), claims_section(["A01", "A05", "N07"])],
+        layout=widgets.Layout(max_width="70em"),
+    )

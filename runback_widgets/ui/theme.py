@@ -1,0 +1,82 @@
+"""Palette, fonts and the plotly template shared by every dashboard.
+
+Colour-blind-safe palette: Okabe & Ito (2008), "Color Universal Design".
+Presenter mode (``RUNBACK_PRESENT=1``, set by ``runback serve --present``)
+switches to a dark, high-contrast template with large type. This module
+imports plotly but never ipywidgets (figures layer).
+"""
+
+from __future__ import annotations
+
+import os
+
+import plotly.graph_objects as go
+
+#: Okabe-Ito colour-blind-safe palette.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+
+#: Semantic colours: same meaning, same colour, in every dashboard.
+COLORS = {
+    "muscle": OKABE_ITO["vermillion"],
+    "bone": OKABE_ITO["blue"],
+    "discogenic": OKABE_ITO["reddish_purple"],
+    "hip_abductors": OKABE_ITO["orange"],
+    "hip_extensors": OKABE_ITO["bluish_green"],
+    "deep_core": OKABE_ITO["sky_blue"],
+    "lumbar_extensors": OKABE_ITO["vermillion"],
+    "passive": OKABE_ITO["grey"],
+    "highlight": OKABE_ITO["yellow"],
+    "danger": "#B00020",
+}
+
+#: Dash styles so lines never rely on colour alone.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def presenter_mode() -> bool:
+    """True when the server was started with ``runback serve --present``."""
+    return os.environ.get("RUNBACK_PRESENT", "") not in ("", "0", "false", "False")
+
+
+def template(present: bool | None = None) -> go.layout.Template:
+    """The kit's plotly template; dark, large-type version in presenter mode."""
+    if present is None:
+        present = presenter_mode()
+    colorway = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow", "black")]
+    if present:
+        fg, bg, grid = "#FFFFFF", "#111111", "#444444"
+        colorway = [c if c != "#000000" else "#FFFFFF" for c in colorway]
+        size = 22
+    else:
+        fg, bg, grid = "#1A1A1A", "#FFFFFF", "#DDDDDD"
+        size = 14
+    return go.layout.Template(
+        layout=dict(
+            font=dict(family="DejaVu Sans, Arial, sans-serif", size=size, color=fg),
+            paper_bgcolor=bg,
+            plot_bgcolor=bg,
+            colorway=colorway,
+            xaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=fg),
+            yaxis=dict(gridcolor=grid, zerolinecolor=grid, linecolor=fg),
+            legend=dict(font=dict(size=size - 2)),
+            margin=dict(l=60, r=20, t=50, b=50),
+            hoverlabel=dict(font=dict(size=size)),
+        )
+    )
+
+
+def figure_layout(**overrides) -> dict:
+    """Base layout dict for a new figure: the template plus autosizing."""
+    layout = dict(template=template(), autosize=True)
+    layout.update(overrides)
+    return layout

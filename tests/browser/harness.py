@@ -1,0 +1,218 @@
+"""Browser test harness: the real ``runback serve`` driven by Debian's Chromium.
+
+Playwright cannot download a browser here, so we launch the binary of
+Debian's ``chromium`` package (override with ``RUNBACK_CHROMIUM``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: Console errors that are expected offline, each with why it is harmless.
+CONSOLE_ALLOW = [
+    # Voila's lab template links Font Awesome from cdn.jsdelivr.net; the machine
+    # is offline, so the stylesheet fails to load. Only icons are affected.
+    re.compile(r"Failed to load resource: net::ERR_NAME_NOT_RESOLVED"),
+    re.compile(r"Failed to load resource: net::ERR_INTERNET_DISCONNECTED"),
+    # Voila 0.5's bundled JupyterLab 4.2 packages vs the widget extensions built
+    # against newer 4.x: webpack module-federation version notices (warnings in
+    # Chromium, but some builds log them as errors).
+    re.compile(r"Unsatisfied version .* of shared singleton module"),
+    re.compile(r"No satisfying version .* of shared module"),
+]
+
+
+def chromium_executable() -> str | None:
+    env = os.environ.get("RUNBACK_CHROMIUM")
+    if env:
+        return env if Path(env).exists() else None
+    for cand in ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser"):
+        if Path(cand).exists():
+            return cand
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def runback_executable() -> list[str]:
+    """The installed console script ``runback`` (the real entry point), next to this Python."""
+    exe = Path(sys.executable).with_name("runback")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("runback")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "runback_widgets.cli"]
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen
+    port: int
+    host: str
+    log_path: Path
+    token: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, notebook: str, query: str = "") -> str:
+        name = notebook if notebook.endswith(".ipynb") else f"{notebook}.ipynb"
+        params = [p for p in (query.lstrip("?"), f"token={self.token}" if self.token else "") if p]
+        return f"{self.base_url}/voila/render/{name}" + ("?" + "&".join(params) if params else "")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.send_signal(signal.SIGINT)
+                try:
+                    self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        return self.proc.returncode
+
+
+def start_server(log_dir: Path, args: list[str] = (), host: str = "127.0.0.1", env: dict | None = None,
+                 wait_url: bool = True, timeout: float = 90.0) -> Server:
+    """Start ``runback serve`` on a free port and wait until it answers."""
+    port = free_port()
+    log_path = log_dir / f"runback-serve-{port}.log"
+    fh = open(log_path, "w")
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    cmd = runback_executable() + ["serve", "--no-browser", f"--port={port}", f"--host={host}", *args]
+    proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=full_env, cwd=str(ROOT))
+    server = Server(proc=proc, port=port, host=host, log_path=log_path)
+    deadline = time.monotonic() + timeout
+    token = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"runback serve exited with {proc.returncode}:\n{server.log()}")
+        text = server.log()
+        m = re.search(r"token=([A-Za-z0-9_\-]+)", text)
+        if m:
+            token = m.group(1)
+        if "Voil" in text and "running at" in text:
+            server.token = token
+            if not wait_url:
+                return server
+            try:
+                urllib.request.urlopen(server.base_url + "/" + (f"?token={token}" if token else ""), timeout=5)
+                return server
+            except Exception:
+                pass
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"runback serve did not start within {timeout} s:\n{server.log()}")
+
+
+def notebook_names() -> list[str]:
+    """Every dashboard notebook in notebooks/ (new notebooks are covered automatically)."""
+    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def is_allowed_console_error(text: str) -> bool:
+    return any(p.search(text) for p in CONSOLE_ALLOW)
+
+
+@dataclass
+class DashboardPage:
+    """A dashboard opened in its own browser context, with what it logged."""
+
+    page: object
+    context: object
+    console: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    failed_requests: list = field(default_factory=list)
+
+    def console_errors(self) -> list[str]:
+        return [t for (kind, t) in self.console if kind == "error" and not is_allowed_console_error(t)]
+
+    def wait_rendered(self, timeout_ms: int = 90_000) -> None:
+        """Voila has executed every cell and shown the page."""
+        self.page.wait_for_function(
+            "() => { const r = document.querySelector('#rendered_cells');"
+            " return r && getComputedStyle(r).display !== 'none'; }",
+            timeout=timeout_ms,
+        )
+
+    def wait_plots(self, timeout_ms: int = 60_000) -> int:
+        """Wait until every plotly figure on the page has drawn data; return how many."""
+        self.page.wait_for_function(
+            "() => { const f = Array.from(document.querySelectorAll('.js-plotly-plot'));"
+            " return f.length > 0 && f.every(e => e.data && e.data.length > 0 && e._fullLayout); }",
+            timeout=timeout_ms,
+        )
+        return self.page.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+
+    def plot_data(self, index: int = 0):
+        """The data (traces) of the ``index``-th plotly figure as the browser holds it."""
+        return self.page.evaluate(
+            "(i) => { const f = document.querySelectorAll('.js-plotly-plot')[i];"
+            " return f && f.data ? JSON.parse(JSON.stringify(f.data)) : null; }",
+            index,
+        )
+
+    def error_text_on_page(self) -> list[str]:
+        """Python error output or tracebacks visible in the page."""
+        return self.page.evaluate(
+            "() => Array.from(document.querySelectorAll("
+            "'.jp-RenderedText[data-mime-type=\"application/vnd.jupyter.stderr\"], .jp-OutputArea-output pre'))"
+            ".map(e => e.innerText).filter(t => /Traceback|Error|Exception/.test(t))"
+        ) + self.page.evaluate(
+            "() => /Traceback \\(most recent call last\\)/.test(document.body.innerText) ? ['Traceback in body text'] : []"
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_dashboard(browser, server: Server, notebook: str, viewport=None, query: str = "",
+                   wait: bool = True, timeout_ms: int = 90_000) -> DashboardPage:
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
+    page = context.new_page()
+    dp = DashboardPage(page=page, context=context)
+    page.on("console", lambda m: dp.console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: dp.page_errors.append(str(e)))
+    page.on("requestfailed", lambda r: dp.failed_requests.append(r.url))
+    page.goto(server.url(notebook, query), timeout=timeout_ms)
+    if wait:
+        dp.wait_rendered(timeout_ms)
+    return dp

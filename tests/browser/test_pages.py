@@ -1,0 +1,59 @@
+"""Every notebook in notebooks/, opened as a Voila dashboard in a real browser.
+
+Parametrised from the folder, so a new notebook is covered without editing
+this file. Dashboards add their own interaction checks in their own files,
+using the ``dashboard`` fixture from conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .harness import notebook_names
+
+pytestmark = pytest.mark.browser
+
+#: axe-core impacts that fail the test; "moderate" and "minor" are reported.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.mark.parametrize("notebook", notebook_names())
+def test_dashboard_renders_cleanly(dashboard, notebook, screenshot_dir, runback_server, record_property):
+    dp = dashboard(notebook)
+    page = dp.page
+
+    # Every plotly figure on the page has drawn data.
+    n_figs = page.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+    if notebook != "index":
+        assert n_figs > 0, f"{notebook}: no plotly figure on the page"
+    if n_figs:
+        assert dp.wait_plots() == n_figs
+    # Widgets rendered (not a page of raw text).
+    assert page.evaluate("document.querySelectorAll('.jupyter-widgets, .widget-html, .lm-Widget').length") > 0
+
+    # No Python error output or traceback on the page, no page errors, no
+    # console errors beyond the commented allow-list.
+    assert dp.error_text_on_page() == []
+    assert dp.page_errors == []
+    assert dp.console_errors() == [], dp.console_errors()
+
+    # Accessibility: no serious/critical axe-core violations; moderate ones reported.
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    others = [(v["id"], v.get("impact"), len(v["nodes"])) for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
+    record_property("axe_non_blocking", json.dumps(others))
+    print(f"\n[axe] {notebook}: blocking={len(blocking)} others={others}")
+    assert not blocking, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}" for v in blocking
+    )
+
+    # Screenshot for the README.
+    page.screenshot(path=str(screenshot_dir / f"{notebook}.png"), full_page=False)
+
+    # The server logged no traceback while rendering this page.
+    assert "Traceback (most recent call last)" not in runback_server.log()

@@ -202,3 +202,16 @@ def guarded(panel: ErrorPanel) -> Callable:
         return wrapper
 
     return deco
+
+
+class DetailToggle(widgets.ToggleButton):
+    """"More detail for students": plain words by default; on, the anatomical terms
+    and detailed text. Dashboards observe ``value``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("value", False)
+        kwargs.setdefault("description", "More detail for students")
+        kwargs.setdefault("tooltip", "Show the anatomical terms and the detailed explanations")
+        kwargs.setdefault("layout", widgets.Layout(width="auto", max_width="100%"))
+        super().__init__(**kwargs)
+        self.add_class("rb-detail-toggle")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import os
 import secrets
 import socket
@@ -29,12 +30,56 @@ LANDING = "index.ipynb"
 CULL_IDLE_TIMEOUT_S = 300
 CULL_INTERVAL_S = 30
 
+#: Files Voila may serve from notebooks/ under /voila/files/: images only,
+#: never notebooks, Python, or hidden files and folders.
+FILE_ALLOWLIST = [r"[^.][^/]*\.(png|jpg|jpeg|gif|svg|webp)", r"([^./][^/]*/)+[^./][^/]*\.(png|jpg|jpeg|gif|svg|webp)"]
+FILE_DENYLIST = [r"(.*/)?\..*", r".*\.(ipynb|py|toml|cfg|json|txt|md|yml|yaml|sh)"]
+
+
+def notebook_files(notebooks: Path) -> list[str]:
+    """Notebooks Voila serves (relative names), hidden files and checkpoints excluded."""
+    return sorted(
+        str(p.relative_to(notebooks))
+        for p in notebooks.rglob("*.ipynb")
+        if not any(part.startswith(".") for part in p.relative_to(notebooks).parts)
+    )
+
+
+def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None) -> dict[str, int]:
+    """Pre-heated kernels per notebook for ``visitors`` people arriving at once.
+
+    Voila's pool is per notebook. With ``focus`` (the page the class is told to
+    open) that page gets ``visitors`` kernels and every other page one. Without
+    it the class is assumed to spread over the dashboards: each gets an equal
+    share plus one spare, and the landing page a fifth of the class.
+    """
+    names = notebook_files(notebooks)
+    if visitors <= 0 or not names:
+        return {}
+    focus = [f if f.endswith(".ipynb") else f + ".ipynb" for f in (focus or [])]
+    unknown = [f for f in focus if f not in names]
+    if unknown:
+        raise SystemExit(f"runback: --focus {', '.join(unknown)} is not a notebook in {notebooks} (have: {', '.join(names)})")
+    if focus:
+        return {nb: (visitors if nb in focus else 1) for nb in names}
+    dashboards = [nb for nb in names if nb != LANDING]
+    if not dashboards:
+        return {nb: visitors for nb in names}
+    share = math.ceil(visitors / len(dashboards)) + 1
+    plan = {nb: share for nb in dashboards}
+    if LANDING in names:
+        plan[LANDING] = max(1, math.ceil(visitors / 5))
+    return plan
+
 
 def find_notebooks_dir(explicit: str | None = None) -> Path:
     """The folder to serve: ``--notebooks``, else ``./notebooks``, else the repository's."""
     candidates = []
     if explicit:
-        candidates.append(Path(explicit))
+        # An explicit folder is used or refused, never silently replaced.
+        if not (Path(explicit) / LANDING).is_file():
+            raise SystemExit(f"runback: no {LANDING} in --notebooks {explicit}")
+        return Path(explicit).resolve()
     env = os.environ.get("RUNBACK_NOTEBOOKS")
     if env:
         candidates.append(Path(env))
@@ -69,7 +114,11 @@ def display_url(host: str, port: int, token: str, page: str = LANDING) -> str:
 
 
 def voila_argv(args: argparse.Namespace, notebooks: Path, token: str) -> list[str]:
-    """Command-line arguments for Voila implementing the serve policy."""
+    """Command-line arguments for Voila implementing the serve policy.
+
+    Options that need structured values (the per-notebook pool) are in
+    ``voila_config()`` instead.
+    """
     argv = [
         str(notebooks),
         f"--port={args.port}",
@@ -81,17 +130,36 @@ def voila_argv(args: argparse.Namespace, notebooks: Path, token: str) -> list[st
         "--VoilaConfiguration.strip_sources=True",
         # Closed tabs: cull idle, disconnected kernels.
         f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_S, max(1, args.cull_idle_timeout // 2))}",
         "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
         f"--Voila.token={token}",
     ]
     if args.classroom:
-        argv += [
-            "--preheat_kernel=True",
-            f"--pool_size={max(1, args.classroom)}",
-        ]
+        # Pool sizes per notebook come from voila_config(); unlisted notebooks get none.
+        argv += ["--preheat_kernel=True", "--pool_size=0"]
     argv += args.voila_args
     return argv
+
+
+def voila_config(args: argparse.Namespace, notebooks: Path):
+    """Structured Voila configuration (a traitlets ``Config``) for the serve policy."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.VoilaConfiguration.file_allowlist = list(FILE_ALLOWLIST)
+    c.VoilaConfiguration.file_denylist = list(FILE_DENYLIST)
+    # Never let a query string switch the template or theme (and so bypass the pool).
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
+    if args.classroom:
+        plan = pool_plan(notebooks, args.classroom, args.focus)
+        pools = {"default": {"pool_size": 0}}
+        pools.update({nb: {"pool_size": n} for nb, n in plan.items()})
+        c.VoilaKernelManager.kernel_pools_config = pools
+        # Refill a taken slot soon, but one kernel at a time (see voila/pool.py).
+        c.VoilaKernelManager.fill_delay = 2.0
+    return c
 
 
 def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> None:
@@ -119,6 +187,18 @@ def serve(args: argparse.Namespace) -> int:
         os.environ.pop("RUNBACK_PRESENT", None)
     url = display_url(args.host, args.port, token)
     print(f"runback: serving {notebooks}", flush=True)
+    if args.classroom:
+        plan = pool_plan(notebooks, args.classroom, args.focus)
+        total = sum(plan.values())
+        # Pre-heated kernels wait for their visitor's query string on a websocket
+        # back to this server; tell them where it listens.
+        os.environ["VOILA_APP_IP"] = "127.0.0.1" if args.host in ("0.0.0.0", "", "localhost") else ("::1" if args.host == "::" else args.host)
+        from .voila import pool
+
+        pool.install(expected=total, ready_message=f"Open {url}")
+        shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
+        print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)
+        print("runback: please wait for the 'ready' line before students open the link.", flush=True)
     print(f"runback: open {url}", flush=True)
     if token:
         print("runback: this server is reachable beyond this machine; the token in the URL is required.", flush=True)
@@ -129,7 +209,7 @@ def serve(args: argparse.Namespace) -> int:
     from voila.app import Voila
 
     try:
-        Voila.launch_instance(argv=voila_argv(args, notebooks, token))
+        Voila.launch_instance(argv=voila_argv(args, notebooks, token), config=voila_config(args, notebooks))
     except KeyboardInterrupt:
         pass
     finally:
@@ -148,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.add_argument("--present", action="store_true", help="presenter mode: large type, dark high-contrast theme")
     p.add_argument("--classroom", type=int, default=0, metavar="N", help="prepare for N simultaneous visitors (preheated kernel pool)")
+    p.add_argument("--focus", action="append", default=[], metavar="NOTEBOOK",
+                   help="with --classroom: the page the whole class opens gets all N kernels (repeatable)")
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT_S, help=argparse.SUPPRESS)
     p.add_argument("voila_args", nargs="*", help=argparse.SUPPRESS)

@@ -7,7 +7,8 @@ import html
 import ipywidgets as widgets
 
 from .. import content
-from .components import Disclaimer, claims_section, page_style
+from .components import Disclaimer, claims_section, page_style, references_html
+from .glossary import GlossaryMarker, glossary_html
 
 _CARD_CSS = """
 <style>
@@ -33,11 +34,38 @@ def landing_cards() -> widgets.HTML:
     return widgets.HTML(_CARD_CSS + f'<nav class="rb-cards" aria-label="Dashboards">{"".join(cards)}</nav>')
 
 
+_FOLD_CSS = """
+<style>
+.rb-fold{border:2px solid #0072B2;border-radius:6px;margin:0.6em 0;padding:0 0.8em;max-width:60em}
+.rb-fold > summary{cursor:pointer;font-weight:700;font-size:1.1em;padding:0.5em 0;color:#004C7A}
+.rb-fold > summary:focus{outline:3px solid #0072B2;outline-offset:2px}
+.rb-fold[open] > summary{border-bottom:1px solid #ccc;margin-bottom:0.4em}
+</style>
+"""
+
+
+def landing_library() -> widgets.HTML:
+    """Two folding sections (native, keyboard-operable ``<details>``): the kit's
+    consolidated references and its glossary, both rendered from the content data."""
+    refs = references_html(list(content.references()))
+    return widgets.HTML(
+        _FOLD_CSS
+        + '<details class="rb-fold" id="rb-references"><summary>References (every source the kit cites)</summary>'
+        + refs
+        + "</details>"
+        + '<details class="rb-fold" id="rb-glossary"><summary>Glossary (the terms explained)</summary>'
+        + glossary_html(detail=True)
+        + "</details>"
+    )
+
+
 def landing() -> widgets.VBox:
     """The whole landing page body as one widget."""
     land = content.ui_text("landing")
     intro = widgets.HTML(f"<p>{html.escape(land['intro'])}</p><p>{html.escape(land['how'])}</p>")
+    # Glossary terms are marked (hover / keyboard focus) where they first appear.
+    claims = GlossaryMarker().widget(claims_section(["A01", "A05", "N07"]))
     return widgets.VBox(
-        [page_style(), intro, Disclaimer(), landing_cards(), claims_section(["A01", "A05", "N07"])],
+        [page_style(), intro, Disclaimer(), landing_cards(), claims, landing_library()],
         layout=widgets.Layout(max_width="70em"),
     )

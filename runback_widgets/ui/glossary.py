@@ -1,0 +1,267 @@
+"""Glossary terms on hover and keyboard focus, and the full glossary list.
+
+Terms and definitions are data (``content/glossary.toml``). Two helpers:
+
+* :func:`mark_terms` takes an HTML fragment (already escaped, e.g. a claim box)
+  and marks each glossary term the *first* time it appears: the term becomes a
+  focusable ``<dfn>`` with a definition that shows on mouse hover and on
+  keyboard focus (Tab), and that screen readers read as the term's description.
+  Pass one :class:`GlossaryMarker` (or one ``seen`` set) through a whole
+  dashboard so a term is marked once per page, not once per box.
+* :func:`glossary_section` is a widget listing every term (landing page).
+
+Markup is safe: definitions are escaped, only text between tags is touched,
+never attributes, and nothing inside links, headings, buttons, labels, code,
+``<style>``/``<script>`` or an existing ``<dfn>``/``<abbr>`` is changed.
+
+Widgets layer; the marking functions themselves are plain string functions
+(ipywidgets is imported only by :func:`glossary_section`).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import re
+from typing import Iterable, Mapping, MutableSet
+
+from .. import content
+
+__all__ = [
+    "GlossaryMarker",
+    "glossary_css",
+    "mark_terms",
+    "mark_text",
+    "term_html",
+    "glossary_html",
+    "glossary_section",
+]
+
+#: Elements whose text is never marked (the term would be inside a control,
+#: a link, a heading, code, or an existing definition).
+_SKIP = frozenset(
+    "a abbr dfn script style code pre kbd samp button textarea select option label summary "
+    "title h1 h2 h3 h4 h5 h6 svg math".split()
+)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+_TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?\s*>", re.S)
+
+#: Elements with these classes are never marked either (an existing tooltip, a
+#: term already marked, the kind line of a claim box).
+_NOMARK_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\b(rb-gl|rb-tip|rb-term|rb-kind|rb-no-gloss)\b""")
+
+_ids = itertools.count(1)
+
+_CSS = """<style>
+.rb-gl{position:relative;display:inline}
+.rb-term{font-style:normal;border-bottom:2px dotted currentColor;cursor:help}
+.rb-term:focus{outline:3px solid #0072B2;outline-offset:2px}
+.rb-tip{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
+.rb-gl:hover .rb-tip,.rb-term:focus + .rb-tip{clip:auto;clip-path:none;width:max-content;max-width:min(22em,80vw);height:auto;margin:0;
+ overflow:visible;white-space:normal;left:0;top:1.5em;z-index:20;background:#1A1A1A;color:#FFFFFF;padding:0.4em 0.6em;
+ border-radius:4px;font-size:0.9em;font-weight:400;line-height:1.35;text-transform:none;letter-spacing:normal}
+.rb-glossary dt{font-weight:700;margin-top:0.7em}
+.rb-glossary dd{margin:0.2em 0 0 1.2em;line-height:1.45;max-width:60em}
+.rb-glossary .rb-gl-detail{display:block;font-size:0.92em;margin-top:0.2em}
+.rb-glossary .rb-gl-src{display:block;font-size:0.85em;color:#444}
+</style>"""
+
+
+def glossary_css() -> str:
+    """The ``<style>`` block for marked terms and the glossary list."""
+    return _CSS
+
+
+@functools.lru_cache(maxsize=None)
+def _forms() -> tuple[tuple[str, str], ...]:
+    """(surface form, slug) pairs, longest first so 'lumbar lordosis' wins over 'lordosis'."""
+    pairs: list[tuple[str, str]] = []
+    for slug, t in content.glossary().items():
+        for form in (t["term"], *t.get("aliases", ())):
+            form = form.strip()
+            if form:
+                pairs.append((form, slug))
+    pairs.sort(key=lambda p: (-len(p[0]), p[0]))
+    return tuple(pairs)
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern() -> re.Pattern | None:
+    forms = _forms()
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(html.escape(f, quote=False)) for f, _ in forms)
+    # Whole words only; an optional plural ending.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:s|es)?(?![\w-])", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def _slug_of() -> dict[str, str]:
+    return {html.escape(f, quote=False).lower(): slug for f, slug in _forms()}
+
+
+def _lookup(matched: str) -> str | None:
+    table = _slug_of()
+    low = matched.lower()
+    for cut in (0, 1, 2):  # "discs" -> "disc", "sciaticas" ...
+        key = low[: len(low) - cut] if cut else low
+        if key in table:
+            return table[key]
+    return None
+
+
+def term_html(slug: str, text: str | None = None) -> str:
+    """Markup for one glossary term: a focusable ``<dfn>`` plus its definition.
+
+    ``text`` is the (already escaped) wording shown on the page; by default the
+    term itself. The definition is visually hidden until hover or focus, and
+    announced by screen readers as the term's description.
+    """
+    entry = content.glossary()[slug]
+    shown = text if text is not None else html.escape(entry["term"])
+    tip_id = f"rb-gl-{slug}-{next(_ids)}"
+    name = html.escape(entry["term"])
+    plain = html.escape(entry["plain"])
+    return (
+        f'<span class="rb-gl"><dfn class="rb-term" tabindex="0" data-term="{html.escape(slug)}" '
+        f'title="{name}" aria-describedby="{tip_id}">{shown}</dfn>'
+        f'<span class="rb-tip" id="{tip_id}" role="tooltip"> ({name}: {plain})</span></span>'
+    )
+
+
+def mark_terms(
+    fragment: str,
+    seen: MutableSet[str] | None = None,
+    *,
+    css: bool = True,
+    only: Iterable[str] | None = None,
+) -> str:
+    """Mark each glossary term on its first appearance in an HTML fragment.
+
+    Parameters
+    ----------
+    fragment : str
+        HTML whose text is already escaped (as every kit widget's HTML is).
+    seen : set, optional
+        Slugs already marked on this page; updated in place. Share one set (or
+        one :class:`GlossaryMarker`) across a dashboard.
+    css : bool
+        Prepend the tooltip ``<style>`` when anything was marked.
+    only : iterable of str, optional
+        Restrict marking to these slugs.
+
+    Returns
+    -------
+    str
+        The fragment with terms marked; unchanged if no (new) term occurs.
+    """
+    pattern = _pattern()
+    if pattern is None or not fragment:
+        return fragment
+    seen = set() if seen is None else seen
+    allowed = None if only is None else set(only)
+    marked_any = False
+    stack: list[tuple[str, bool]] = []  # open elements: (name, text must not be marked)
+    out: list[str] = []
+
+    def replace(m: re.Match) -> str:
+        nonlocal marked_any
+        slug = _lookup(m.group(0))
+        if slug is None or slug in seen or (allowed is not None and slug not in allowed):
+            return m.group(0)
+        seen.add(slug)
+        marked_any = True
+        return term_html(slug, m.group(0))
+
+    for token in _TOKEN.split(fragment):
+        if not token:
+            continue
+        if token.startswith("<"):
+            out.append(token)
+            tag = _TAG.match(token)
+            if tag is None or token.startswith("<!--"):
+                continue
+            closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if name in _VOID or selfclosing:
+                continue
+            if closing:
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i][0] == name:
+                        del stack[i:]
+                        break
+            else:
+                stack.append((name, name in _SKIP or bool(_NOMARK_CLASS.search(token))))
+            continue
+        skip = any(flag for _, flag in stack)
+        out.append(token if skip else pattern.sub(replace, token))
+    result = "".join(out)
+    if marked_any and css:
+        result = _CSS + result
+    return result
+
+
+def mark_text(text: str, seen: MutableSet[str] | None = None, **kwargs) -> str:
+    """Escape plain ``text`` and mark glossary terms in it."""
+    return mark_terms(html.escape(text), seen, **kwargs)
+
+
+class GlossaryMarker:
+    """Marks terms on their first appearance across one page (a dashboard).
+
+    >>> mark = GlossaryMarker()
+    >>> box.value = mark(box.value)          # doctest: +SKIP
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, fragment: str, **kwargs) -> str:
+        return mark_terms(fragment, self.seen, **kwargs)
+
+    def widget(self, html_widget):
+        """Mark terms in an ``ipywidgets.HTML`` in place; returns the widget."""
+        html_widget.value = self(html_widget.value)
+        return html_widget
+
+    def reset(self) -> None:
+        self.seen.clear()
+
+
+def _source_links(ids: Iterable[str]) -> str:
+    parts = []
+    for rid in ids:
+        ref = content.reference(rid)
+        short = html.escape(ref.citation.split(".")[0])
+        if ref.link:
+            parts.append(f'<a href="{html.escape(ref.link)}" target="_blank" rel="noopener">{short}</a>')
+        else:
+            parts.append(short)
+    return "; ".join(parts)
+
+
+def glossary_html(detail: bool = True, terms: Mapping[str, Mapping] | None = None) -> str:
+    """Every glossary term as a definition list, alphabetical, with sources."""
+    terms = content.glossary() if terms is None else terms
+    items = []
+    for slug, t in sorted(terms.items(), key=lambda kv: kv[1]["term"].lower()):
+        aliases = t.get("aliases", ())
+        also = f' <span class="rb-src">(also: {html.escape(", ".join(aliases))})</span>' if aliases else ""
+        more = ""
+        if detail and t.get("detail"):
+            more = f'<span class="rb-gl-detail"><strong>For students:</strong> {html.escape(t["detail"])}</span>'
+        items.append(
+            f'<dt id="glossary-{html.escape(slug)}"><dfn>{html.escape(t["term"])}</dfn>{also}</dt>'
+            f"<dd>{html.escape(t['plain'])}{more}"
+            f'<span class="rb-gl-src">Source: {_source_links(t.get("sources", ()))}.</span></dd>'
+        )
+    return f'{_CSS}<dl class="rb-glossary" aria-label="Glossary">{"".join(items)}</dl>'
+
+
+def glossary_section(detail: bool = True):
+    """An ``ipywidgets.HTML`` listing every glossary term (plain words, then the
+    exact version for students when ``detail``), with sources."""
+    import ipywidgets as widgets
+
+    return widgets.HTML(glossary_html(detail=detail))

@@ -32,8 +32,8 @@ CULL_INTERVAL_S = 30
 
 #: Files Voila may serve from notebooks/ under /voila/files/: images only,
 #: never notebooks, Python, or hidden files and folders.
-FILE_ALLOWLIST = [r"[^.][^/]*\.(png|jpg|jpeg|gif|svg|webp)", r"([^./][^/]*/)+[^./][^/]*\.(png|jpg|jpeg|gif|svg|webp)"]
-FILE_DENYLIST = [r"(.*/)?\..*", r".*\.(ipynb|py|toml|cfg|json|txt|md|yml|yaml|sh)"]
+FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg|webp)"]
+FILE_DENYLIST = [r"(.*/)?\..*", r".*\.(ipynb|py)"]
 
 
 def notebook_files(notebooks: Path) -> list[str]:

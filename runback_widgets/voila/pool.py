@@ -1,0 +1,116 @@
+"""A pre-heated kernel pool tuned for a class arriving at once.
+
+``runback serve --classroom N`` runs Voila 0.5 with ``preheat_kernel``: for
+each notebook a pool of kernels has already started and executed the notebook
+(up to a cell that calls ``voila.utils.get_query_string``, which waits for the
+visitor's request). A visitor takes one and Voila refills the pool.
+
+On top of Voila's pool (``voila.voila_kernel_manager``) this module adds:
+
+* **bounded warm-up**: at most ``warm_concurrency`` kernels warm at once
+  (cores, at start-up) and ``refill_concurrency`` afterwards, so refilling the
+  pool never starves the visitors' own kernels of CPU;
+* **progress** on the console (``kernel 4/31 warm``) and a ``ready`` line once
+  the whole pool is warm;
+* **no cull race**: a pooled kernel is never culled (Voila), and a kernel taken
+  from the pool has its activity clock reset, so the culler cannot shut it down
+  in the seconds between the page being sent and the browser connecting.
+
+Voila creates its kernel manager class with ``voila_kernel_manager_factory``;
+``install()`` wraps that factory so the class it returns gains these methods.
+The wrapper is a subclass, so Voila's config section ``VoilaKernelManager``
+(``kernel_pools_config``, ``fill_delay``) still applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Callable
+
+#: How long a single kernel may take to warm before it counts as warm anyway.
+WARM_TIMEOUT_S = 180.0
+
+
+def _say(msg: str) -> None:
+    print(f"runback: {msg}", flush=True)
+
+
+def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
+            say: Callable[[str], None] = _say, ready_message: str = "") -> None:
+    """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
+
+    ``expected`` is the number of kernels the initial pools hold (for progress).
+    """
+    import voila.app as vapp
+    from jupyter_server._tz import utcnow
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    original = getattr(vapp.voila_kernel_manager_factory, "_runback_original", vapp.voila_kernel_manager_factory)
+    warm_n = max(1, warm_concurrency or (os.cpu_count() or 2))
+    state = {"warm": 0, "warming": True, "ready_said": False}
+
+    def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
+        cls = original(base_class, preheat_kernel, default_pool_size, page_config_hook=page_config_hook)
+        if not preheat_kernel:
+            return cls
+
+        class RunbackKernelManager(cls):
+            _rb_sems: dict = {}
+
+            def _rb_sem(self, warming: bool) -> asyncio.Semaphore:
+                key = "warm" if warming else "refill"
+                if key not in self._rb_sems:
+                    self._rb_sems[key] = asyncio.Semaphore(warm_n if warming else max(1, refill_concurrency))
+                return self._rb_sems[key]
+
+            async def _rb_until_warm(self, content: dict) -> None:
+                """Warm = the notebook ran to its end, or to the cell waiting for the visitor's request."""
+                kid = content["kernel_id"]
+                task = content["task"]
+                deadline = time.monotonic() + WARM_TIMEOUT_S
+                while time.monotonic() < deadline:
+                    if task.done() or kid in RequestInfoSocketHandler._waiters:
+                        return
+                    await asyncio.sleep(0.1)
+                self.log.warning("runback: kernel %s still not warm after %.0f s", kid, WARM_TIMEOUT_S)
+
+            async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+                if kernel_id is not None:  # restart of an existing kernel: Voila's own path
+                    return await super()._initialize(notebook_path, kernel_id, **kwargs)
+                warming = state["warming"]
+                t0 = time.monotonic()
+                async with self._rb_sem(warming):
+                    t1 = time.monotonic()
+                    content = await super()._initialize(notebook_path, None, **kwargs)
+                    await self._rb_until_warm(content)
+                took = time.monotonic() - t1
+                if warming:
+                    state["warm"] += 1
+                    say(f"kernel {state['warm']}/{expected} warm ({notebook_path}, {took:.1f} s)")
+                    if state["warm"] >= expected and not state["ready_said"]:
+                        state["warming"] = False
+                        state["ready_said"] = True
+                        say(f"ready: {expected} pre-heated kernel(s) waiting. {ready_message}".rstrip())
+                else:
+                    self.log.info("runback: pool refilled for %s in %.1f s (queued %.1f s)", notebook_path, took, t1 - t0)
+                return content
+
+            async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+                render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                try:
+                    # Taken from the pool now: the culler counts idleness from here.
+                    self.get_kernel(kernel_id).last_activity = utcnow()
+                except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
+                    pass
+                return render_task, rendered_cache, kernel_id
+
+            def pool_sizes(self) -> dict:
+                return {nb: len(p) for nb, p in self._pools.items()}
+
+        RunbackKernelManager.__name__ = "RunbackKernelManager"
+        return RunbackKernelManager
+
+    factory._runback_original = original
+    vapp.voila_kernel_manager_factory = factory

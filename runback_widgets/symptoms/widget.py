@@ -1,0 +1,417 @@
+"""The symptom explorer dashboard (``02-symptom-explorer``).
+
+Widgets layer: composes the rule model (``model``) and the figures
+(``figures``). Output order, as issue 4 asks: red-flag banner, leading pain type
+in one sentence, what to do, bar chart, body map, "why" table, next steps,
+disclaimer, links to the anatomy dashboard.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Mapping
+
+import ipywidgets as widgets
+import traitlets
+
+from .. import content
+from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, claims_section, guarded, page_style
+from . import model
+from .figures import BodyMap, ScoreChart, body_summary, score_summary
+from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
+
+__all__ = ["SymptomExplorer", "parse_age"]
+
+#: Claims shown next to the part of the page they explain.
+TYPE_CLAIMS = ("A05", "A06", "A07", "A08")
+WARNING_CLAIMS = ("N05",)
+STEP_CLAIMS = ("A10", "A11", "A12", "A13", "N01", "N02", "N04", "N07")
+
+#: Longest scenario value we look at (longer input is cut before parsing).
+_MAX_PARAM = 2000
+
+_CSS = """
+<style>
+.rb-sx h3{font-size:1.1em;margin:0.8em 0 0.2em 0}
+.rb-sx-help{color:#333;font-size:0.92em;margin:0 0 0.3em 0}
+.rb-redflag{border:4px solid #B00020;background:#FDECEE;color:#5C0011;font-size:1.1em}
+.rb-redflag strong.rb-big{font-size:1.25em;display:block;margin-bottom:0.3em}
+.rb-urg{border-left:8px solid #555;background:#F4F4F4;color:#1A1A1A}
+.rb-urg-see_doctor_now{border-left-color:#B00020;background:#FDF1E8}
+.rb-urg-see_doctor{border-left-color:#0072B2;background:#EEF5FB}
+.rb-urg-self_care{border-left-color:#00603F;background:#EEF8F3}
+.rb-lead{font-size:1.1em;margin:0.4em 0}
+.rb-why{border-collapse:collapse;width:100%;font-size:0.95em}
+.rb-why caption{text-align:left;font-weight:700;margin-bottom:0.3em}
+.rb-why th,.rb-why td{border:1px solid #BBB;padding:0.25em 0.4em;text-align:left;vertical-align:top}
+.rb-why th{background:#F0F0F0}
+.rb-steps li{margin-bottom:0.35em}
+.rb-src-ids{color:#444;font-size:0.9em}
+.rb-sx a{color:#004C7A;font-weight:600}
+.rb-sx .widget-checkbox{height:auto;min-height:28px}
+.rb-sx .widget-checkbox label{white-space:normal;line-height:1.3}
+</style>
+"""
+
+
+def parse_age(text: str) -> float | None:
+    """Age box text -> years (``None`` when empty); ValueError in plain words otherwise."""
+    s = (text or "").strip()
+    if not s:
+        return None
+    try:
+        value = float(s.replace(",", "."))
+    except ValueError:
+        raise ValueError(
+            f"age must be a number of years from {model.AGE_MIN} to {model.AGE_MAX}, or left empty "
+            f"(you typed {s[:20]!r})"
+        ) from None
+    return model.validate_age(value)
+
+
+def _format_age(age: float | None) -> str:
+    if age is None:
+        return ""
+    return str(int(age)) if float(age).is_integer() else f"{age:g}"
+
+
+def _ids(claims) -> str:
+    return ", ".join(html.escape(c) for c in claims)
+
+
+class SymptomExplorer(widgets.VBox):
+    """Tick symptoms, enter an age, and see the ranking, urgency, evidence and next steps."""
+
+    #: The current assessment (updated on every change; the last good one is kept on an error).
+    result = traitlets.Instance(Assessment, allow_none=True)
+    #: True while the detailed (student) wording is shown.
+    detail = traitlets.Bool(False)
+
+    def __init__(self, symptoms=(), age=None, **kwargs):
+        self._errors = ErrorPanel()
+        self._suspend = False
+        self._detail_toggle = DetailToggle()
+
+        # --- controls -------------------------------------------------------
+        self._boxes: dict[str, widgets.Checkbox] = {}
+        for sid, s in SYMPTOMS.items():
+            self._boxes[sid] = widgets.Checkbox(
+                value=False,
+                description=s.plain,
+                tooltip=s.help,
+                indent=False,
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            )
+        self._age = widgets.Text(
+            value="",
+            description="Age in years (optional)",
+            placeholder="for example 34",
+            continuous_update=False,
+            layout=widgets.Layout(width="auto", max_width="100%"),
+            style={"description_width": "initial"},
+        )
+        self._group_heads: dict[str, widgets.HTML] = {}
+        group_boxes = []
+        for g in model.groups():
+            head = widgets.HTML(self._group_head_html(g))
+            self._group_heads[g["id"]] = head
+            children = [head] + [self._boxes[s.id] for s in model.symptoms_in_group(g["id"])]
+            if g["id"] == "context":
+                children.append(self._age)
+            if g["id"] == "warning":
+                self._warning_claims = claims_section(WARNING_CLAIMS)
+                children.append(self._warning_claims)
+            box = widgets.VBox(children, layout=widgets.Layout(width="100%"))
+            box.add_class(f"rb-sx-group-{g['id']}")
+            group_boxes.append(box)
+        controls = widgets.VBox(
+            [widgets.HTML("<h3>Tick what you feel</h3>"), self._detail_toggle, *group_boxes],
+            layout=widgets.Layout(flex="1 1 20em", min_width="0", max_width="100%", padding="0 0.5em"),
+        )
+
+        # --- outputs ----------------------------------------------------------
+        self._banner = widgets.HTML("", layout=widgets.Layout(display="none", width="100%"))
+        self._leading = widgets.HTML()
+        self._urgency = widgets.HTML()
+        self._chart = ScoreChart()
+        self._chart_summary = widgets.HTML()
+        self._body = BodyMap()
+        self._body_summary = widgets.HTML()
+        self._why = widgets.HTML()
+        self._steps = widgets.HTML()
+        self._type_claims = claims_section(TYPE_CLAIMS)
+        self._step_claims = claims_section(STEP_CLAIMS)
+        self._links = widgets.HTML()
+        self._disclaimer = Disclaimer()
+        for fig in (self._chart.fig, self._body.fig):
+            fig.layout.autosize = True
+        results = widgets.VBox(
+            [
+                self._banner,
+                self._leading,
+                self._urgency,
+                self._chart.fig,
+                self._chart_summary,
+                self._body.fig,
+                self._body_summary,
+                self._why,
+                widgets.HTML("<h3>Next steps</h3>"),
+                self._steps,
+                self._disclaimer,
+                widgets.HTML("<h3>What the article and the clinical notes say</h3>"),
+                self._type_claims,
+                self._step_claims,
+                self._links,
+            ],
+            layout=widgets.Layout(flex="1 1 24em", min_width="0", max_width="100%", padding="0 0.5em"),
+        )
+        body = widgets.HBox([controls, results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+        super().__init__(
+            [page_style(), widgets.HTML(_CSS), self._errors, body],
+            layout=widgets.Layout(width="100%", max_width="80em"),
+            **kwargs,
+        )
+        self.add_class("rb-sx")
+        self._wire()
+        self._suspend = True
+        try:
+            for sid in model.validate_symptoms(symptoms):
+                self._boxes[sid].value = True
+            self._age.value = _format_age(model.validate_age(age))
+        finally:
+            self._suspend = False
+        self._recompute()
+
+    # --- wiring ---------------------------------------------------------------
+    def _wire(self) -> None:
+        on_change = guarded(self._errors)(self._on_change)
+        for box in self._boxes.values():
+            box.observe(on_change, names="value")
+        self._age.observe(on_change, names="value")
+        self._detail_toggle.observe(guarded(self._errors)(self._on_detail), names="value")
+
+    def _on_change(self, change=None) -> None:
+        if not self._suspend:
+            self._recompute()
+
+    def _on_detail(self, change) -> None:
+        self.detail = bool(change["new"])
+        d = self.detail
+        for sid, box in self._boxes.items():
+            box.description = SYMPTOMS[sid].label(d)
+        for g in model.groups():
+            self._group_heads[g["id"]].value = self._group_head_html(g)
+        self._warning_claims.value = "".join(claim_html(c, detail=d) for c in WARNING_CLAIMS)
+        self._type_claims.value = "".join(claim_html(c, detail=d) for c in TYPE_CLAIMS)
+        self._step_claims.value = "".join(claim_html(c, detail=d) for c in STEP_CLAIMS)
+        if self.result is not None:
+            self._render(self.result)
+
+    # --- state ------------------------------------------------------------------
+    @property
+    def ticked(self) -> tuple[str, ...]:
+        """Ticked symptom ids, in vocabulary order."""
+        return tuple(sid for sid, box in self._boxes.items() if box.value)
+
+    def checkbox(self, symptom_id: str) -> widgets.Checkbox:
+        """The checkbox of one symptom (for tests and notebook cells)."""
+        model.validate_symptoms({symptom_id})
+        return self._boxes[symptom_id]
+
+    def set_symptoms(self, symptoms, age="keep") -> None:
+        """Tick exactly ``symptoms`` (and set ``age`` unless "keep"), recomputing once."""
+        ticked = model.validate_symptoms(symptoms)
+        age_text = self._age.value if age == "keep" else _format_age(model.validate_age(age))
+        self._suspend = True
+        try:
+            for sid, box in self._boxes.items():
+                box.value = sid in ticked
+            self._age.value = age_text
+        finally:
+            self._suspend = False
+        self._recompute()
+
+    def _recompute(self) -> None:
+        a = assess(set(self.ticked), age=parse_age(self._age.value))
+        self.result = a
+        self._render(a)
+
+    # --- rendering ----------------------------------------------------------------
+    def _group_head_html(self, g: Mapping) -> str:
+        return f'<h3>{html.escape(g["title"])}</h3><p class="rb-sx-help">{html.escape(g["help"])}</p>'
+
+    def _render(self, a: Assessment) -> None:
+        d = self.detail
+        self._banner.value = self._banner_html(a)
+        self._banner.layout.display = None if a.red_flags else "none"
+        self._leading.value = self._leading_html(a)
+        self._urgency.value = self._urgency_html(a)
+        self._chart.update(a)
+        self._chart_summary.value = f'<p class="rb-sx-help">{html.escape(score_summary(a))}</p>'
+        self._body.update(a)
+        self._body_summary.value = f'<p class="rb-sx-help">{html.escape(body_summary(a))}</p>'
+        self._why.value = self._why_html(a, d)
+        self._steps.value = self._steps_html(a, d)
+        self._links.value = self._links_html(a)
+
+    def _banner_html(self, a: Assessment) -> str:
+        if not a.red_flags:
+            return ""
+        u = model.urgency_text("emergency")
+        items = "".join(f"<li>{html.escape(SYMPTOMS[s].banner)}</li>" for s in a.red_flags)
+        body = u["detail"] if self.detail else u["plain"]
+        return (
+            f'<div class="rb-box rb-redflag" role="alert" aria-label="Warning sign: {html.escape(u["title"])}">'
+            f'<strong class="rb-big">&#9888; {html.escape(u["title"])}</strong>'
+            f"<p>{html.escape(body)}</p><ul>{items}</ul>"
+            f'<p class="rb-src-ids">Source: clinical note {_ids(u["claims"])}.</p></div>'
+        )
+
+    def _leading_html(self, a: Assessment) -> str:
+        if not a.ranking:
+            text = "No pain type yet: tick where the pain is and what makes it worse."
+            return f'<p class="rb-lead" aria-live="polite"><strong>{html.escape(text)}</strong></p>'
+        info = model.type_info(a.ranking[0])
+        sentence = info["detail"] if self.detail else info["plain"]
+        prefix = "Educational ranking only, get care first. " if a.red_flags else ""
+        return f'<p class="rb-lead" aria-live="polite"><strong>{html.escape(prefix + sentence)}</strong></p>'
+
+    def _urgency_html(self, a: Assessment) -> str:
+        if a.urgency == "emergency":
+            return ""  # the red-flag banner says it, first
+        u = model.urgency_text(a.urgency)
+        body = u["detail"] if self.detail else u["plain"]
+        src = f' <span class="rb-src-ids">({_ids(u["claims"])})</span>' if u["claims"] else ""
+        return (
+            f'<div class="rb-box rb-urg rb-urg-{a.urgency}" role="status">'
+            f"<strong>What to do: {html.escape(u['title'])}.</strong> {html.escape(body)}{src}</div>"
+        )
+
+    def _why_html(self, a: Assessment, d: bool) -> str:
+        rows = []
+        for sid in SYMPTOMS:
+            if sid not in a.symptoms:
+                continue
+            s = SYMPTOMS[sid]
+            label = html.escape(s.label(d))
+            if s.kind == "red_flag":
+                rows.append(
+                    f"<tr><td>{label}</td><td>Warning sign: emergency care, overrides the ranking</td><td>-</td><td>N05</td></tr>"
+                )
+                continue
+            if s.kind == "context":
+                rows.append(
+                    f"<tr><td>{label}</td><td>No pain type (explains why, not which kind)</td><td>-</td><td>A04</td></tr>"
+                )
+                continue
+            for t, w, claims in s.points_to:
+                extra = ""
+                if s.escalate:
+                    extra = "; on its own a reason to see a doctor straight away"
+                rows.append(
+                    f"<tr><td>{label}</td><td>{html.escape(model.type_info(t)['label'])}{extra}</td>"
+                    f"<td>{w:.2f}</td><td>{_ids(claims)}</td></tr>"
+                )
+        for t in PAIN_TYPES:
+            for ev in a.evidence[t]:
+                if ev.source == model.AGE_KEY:
+                    rule = model.age_rule()
+                    label = rule["detail"] if d else rule["plain"]
+                    rows.append(
+                        f"<tr><td>{html.escape(label)} (you are {html.escape(_format_age(a.age))})</td>"
+                        f"<td>{html.escape(model.type_info(t)['label'])}</td><td>{ev.weight:.2f}</td><td>{_ids(ev.claims)}</td></tr>"
+                    )
+        if not rows:
+            return '<p class="rb-sx-help">Why: nothing ticked yet, so nothing points anywhere.</p>'
+        how = (
+            "Each score is 1 minus the product of (1 minus weight) over the signs pointing to that type, so more signs "
+            "only ever raise a score. Weights are teaching weights, written down with their source."
+            if d
+            else "More signs pointing to a type make its bar longer; a sign never makes another type's bar shorter."
+        )
+        return (
+            '<table class="rb-why"><caption>Why: what each tick points to</caption>'
+            '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
+            '<th scope="col">Weight</th><th scope="col">Source</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table><p class="rb-sx-help">{html.escape(how)}</p>'
+        )
+
+    def _steps_html(self, a: Assessment, d: bool) -> str:
+        items = "".join(
+            f'<li data-step-id="{html.escape(s.id)}">{html.escape(s.text(d))} '
+            f'<span class="rb-src-ids">({_ids(s.claims)})</span></li>'
+            for s in a.next_steps
+        )
+        return f'<ol class="rb-steps">{items}</ol>'
+
+    def _links_html(self, a: Assessment) -> str:
+        info = model.anatomy_links()
+        types = a.ranking or PAIN_TYPES
+        parts = []
+        for t in types:
+            ti = model.type_info(t)
+            links = ", ".join(
+                f'<a href="{html.escape(info["notebook"])}?structure={html.escape(sid)}">{html.escape(info["label"][sid])}</a>'
+                for sid in ti["structures"]
+            )
+            parts.append(f"<li>{html.escape(ti['label'])}: {links}</li>")
+        return (
+            "<h3>See the structures in the anatomy dashboard</h3>"
+            f'<ul class="rb-anatomy-links">{"".join(parts)}</ul>'
+        )
+
+    # --- shareable scenarios -------------------------------------------------------
+    def scenario_state(self) -> dict[str, str]:
+        """Ticked symptoms (comma-separated, vocabulary order) and age ("" when not given)."""
+        age = ""
+        try:
+            age = _format_age(parse_age(self._age.value))
+        except ValueError:
+            age = ""
+        return {"symptoms": ",".join(self.ticked), "age": age}
+
+    def apply_scenario(self, params: Mapping[str, str]) -> list[str]:
+        """Apply ``symptoms`` and ``age`` from shared-link parameters. Never raises;
+        returns plain-words notes about anything ignored (echoed values are escaped)."""
+        notes: list[str] = []
+        try:
+            items = dict(params).items()
+        except Exception:  # noqa: BLE001 - hostile input becomes a note
+            return ["The link's settings could not be read; showing the default view."]
+        new_symptoms = None
+        new_age = "keep"
+        for key, raw in items:
+            key_s = html.escape(str(key)[:40])
+            if key not in ("symptoms", "age"):
+                if key in ("structure", "preset", "present"):
+                    continue  # other dashboards' parameters: not ours, not an error
+                notes.append(f"Unknown setting '{key_s}' was ignored.")
+                continue
+            value = str(raw)[:_MAX_PARAM] if raw is not None else ""
+            if key == "symptoms":
+                chosen = []
+                bad = []
+                for part in value.split(","):
+                    p = part.strip()
+                    if not p:
+                        continue
+                    (chosen if p in SYMPTOMS else bad).append(p)
+                for b in bad[:5]:
+                    notes.append(f"Unknown symptom '{html.escape(b[:40])}' was ignored.")
+                if len(bad) > 5:
+                    notes.append(f"{len(bad) - 5} more unknown symptoms were ignored.")
+                new_symptoms = set(chosen)
+            else:
+                try:
+                    new_age = parse_age(value)
+                except ValueError:
+                    notes.append(
+                        f"Age '{html.escape(value[:20])}' is not a number from {model.AGE_MIN} to {model.AGE_MAX}; "
+                        "age left empty."
+                    )
+                    new_age = None
+        try:
+            self.set_symptoms(self.ticked if new_symptoms is None else new_symptoms, age=new_age)
+        except Exception:  # noqa: BLE001 - never raise from a shared link
+            notes.append("The link's settings could not be applied; showing the default view.")
+        return notes

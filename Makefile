@@ -36,9 +36,10 @@ test: $(VENV)/.runback-test
 test-fast: $(VENV)/.runback-test
 	$(PY) -m pytest -m "not browser" $(ARGS)
 
+## bench: time to first plot and slider latency per dashboard vs a one-slider baseline
 bench: $(VENV)/.runback-test
-	$(PY) benchmarks/dashboards.py
-	$(PY) benchmarks/loadsim.py
+	$(PY) benchmarks/dashboards.py $(ARGS)
+	@if [ -f benchmarks/loadsim.py ]; then $(PY) benchmarks/loadsim.py; fi
 
 bench-classroom: $(VENV)/.runback-test
 	$(PY) benchmarks/classroom.py

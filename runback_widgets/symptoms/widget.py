@@ -20,7 +20,7 @@ from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
 from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
 
-__all__ = ["SymptomExplorer", "parse_age"]
+__all__ = ["SymptomExplorer", "parse_age", "weights_table"]
 
 #: Claims shown next to the part of the page they explain.
 TYPE_CLAIMS = ("A05", "A06", "A07", "A08")
@@ -67,6 +67,31 @@ def parse_age(text: str) -> float | None:
             f"(you typed {s[:20]!r})"
         ) from None
     return model.validate_age(value)
+
+
+def weights_table(detail: bool = True) -> widgets.HTML:
+    """The model's rule table, rendered from symptoms.toml (for the notebook's Background)."""
+    rows = []
+    for s in SYMPTOMS.values():
+        if s.points_to:
+            for t, w, claims in s.points_to:
+                esc = " (alone: see a doctor straight away)" if s.escalate else ""
+                rows.append((s.label(detail), model.type_info(t)["label"] + esc, f"{w:.2f}", _ids(claims)))
+        elif s.kind == "red_flag":
+            rows.append((s.label(detail), "none: warning sign, emergency care whatever else is ticked", "-", "N05"))
+        else:
+            rows.append((s.label(detail), "none: context only", "-", "A04"))
+    rule = model.age_rule()
+    rows.append((rule["detail"] if detail else rule["plain"], model.type_info(rule["type"])["label"]
+                 + " (only with a pain symptom ticked)", f"{rule['weight']:.2f}", _ids(rule["claims"])))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c) if i < 3 else c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
+    )
+    return widgets.HTML(
+        _CSS + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
+        '</caption><thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
+        f'<th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def _format_age(age: float | None) -> str:

@@ -1,0 +1,199 @@
+"""SymptomExplorer driven from Python: tick boxes, read traits, banner, text and chart data."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from runback_widgets.symptoms import PAIN_TYPES, SYMPTOMS
+from runback_widgets.symptoms.widget import SymptomExplorer
+
+
+@pytest.fixture
+def app():
+    return SymptomExplorer()
+
+
+def _bar(app):
+    bar = app._chart.fig.data[0]
+    return dict(zip(PAIN_TYPES, bar.x)), dict(zip(PAIN_TYPES, bar.text))
+
+
+def _text(html_value: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html_value)
+
+
+def test_starts_empty_with_not_enough_information(app):
+    assert app.result.urgency == "not_enough_information"
+    assert app._banner.layout.display == "none" and app._banner.value == ""
+    assert "tick where the pain is" in _text(app._leading.value).lower()
+    xs, _ = _bar(app)
+    assert all(v == 0 for v in xs.values())
+
+
+def test_ticking_muscle_signs_updates_ranking_text_and_chart(app):
+    app.checkbox("pain_one_side").value = True
+    app.checkbox("muscle_spasms").value = True
+    assert app.result.ranking[0] == "muscle"
+    assert app.result.urgency == "self_care"
+    assert "muscle-related" in _text(app._leading.value).lower()
+    xs, text = _bar(app)
+    assert xs["muscle"] == pytest.approx(0.8)
+    assert "best fit" in text["muscle"] and "0.80" in text["muscle"]
+    assert app._chart.fig.data[0].marker.line.width[PAIN_TYPES.index("muscle")] > 0
+    assert "Self-care first" in app._urgency.value
+    # why table: each ticked symptom -> type, weight, source claim
+    why = app._why.value
+    assert why.count("<tr>") == 1 + 2 and "A06" in why and "0.60" in why
+    # next steps carry A12 ("see a doctor if it does not settle")
+    assert 'data-step-id="see_doctor_if_not_settling"' in app._steps.value
+    # summaries for screen readers follow the figures
+    assert "Muscle-related 0.80" in app._chart_summary.value
+    assert "beside the spine" in app._body_summary.value
+
+
+def test_red_flag_banner_first_and_overrides(app):
+    app.checkbox("pain_one_side").value = True
+    assert app._banner.layout.display == "none"
+    app.checkbox("saddle_numbness").value = True
+    assert app.result.urgency == "emergency"
+    assert app.result.red_flags == ("saddle_numbness",)
+    assert app._banner.layout.display is None
+    assert 'role="alert"' in app._banner.value
+    assert "emergency" in _text(app._banner.value).lower()
+    assert "saddle" in _text(app._banner.value).lower()
+    # the banner is the first output in the results column
+    results = app.children[-1].children[1]
+    assert results.children[0] is app._banner
+    # unticking removes it
+    app.checkbox("saddle_numbness").value = False
+    assert app._banner.layout.display == "none"
+    assert app.result.urgency == "self_care"
+
+
+@pytest.mark.parametrize("flag", [s for s, v in SYMPTOMS.items() if v.kind == "red_flag"])
+def test_every_red_flag_shows_the_banner(app, flag):
+    app.checkbox(flag).value = True
+    assert app.result.urgency == "emergency"
+    assert SYMPTOMS[flag].banner.split(".")[0] in app._banner.value.replace("&#x27;", "'")
+
+
+def test_leg_pain_says_see_doctor_now_and_links_anatomy(app):
+    app.checkbox("pain_below_knee_or_into_toes").value = True
+    assert app.result.urgency == "see_doctor_now"
+    assert "See a doctor straight away" in app._urgency.value
+    assert "N04" in app._steps.value
+    assert "01-spine-and-si-anatomy.ipynb?structure=disc_L4_L5" in app._links.value
+    assert "structure=nerve_root_L5_left" in app._links.value
+    # body map: calf and foot outlined thick (ticked) and patterned (where disc pain is felt)
+    bm = app._body
+    calf = bm.fig.data[1 + bm.region_ids.index("calf")]
+    assert calf.line.width == 4
+    assert calf.fillpattern.shape == "x"
+    para = bm.fig.data[1 + bm.region_ids.index("paraspinal_left")]
+    assert para.line.width == 1
+
+
+def test_age_input_and_error_panel(app):
+    app.checkbox("ache_across_lower_back").value = True
+    before = app.result.scores["bone"]
+    app._age.value = "72"
+    assert app.result.age == 72
+    assert app.result.scores["bone"] > before
+    assert "Age over 65" in app._why.value
+    good = app.result
+    app._age.value = "two hundred"
+    assert app.result is good  # last good result kept
+    assert "0 to 120" in app._errors.value and app._errors.layout.display is None
+    app._age.value = "130"
+    assert "0 to 120" in app._errors.value
+    app._age.value = ""
+    assert app._errors.value == "" and app.result.age is None
+
+
+def test_detail_toggle_switches_wording(app):
+    box = app.checkbox("pain_one_side")
+    assert box.description == SYMPTOMS["pain_one_side"].plain
+    box.value = True
+    app._detail_toggle.value = True
+    assert app.detail is True
+    assert box.description == SYMPTOMS["pain_one_side"].detail
+    assert "myofascial" in app._leading.value
+    assert SYMPTOMS["pain_one_side"].detail in app._why.value
+    assert "Saddle anaesthesia" in app.checkbox("saddle_numbness").description
+    app._detail_toggle.value = False
+    assert box.description == SYMPTOMS["pain_one_side"].plain
+
+
+def test_claims_and_disclaimer_on_page(app):
+    from runback_widgets.ui.components import Disclaimer
+
+    def walk(w):
+        yield w
+        for c in getattr(w, "children", ()):
+            yield from walk(c)
+
+    html_all = " ".join(getattr(w, "value", "") for w in walk(app) if isinstance(getattr(w, "value", None), str))
+    shown = set(re.findall(r'data-claim-id="([AN]\d\d)"', html_all))
+    assert {"A05", "A06", "A07", "A08", "A10", "A11", "A12", "A13", "N01", "N02", "N04", "N05", "N07"} <= shown
+    assert any(isinstance(w, Disclaimer) for w in walk(app))
+
+
+def test_controls_are_labelled(app):
+    for sid, box in app._boxes.items():
+        assert box.description.strip(), sid
+    assert app._age.description
+    assert app._detail_toggle.description
+
+
+def test_scenario_round_trip(app):
+    app.set_symptoms({"pain_down_leg", "worse_bending_forward"}, age=40)
+    state = app.scenario_state()
+    assert state == {"symptoms": "pain_down_leg,worse_bending_forward", "age": "40"}
+    other = SymptomExplorer()
+    assert other.apply_scenario(state) == []
+    assert other.result == app.result
+
+
+@pytest.mark.parametrize(
+    "params,expect_ticked,expect_age,n_notes",
+    [
+        ({"symptoms": "fever,pain_one_side"}, ("pain_one_side", "fever"), None, 0),
+        ({"symptoms": "<script>alert(1)</script>,fever"}, ("fever",), None, 1),
+        ({"age": "nan"}, (), None, 1),
+        ({"age": "-5", "symptoms": ""}, (), None, 1),
+        ({"age": "1e400"}, (), None, 1),
+        ({"bogus": "1", "age": "66"}, (), 66, 1),
+        ({"symptoms": "x" * 10_000}, (), None, 1),
+        ({"symptoms": ",".join(f"bad{i}" for i in range(50))}, (), None, 6),
+        ({"structure": "disc_L4_L5"}, (), None, 0),
+    ],
+)
+def test_apply_scenario_hostile_values(app, params, expect_ticked, expect_age, n_notes):
+    notes = app.apply_scenario(params)
+    assert len(notes) == n_notes, notes
+    assert app.ticked == expect_ticked
+    assert app.result.age == expect_age
+    for n in notes:
+        assert "<" not in n and ">" not in n
+        assert len(n) < 300
+
+
+def test_apply_scenario_never_raises_on_garbage(app):
+    assert app.apply_scenario(None)  # a note, not an exception
+    assert app.apply_scenario({"symptoms": None}) == []
+    assert app.apply_scenario({1: 2}) != []
+
+
+def test_update_is_fast(app):
+    box = app.checkbox("muscle_spasms")
+    times = []
+    for i in range(30):
+        t0 = time.perf_counter()
+        box.value = not box.value
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    median = times[len(times) // 2]
+    assert median < 0.1, median

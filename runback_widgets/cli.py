@@ -152,6 +152,9 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
     # Never let a query string switch the template or theme (and so bypass the pool).
     c.VoilaConfiguration.allow_template_override = "NO"
     c.VoilaConfiguration.allow_theme_override = "NO"
+    # The dashboards draw with FigureWidget (anywidget), never fig.show(): plotly's
+    # JupyterLab mime renderer (another 4.8 MB of JavaScript per visitor) is not needed.
+    c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
     if args.classroom:
         plan = pool_plan(notebooks, args.classroom, args.focus)
         pools = {"default": {"pool_size": 0}}
@@ -160,6 +163,23 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
         # Refill a taken slot soon, but one kernel at a time (see voila/pool.py).
         c.VoilaKernelManager.fill_delay = 2.0
     return c
+
+
+def voila_app_class():
+    """Voila with one extra route: plotly's widget bundle as a static file (voila/bundle.py)."""
+    from jupyter_server.utils import url_path_join
+    from tornado.web import StaticFileHandler
+    from voila.app import Voila
+
+    from .voila import bundle
+
+    class RunbackVoila(Voila):
+        def init_handlers(self):
+            handlers = super().init_handlers()
+            route = (url_path_join(self.server_url, bundle.ROUTE), StaticFileHandler, {"path": str(bundle.bundle_dir())})
+            return [route, *handlers]
+
+    return RunbackVoila
 
 
 def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> None:
@@ -206,7 +226,11 @@ def serve(args: argparse.Namespace) -> int:
     if not args.no_browser:
         threading.Thread(target=_open_when_ready, args=(args.host, args.port, url), daemon=True).start()
 
-    from voila.app import Voila
+    from .voila import bundle
+
+    # Kernels load plotly's widget code from this server (see voila/bundle.py).
+    os.environ[bundle.ENV] = bundle.plotly_version()
+    Voila = voila_app_class()
 
     try:
         Voila.launch_instance(argv=voila_argv(args, notebooks, token), config=voila_config(args, notebooks))

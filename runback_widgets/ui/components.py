@@ -15,6 +15,11 @@ from typing import Callable, Iterable, Sequence
 import ipywidgets as widgets
 
 from .. import content
+from ..voila.bundle import use_served_bundle
+
+# Under `runback serve`: plotly's 5 MB widget code comes from the server once per
+# page instead of through every figure's widget state (see runback_widgets/voila/bundle.py).
+use_served_bundle()
 
 __all__ = [
     "Disclaimer",

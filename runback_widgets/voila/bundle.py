@@ -1,0 +1,69 @@
+"""Plotly's widget code served once per server, not sent through every kernel.
+
+plotly 7's ``FigureWidget`` is an anywidget whose ``_esm`` trait holds the
+whole plotly.js widget bundle (about 5 MB of JavaScript). Every figure of every
+visitor ships it from the kernel, through the server, over the visitor's
+websocket, as widget state; with a class arriving at once that dominates the
+time to first plot.
+
+Under ``runback serve`` the server exposes that one file at
+``/runback/static/widgetbundle.js`` (a fixed route: no other file can be
+named) and sets ``RUNBACK_PLOTLY_ESM``. Kernels started by it then give
+``FigureWidget`` a few-line ``_esm`` that imports the bundle from the server,
+so the browser downloads it once per page (a cacheable static file) and
+evaluates it once however many figures the page has. Outside ``runback serve``
+(JupyterLab, nbval, plain Voila) nothing changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV = "RUNBACK_PLOTLY_ESM"
+ROUTE = r"/runback/static/(widgetbundle\.js)"
+FILENAME = "widgetbundle.js"
+
+
+def bundle_dir() -> Path:
+    """The folder holding plotly's widget bundle (found without importing plotly)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("plotly is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "package_data"
+
+
+def plotly_version() -> str:
+    from importlib.metadata import version
+
+    return version("plotly")
+
+
+def shim(version: str) -> str:
+    """The ``_esm`` a figure carries: import the served bundle (relative to Voila's base URL)."""
+    return (
+        "const base = ((document.body && document.body.getAttribute('data-base-url')) || '/voila/').replace(/voila\\/$/, '');\n"
+        f"const mod = await import(new URL(base + 'runback/static/{FILENAME}?v={version}', window.location.href).href);\n"
+        "export const FigureModel = mod.FigureModel;\n"
+        "export const FigureView = mod.FigureView;\n"
+        "export default mod.default;\n"
+    )
+
+
+def use_served_bundle() -> bool:
+    """In a kernel started by ``runback serve``: make new FigureWidgets load plotly from the server.
+
+    Returns whether the patch applied. Safe to call many times.
+    """
+    version = os.environ.get(ENV, "")
+    if not version:
+        return False
+    from plotly.basewidget import BaseFigureWidget
+
+    if getattr(BaseFigureWidget, "_runback_served", False):
+        return True
+    BaseFigureWidget._esm = shim(version)
+    BaseFigureWidget._runback_served = True
+    return True

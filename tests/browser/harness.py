@@ -172,6 +172,25 @@ class DashboardPage:
             " return r && getComputedStyle(r).display !== 'none'; }",
             timeout=timeout_ms,
         )
+        self.wait_settled()
+
+    def wait_settled(self, quiet_ms: int = 1000, timeout_ms: int = 30_000) -> None:
+        """Widget views (and plotly FigureWidgets) render asynchronously after Voila
+        shows the page: wait until the number of rendered widget/plot elements has
+        stopped changing for ``quiet_ms``. On timeout, carry on: the caller's own
+        assertions then say what is missing."""
+        try:
+            self.page.wait_for_function(
+                "(quiet) => { const n = document.querySelectorAll('.lm-Widget, .js-plotly-plot').length;"
+                " const now = performance.now();"
+                " if (window.__rbSettleN !== n) { window.__rbSettleN = n; window.__rbSettleT = now; return false; }"
+                " return n > 0 && now - window.__rbSettleT >= quiet; }",
+                arg=quiet_ms,
+                polling=100,
+                timeout=timeout_ms,
+            )
+        except Exception:  # noqa: BLE001 - playwright TimeoutError; see docstring
+            pass
 
     def wait_plots(self, timeout_ms: int = 60_000) -> int:
         """Wait until every plotly figure on the page has drawn data; return how many."""

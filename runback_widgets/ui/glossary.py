@@ -36,6 +36,7 @@ __all__ = [
     "term_html",
     "glossary_html",
     "glossary_section",
+    "with_glossary",
 ]
 
 #: Elements whose text is never marked (the term would be inside a control,
@@ -227,6 +228,59 @@ class GlossaryMarker:
 
     def reset(self) -> None:
         self.seen.clear()
+
+    def attach(self, root):
+        """Mark a whole dashboard: every HTML widget under ``root``, in display
+        order, each term at its first appearance; and keep it marked when a
+        widget's text changes later (a "more detail" toggle, a new result).
+
+        A term stays with the widget where it first appeared, so the marks do
+        not wander as the page updates. Returns ``root``.
+        """
+        import ipywidgets as widgets
+
+        owner: dict[str, int] = {}  # slug -> id() of the widget that shows its mark
+
+        def mark(w) -> None:
+            mine = {slug for slug, wid in owner.items() if wid == id(w)}
+            seen = set(owner) - mine
+            before = set(seen)
+            w.value = mark_terms(w.value, seen)
+            for slug in seen - before:
+                owner[slug] = id(w)
+            self.seen.update(owner)
+
+        def on_change(change) -> None:
+            mark(change["owner"])
+
+        for w in _in_display_order(root, widgets):
+            if isinstance(w, (widgets.HTML, widgets.HTMLMath)) and not _is_quiz(w):
+                mark(w)
+                w.observe(on_change, names="value")
+        return root
+
+
+def _in_display_order(root, widgets):
+    """Depth-first, children in order: the order a reader meets them."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        w = stack.pop()
+        if id(w) in seen or not isinstance(w, widgets.Widget):
+            continue
+        seen.add(id(w))
+        yield w
+        stack.extend(reversed(list(getattr(w, "children", ()) or ())))
+
+
+def _is_quiz(w) -> bool:
+    return "rb-quiz" in (w.value or "")[:400]
+
+
+def with_glossary(root):
+    """Mark glossary terms across a dashboard (see :meth:`GlossaryMarker.attach`);
+    returns the dashboard, so a notebook cell can end with ``with_glossary(app)``."""
+    return GlossaryMarker().attach(root)
 
 
 def _source_links(ids: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from .. import content
 from .components import Disclaimer, claims_section, page_style, references_html
-from .glossary import GlossaryMarker, glossary_html
+from .glossary import glossary_html, with_glossary
 
 _CARD_CSS = """
 <style>
@@ -50,10 +50,10 @@ def landing_library() -> widgets.HTML:
     refs = references_html(list(content.references()))
     return widgets.HTML(
         _FOLD_CSS
-        + '<details class="rb-fold" id="rb-references"><summary>References (every source the kit cites)</summary>'
+        + '<details class="rb-fold rb-no-gloss" id="rb-references"><summary>References (every source the kit cites)</summary>'
         + refs
         + "</details>"
-        + '<details class="rb-fold" id="rb-glossary"><summary>Glossary (the terms explained)</summary>'
+        + '<details class="rb-fold rb-no-gloss" id="rb-glossary"><summary>Glossary (the terms explained)</summary>'
         + glossary_html(detail=True)
         + "</details>"
     )
@@ -63,9 +63,9 @@ def landing() -> widgets.VBox:
     """The whole landing page body as one widget."""
     land = content.ui_text("landing")
     intro = widgets.HTML(f"<p>{html.escape(land['intro'])}</p><p>{html.escape(land['how'])}</p>")
-    # Glossary terms are marked (hover / keyboard focus) where they first appear.
-    claims = GlossaryMarker().widget(claims_section(["A01", "A05", "N07"]))
-    return widgets.VBox(
-        [page_style(), intro, Disclaimer(), landing_cards(), claims, landing_library()],
+    page = widgets.VBox(
+        [page_style(), intro, Disclaimer(), landing_cards(), claims_section(["A01", "A05", "N07"]), landing_library()],
         layout=widgets.Layout(max_width="70em"),
     )
+    # Glossary terms are marked (hover / keyboard focus) where they first appear.
+    return with_glossary(page)

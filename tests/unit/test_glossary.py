@@ -76,3 +76,20 @@ def test_glossary_section_lists_every_term_with_sources(detail):
         assert f'id="glossary-{slug}"' in w.value
     assert ("For students:" in w.value) is detail
     assert w.value.count("Source:") == len(content.glossary())
+
+
+def test_attach_marks_a_dashboard_once_and_follows_updates():
+    import ipywidgets as w
+
+    a = w.HTML("<p>The sacroiliac joint and the pelvis.</p>")
+    b = w.HTML("<p>Another SI joint, and lordosis.</p>")
+    c = w.HTML("<p>Lordosis again.</p>")
+    root = w.VBox([a, w.HBox([b]), c])
+    assert g.with_glossary(root) is root
+    assert 'data-term="sacroiliac_joint"' in a.value and 'data-term="sacroiliac_joint"' not in b.value
+    assert 'data-term="lordosis"' in b.value and "<dfn" not in c.value
+    # a "more detail" toggle rewrites b: its own term stays marked there, nowhere else
+    b.value = "<p>Lumbar lordosis, in detail.</p>"
+    assert 'data-term="lordosis"' in b.value and ">Lumbar lordosis</dfn>" in b.value
+    c.value = "<p>Lordosis, a third time.</p>"
+    assert "<dfn" not in c.value

@@ -134,7 +134,12 @@ def voila_argv(args: argparse.Namespace, notebooks: Path, token: str) -> list[st
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
         f"--Voila.token={token}",
+        # Voila's lab template + a "connection lost" banner + presenter styles
+        # (runback_widgets/voila/share/voila/templates/runback; see template_root()).
+        "--VoilaConfiguration.template=runback",
     ]
+    if getattr(args, "present", False):
+        argv.append("--VoilaConfiguration.theme=dark")
     if args.classroom:
         # Pool sizes per notebook come from voila_config(); unlisted notebooks get none.
         argv += ["--preheat_kernel=True", "--pool_size=0"]
@@ -163,6 +168,11 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
         # Refill a taken slot soon, but one kernel at a time (see voila/pool.py).
         c.VoilaKernelManager.fill_delay = 2.0
     return c
+
+
+def template_root() -> Path:
+    """A Jupyter data dir holding runback's Voila template (``voila/templates/runback``)."""
+    return Path(__file__).resolve().parent / "voila" / "share"
 
 
 def voila_app_class():
@@ -228,6 +238,9 @@ def serve(args: argparse.Namespace) -> int:
 
     from .voila import bundle
 
+    # Voila finds the "runback" template on the Jupyter data path.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(template_root())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
     Voila = voila_app_class()

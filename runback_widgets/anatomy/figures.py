@@ -1,0 +1,404 @@
+"""Plotly figures for the anatomy dashboard: 3D model, sagittal view, gait view.
+
+Figures layer: imports plotly and the model, never ipywidgets. Each chart
+class owns a ``go.FigureWidget`` and updates it inside ``batch_update`` so
+only what changed is sent to the browser.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..ui.theme import COLORS, OKABE_ITO, figure_layout, presenter_mode
+from . import model as am
+
+__all__ = ["LAYER_STYLE", "Anatomy3DChart", "SagittalChart", "GaitChart", "anatomy_figure", "GROUP_LABELS"]
+
+#: Colour and opacity per layer in the 3D view. Bones are drawn ivory (bone-like)
+#: so the semantic colours stay free for the tissue layers: discs use the
+#: discogenic colour, muscles the muscle colour; nerves orange, joints sky blue.
+LAYER_STYLE = {
+    "bones": dict(color="#E9E1CC", opacity=1.0),
+    "discs": dict(color=COLORS["discogenic"], opacity=0.55),
+    "joints": dict(color=OKABE_ITO["sky_blue"], opacity=1.0),
+    "nerves": dict(color=OKABE_ITO["orange"], opacity=1.0),
+    "muscles": dict(color=COLORS["muscle"], opacity=0.5),
+}
+PART_STYLE = {"nucleus": dict(color="#F3D3E6", opacity=1.0), "abdominal_wall": dict(opacity=0.22)}
+DIMMED_OPACITY = 0.12
+
+GROUP_LABELS = {
+    "hip_abductors": "Hip abductors (gluteus medius)",
+    "hip_extensors": "Hip extensors (gluteus maximus, hamstrings)",
+    "deep_core": "Deep core (multifidus, abdominal wall)",
+    "lumbar_extensors": "Lower back muscles (erector spinae, quadratus lumborum)",
+}
+GROUP_PATTERNS = {"hip_abductors": "/", "hip_extensors": "x", "deep_core": ".", "lumbar_extensors": "\\"}
+
+_LIGHTING = dict(ambient=0.45, diffuse=0.8, specular=0.15, roughness=0.6, fresnel=0.1)
+
+
+def _part_style(structure_id: str, layer: str, part: str) -> dict:
+    style = dict(LAYER_STYLE[layer])
+    style.update(PART_STYLE.get(part, {}))
+    style.update(PART_STYLE.get(structure_id, {}))
+    return style
+
+
+def _label_points(built: am.LumbopelvicModel):
+    """Text labels beside L1-L5 (to the body's right) and at the SI joints and sacrum."""
+    pts, txt = [], []
+    for lvl in ("L1", "L2", "L3", "L4", "L5"):
+        f = built.frames[lvl]
+        pts.append(f["center"] + f["rotation"] @ np.array([-62.0, -20.0, 0.0]))
+        txt.append(lvl)
+    for side, sgn in (("left", 1), ("right", -1)):
+        pts.append(built.landmarks[f"si_joint_{side}"] + np.array([sgn * 16.0, -30.0, 0.0]))
+        txt.append("SI joint")
+    p = np.array(pts)
+    return p[:, 0], p[:, 1], p[:, 2], txt
+
+
+def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible_layers: Iterable[str] = am.LAYERS,
+                   camera: Mapping | None = None, widget: bool = False):
+    """The 3D lumbopelvic model: one Mesh3d per structure part, hover shows the name.
+
+    Returns ``(figure, index)`` where ``index`` maps structure id -> trace indices.
+    """
+    vis = set(visible_layers)
+    traces = []
+    index: dict[str, list[int]] = {}
+    for sid, st in built.structures.items():
+        for part, mesh in st.parts:
+            v = mesh.vertices.astype(np.float32)
+            f = mesh.faces.astype(np.uint16 if mesh.n_vertices < 65535 else np.uint32)
+            style = _part_style(sid, st.layer, part)
+            name = names.get(sid, sid)
+            traces.append(go.Mesh3d(
+                x=v[:, 0], y=v[:, 1], z=v[:, 2], i=f[:, 0], j=f[:, 1], k=f[:, 2],
+                name=name, meta=sid, legendgroup=st.layer, showlegend=False,
+                color=style["color"], opacity=style["opacity"], flatshading=False, lighting=_LIGHTING,
+                lightposition=dict(x=1000, y=-2000, z=3000),
+                hovertemplate=f"<b>{name}</b><extra></extra>", visible=st.layer in vis,
+            ))
+            index.setdefault(sid, []).append(len(traces) - 1)
+    lx, ly, lz, lt = _label_points(built)
+    traces.append(go.Scatter3d(x=lx, y=ly, z=lz, text=lt, mode="text", name="Labels", meta="labels",
+                               textfont=dict(size=13, color="#1A1A1A"), hoverinfo="skip", showlegend=False))
+    axis = dict(visible=False, showbackground=False)
+    cam = dict(camera or dict(eye=dict(x=1.35, y=-1.55, z=0.55), up=dict(x=0, y=0, z=1)))
+    cam.setdefault("center", dict(x=0, y=0, z=0.05))
+    layout = figure_layout(
+        height=640 if presenter_mode() else 560,
+        margin=dict(l=0, r=0, t=10, b=0),
+        scene=dict(xaxis=axis, yaxis=axis, zaxis=axis, aspectmode="data", camera=cam, dragmode="orbit"),
+        showlegend=False, uirevision="anatomy3d", hoverlabel=dict(namelength=-1),
+    )
+    cls = go.FigureWidget if widget else go.Figure
+    return cls(data=traces, layout=layout), index
+
+
+class Anatomy3DChart:
+    """The 3D view: layer visibility, highlight, camera and geometry updates."""
+
+    def __init__(self, built: am.LumbopelvicModel, names: Mapping[str, str], cameras: Mapping[str, Mapping],
+                 camera: str = "oblique", visible_layers: Iterable[str] = am.LAYERS):
+        self.cameras = {k: dict(eye=dict(zip("xyz", v["eye"])), up=dict(zip("xyz", v["up"])),
+                                center=dict(x=0, y=0, z=0.05)) for k, v in cameras.items()}
+        self.fig, self.index = anatomy_figure(built, names, visible_layers, self.cameras.get(camera), widget=True)
+        self.trace_ids = [t.meta for t in self.fig.data]
+        self._layers = set(visible_layers)
+        self._highlight: frozenset[str] = frozenset()
+        self._base = [(t.color, t.opacity) if t.type == "mesh3d" else (None, None) for t in self.fig.data]
+        self._layer_of = [am.STRUCTURE_LAYERS.get(sid, "") for sid in self.trace_ids]
+
+    # -- layers
+    def set_layers(self, layers: Iterable[str]) -> None:
+        new = set(layers)
+        if new == self._layers:
+            return
+        self._layers = new
+        with self.fig.batch_update():
+            for t, layer in zip(self.fig.data, self._layer_of):
+                if not layer:
+                    continue
+                want = layer in new
+                if t.visible != want:
+                    t.visible = want
+
+    @property
+    def visible_layers(self) -> set[str]:
+        return set(self._layers)
+
+    # -- highlight
+    def highlight(self, ids: Iterable[str]) -> None:
+        """Colour ``ids`` in the highlight colour and fade everything else (empty: restore)."""
+        ids = frozenset(ids)
+        if ids == self._highlight:
+            return
+        self._highlight = ids
+        with self.fig.batch_update():
+            for t, sid, (color, opacity) in zip(self.fig.data, self.trace_ids, self._base):
+                if sid == "labels":
+                    continue
+                if not ids:
+                    c, o = color, opacity
+                elif sid in ids:
+                    c, o = COLORS["highlight"], 1.0
+                else:
+                    c, o = color, min(opacity, DIMMED_OPACITY)
+                if t.color != c:
+                    t.color = c
+                if t.opacity != o:
+                    t.opacity = o
+
+    @property
+    def highlighted(self) -> frozenset:
+        return self._highlight
+
+    def set_camera(self, name: str) -> None:
+        self.fig.layout.scene.camera = self.cameras[name]
+
+    def update(self, built: am.LumbopelvicModel) -> None:
+        """New geometry (after a tilt change): only vertex coordinates are resent."""
+        with self.fig.batch_update():
+            i = 0
+            for sid, st in built.structures.items():
+                for _, mesh in st.parts:
+                    v = mesh.vertices.astype(np.float32)
+                    t = self.fig.data[i]
+                    t.x, t.y, t.z = v[:, 0], v[:, 1], v[:, 2]
+                    i += 1
+            lx, ly, lz, _ = _label_points(built)
+            self.fig.data[i].x, self.fig.data[i].y, self.fig.data[i].z = lx, ly, lz
+
+
+# --------------------------------------------------------------------------- sagittal view
+
+def _closed(poly: np.ndarray) -> tuple[list, list]:
+    p = np.vstack([poly, poly[:1]])
+    return list(p[:, 0]), list(p[:, 1])
+
+
+def _polys(polys: Iterable[np.ndarray]) -> tuple[list, list]:
+    xs, ys = [], []
+    for p in polys:
+        x, y = _closed(p)
+        xs += x + [None]
+        ys += y + [None]
+    return xs, ys
+
+
+def _sagittal_traces(out: dict, hamstrings: float, hip_flexors: float) -> list[dict]:
+    """Trace data (x, y and line width) for the sagittal figure, in a fixed order."""
+    bx, by = _polys(out["bodies"].values())
+    dx, dy = _polys(out["discs"].values())
+    sx, sy = _closed(out["sacrum"])
+    px, py = _closed(out["pelvis"])
+    fem = out["femur"]
+    hip = out["hip"]
+    it = out["ischial_tuberosity"]
+    knee = out["knee"]
+    # Hamstrings: ischial tuberosity -> behind the knee.
+    hx, hy = [it[0], knee[0] - 30.0], [it[1], knee[1] + 10.0]
+    # Hip flexor (psoas): front of L3 -> over the pelvic brim in front of the hip -> lesser trochanter.
+    l3 = out["l3_front"]
+    brim = np.array([out["asis"][0] - 18.0, hip[1] + 28.0])
+    fx = [l3[0], brim[0] + 4.0, hip[0] + 36.0, out["lesser_trochanter"][0]]
+    fy = [l3[1], brim[1] + 40.0, hip[1] + 2.0, out["lesser_trochanter"][1]]
+    s1p, s1a = out["s1_post"], out["s1_ant"]
+    ss = out["posture"].sacral_slope
+    # Sacral slope: the S1 plate line and a horizontal reference.
+    ref = [s1p[0], s1p[0] + 55.0]
+    return [
+        dict(x=dx, y=dy), dict(x=bx, y=by), dict(x=sx, y=sy), dict(x=px, y=py),
+        dict(x=[fem[0, 0], fem[1, 0], fem[2, 0]], y=[fem[0, 1], fem[1, 1], fem[2, 1]]),
+        dict(x=[hip[0]], y=[hip[1]]),
+        dict(x=hx, y=hy, line_width=2 + 8 * hamstrings),
+        dict(x=fx, y=fy, line_width=2 + 8 * hip_flexors),
+        dict(x=[s1p[0] - 10 * math.cos(math.radians(ss)), s1a[0] + 30 * math.cos(math.radians(ss))],
+             y=[s1p[1] + 10 * math.sin(math.radians(ss)), s1a[1] - 30 * math.sin(math.radians(ss))]),
+        dict(x=ref, y=[s1p[1], s1p[1]]),
+        dict(x=[hip[0], out["s1_center"][0]], y=[hip[1], out["s1_center"][1]]),
+        dict(x=[hip[0], hip[0]], y=[hip[1], hip[1] + 120.0]),
+    ]
+
+
+class SagittalChart:
+    """Side view: vertebral bodies, discs, sacrum, pelvis, femur, and the two muscle pulls."""
+
+    NAMES = ["Discs", "Vertebral bodies L1-L5", "Sacrum", "Hip bone (side view)", "Thigh bone (femur)", "Hip joint",
+             "Hamstrings", "Hip flexors (iliopsoas)", "S1 end plate", "Horizontal", "Pelvic tilt line", "Vertical"]
+
+    def __init__(self, out: dict, hamstrings: float = 0.0, hip_flexors: float = 0.0):
+        data = _sagittal_traces(out, hamstrings, hip_flexors)
+        bone = "#B8A98A"
+        styles = [
+            dict(mode="lines", fill="toself", fillcolor="rgba(204,121,167,0.55)", line=dict(color=COLORS["discogenic"], width=1)),
+            dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)", line=dict(color="#5A4E36", width=1.5)),
+            dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)", line=dict(color="#5A4E36", width=1.5)),
+            dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.45)", line=dict(color=bone, width=1.5)),
+            dict(mode="lines", line=dict(color=bone, width=14)),
+            dict(mode="markers", marker=dict(size=16, color="#FFFFFF", line=dict(color="#5A4E36", width=2))),
+            dict(mode="lines", line=dict(color=COLORS["hip_extensors"], dash="dash")),
+            dict(mode="lines", line=dict(color=COLORS["lumbar_extensors"], dash="dot")),
+            dict(mode="lines", line=dict(color=OKABE_ITO["blue"], width=3)),
+            dict(mode="lines", line=dict(color=OKABE_ITO["grey"], width=1.5, dash="dot")),
+            dict(mode="lines", line=dict(color=OKABE_ITO["black"], width=1.5, dash="dashdot")),
+            dict(mode="lines", line=dict(color=OKABE_ITO["grey"], width=1.5, dash="dot")),
+        ]
+        traces = []
+        for name, d, s in zip(self.NAMES, data, styles):
+            s = dict(s)
+            lw = d.pop("line_width", None)
+            if lw is not None:
+                s["line"] = dict(s["line"], width=lw)
+            traces.append(go.Scatter(name=name, hoverinfo="name", showlegend=name in ("Hamstrings", "Hip flexors (iliopsoas)"),
+                                     **d, **s))
+        layout = figure_layout(
+            height=520, margin=dict(l=10, r=10, t=40, b=10),
+            xaxis=dict(visible=False, range=[-200, 190], fixedrange=True),
+            yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=[-330, 360], fixedrange=True),
+            legend=dict(orientation="h", x=0, y=1.06), hovermode="closest",
+            annotations=self._annotations(out, hamstrings, hip_flexors),
+        )
+        self.fig = go.FigureWidget(data=traces, layout=layout)
+
+    @staticmethod
+    def _annotations(out: dict, hamstrings: float, hip_flexors: float) -> list[dict]:
+        p = out["posture"]
+        ann = []
+        for lvl, poly in out["bodies"].items():
+            c = poly.mean(axis=0)
+            ann.append(dict(x=c[0], y=c[1], text=lvl, showarrow=False, font=dict(size=12, color="#1A1A1A")))
+        s1 = out["s1_post"]
+        ann.append(dict(x=s1[0] + 70, y=s1[1] + 8, text=f"sacral slope {p.sacral_slope:.0f}°", showarrow=False,
+                        xanchor="left", font=dict(size=12)))
+        ann.append(dict(x=out["l1_top_plate"][0][0] + 40, y=out["l1_top_plate"][0][1] + 20,
+                        text=f"lordosis L1–S1 {p.lordosis:.0f}°", showarrow=False, xanchor="left", font=dict(size=13)))
+        ann.append(dict(x=out["hip"][0] + 30, y=out["hip"][1] - 25, text="hip joint", showarrow=False, xanchor="left",
+                        font=dict(size=12)))
+        ann.append(dict(x=-190, y=-300, xanchor="left", showarrow=False, font=dict(size=12),
+                        text="← back · front →"))
+        tilt = p.tilt
+        word = "forward (anterior)" if tilt > 0.25 else "backward (posterior)" if tilt < -0.25 else "neutral"
+        ann.append(dict(x=-190, y=340, xanchor="left", showarrow=False, font=dict(size=13),
+                        text=f"pelvic tilt: {word} {abs(tilt):.0f}°"))
+        return ann
+
+    def update(self, out: dict, hamstrings: float, hip_flexors: float) -> None:
+        data = _sagittal_traces(out, hamstrings, hip_flexors)
+        with self.fig.batch_update():
+            for t, d in zip(self.fig.data, data):
+                t.x, t.y = d["x"], d["y"]
+                if "line_width" in d:
+                    t.line.width = d["line_width"]
+            self.fig.layout.annotations = self._annotations(out, hamstrings, hip_flexors)
+
+
+# --------------------------------------------------------------------------- gait view
+
+def _gait_shapes(state: am.GaitState) -> dict:
+    """Back-view stick figure (x = viewer's horizontal, right side of the body on the right)."""
+    drop = state.pelvic_drop
+    half = 85.0
+    # Stance hip stays; the swing side drops by ``drop`` degrees.
+    if state.stance_side == "right":
+        pivot, sign = np.array([half, 0.0]), 1.0        # viewer: body's right on the right
+    elif state.stance_side == "left":
+        pivot, sign = np.array([-half, 0.0]), -1.0
+    else:
+        pivot, sign = np.array([0.0, 0.0]), 0.0
+    a = math.radians(drop) * sign
+
+    def rot(p):
+        p = np.asarray(p, dtype=float) - pivot
+        c, s = math.cos(a), math.sin(a)
+        return np.array([c * p[0] - s * p[1], s * p[0] + c * p[1]]) + pivot
+
+    # Pelvis outline from behind (iliac crests, SI joints, hip joints).
+    pelvis = [(-135, 140), (-110, 165), (-60, 120), (-45, 90), (45, 90), (60, 120), (110, 165), (135, 140),
+              (120, 40), (90, 0), (60, -60), (-60, -60), (-90, 0), (-120, 40)]
+    pelvis = np.array([rot(p) for p in pelvis])
+    hips = {"right": rot((half, 0)), "left": rot((-half, 0))}
+    si = {"right": rot((52, 95)), "left": rot((-52, 95))}
+    sacrum_top = rot((0, 115))
+    # Spine: from the sacrum, leaning back towards upright (the trunk compensates).
+    spine = [sacrum_top, sacrum_top + np.array([0.0, 60.0]), np.array([sacrum_top[0] * 0.2, 250.0]),
+             np.array([0.0, 330.0])]
+    legs = {}
+    for side in ("right", "left"):
+        h = hips[side]
+        if side == state.stance_side or not state.stance_side:
+            foot = np.array([h[0] * 0.6, -430.0 if state.stance_side else -390.0])
+            knee = (h + foot) / 2
+        else:
+            foot = np.array([h[0] * 0.8, -300.0])
+            knee = np.array([h[0] * 0.9, -200.0])
+        legs[side] = np.array([h, knee, foot])
+    return dict(pelvis=pelvis, hips=hips, si=si, spine=np.array(spine), legs=legs)
+
+
+class GaitChart:
+    """Running stride from behind (left panel) and how hard each muscle group works (right)."""
+
+    def __init__(self, state: am.GaitState):
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.08,
+                            subplot_titles=("Pelvis from behind", "How hard each group works now"))
+        sh = _gait_shapes(state)
+        fig.add_trace(go.Scatter(name="Pelvis", mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)",
+                                 line=dict(color="#5A4E36", width=2), hoverinfo="name"), row=1, col=1)
+        fig.add_trace(go.Scatter(name="Spine", mode="lines+markers", line=dict(color="#5A4E36", width=6),
+                                 marker=dict(size=8), hoverinfo="name"), row=1, col=1)
+        fig.add_trace(go.Scatter(name="Right leg", mode="lines", line=dict(color=OKABE_ITO["blue"], width=10),
+                                 hoverinfo="name"), row=1, col=1)
+        fig.add_trace(go.Scatter(name="Left leg", mode="lines", line=dict(color=OKABE_ITO["grey"], width=10, dash="dot"),
+                                 hoverinfo="name"), row=1, col=1)
+        fig.add_trace(go.Scatter(name="SI joints", mode="markers+text", textposition="top center",
+                                 marker=dict(size=14, color=OKABE_ITO["sky_blue"], symbol="diamond",
+                                             line=dict(color="#1A1A1A", width=1)),
+                                 hoverinfo="name+text"), row=1, col=1)
+        groups = list(am.GAIT_GROUPS)
+        fig.add_trace(go.Bar(name="Effort", orientation="h", y=[GROUP_LABELS[g] for g in groups],
+                             marker=dict(color=[COLORS[g] for g in groups],
+                                         pattern=dict(shape=[GROUP_PATTERNS[g] for g in groups])),
+                             textposition="auto", hovertemplate="%{y}: %{x:.0%}<extra></extra>"), row=1, col=2)
+        fig.update_xaxes(visible=False, range=[-200, 200], row=1, col=1, fixedrange=True)
+        fig.update_yaxes(visible=False, range=[-450, 360], row=1, col=1, scaleanchor="x", fixedrange=True)
+        fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text="effort (share of what the group can give)", row=1,
+                         col=2, fixedrange=True)
+        fig.update_yaxes(automargin=True, row=1, col=2, fixedrange=True, tickfont=dict(size=11))
+        fig.update_layout(**figure_layout(height=480, showlegend=False, margin=dict(l=10, r=10, t=50, b=50)))
+        self.groups = groups
+        self.fig = go.FigureWidget(fig)
+        self.update(state)
+
+    def update(self, state: am.GaitState) -> None:
+        sh = _gait_shapes(state)
+        with self.fig.batch_update():
+            d = self.fig.data
+            d[0].x, d[0].y = list(sh["pelvis"][:, 0]) + [sh["pelvis"][0, 0]], list(sh["pelvis"][:, 1]) + [sh["pelvis"][0, 1]]
+            d[1].x, d[1].y = sh["spine"][:, 0], sh["spine"][:, 1]
+            d[2].x, d[2].y = sh["legs"]["right"][:, 0], sh["legs"]["right"][:, 1]
+            d[3].x, d[3].y = sh["legs"]["left"][:, 0], sh["legs"]["left"][:, 1]
+            d[4].x = [sh["si"]["left"][0], sh["si"]["right"][0]]
+            d[4].y = [sh["si"]["left"][1], sh["si"]["right"][1]]
+            d[4].text = [f"SI {state.si_rotation['left']:+.1f}°", f"SI {state.si_rotation['right']:+.1f}°"]
+            vals = [state.effort[g] for g in self.groups]
+            d[5].x = vals
+            d[5].text = [f"{v:.0%}" for v in vals]
+            side = state.swing_side
+            msg = (f"pelvis drops {state.pelvic_drop:.1f}° on the {side} (swing) side" if side else "both feet off the ground")
+            if state.trendelenburg:
+                msg += " · Trendelenburg-type drop"
+            self.fig.layout.annotations = [a for a in self.fig.layout.annotations[:2]] + [
+                dict(x=0, y=-0.1, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg,
+                     font=dict(size=13)),
+                dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
+                dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
+            ]

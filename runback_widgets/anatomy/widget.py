@@ -422,3 +422,30 @@ class AnatomyDashboard(widgets.VBox):
             except Exception:  # noqa: BLE001 - a scenario must never break the page
                 notes.append(f"{show(key)}: could not be applied; kept the default.")
         return notes
+
+
+def dimensions_table() -> widgets.HTML:
+    """The model's dimensions with their sources, as an HTML table (notebook Background)."""
+    refs = content.references()
+
+    def src(key):
+        return "; ".join(html.escape(refs[r].citation.split(".")[0]) for r in dim.SOURCES[key])
+
+    rows = []
+    for lvl in dim.LEVELS:
+        v = dim.VERTEBRA[lvl]
+        rows.append(f"<tr><th scope='row'>{lvl}</th><td>{v['body_width']:.0f}</td><td>{v['body_depth']:.0f}</td>"
+                    f"<td>{v['body_height']:.0f}</td><td>{v['tp_span']:.0f}</td></tr>")
+    discs = ", ".join(f"{k.replace('_', '-')} {v:.1f}" for k, v in dim.DISC_HEIGHT.items())
+    p = dim.PELVIS
+    return widgets.HTML(
+        '<table class="rb-table"><caption>Lumbar vertebrae in the model [mm] (source: '
+        f"{src('VERTEBRA')})</caption><thead><tr><th scope='col'>Level</th><th scope='col'>Body width</th>"
+        "<th scope='col'>Body depth</th><th scope='col'>Body height</th><th scope='col'>Transverse span</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p>Mid-disc heights [mm]: {html.escape(discs)} (source: {src('DISC_HEIGHT')}).</p>"
+        f"<p>Pelvis in neutral standing: pelvic incidence {p['pelvic_incidence']:.0f}°, pelvic tilt "
+        f"{p['pelvic_tilt']:.0f}°, sacral slope {p['sacral_slope']:.0f}° (sources: {src('PELVIS')}); "
+        f"lordosis L1-S1 {dim.LORDOSIS_NEUTRAL:.0f}°, usual range {dim.LORDOSIS_RANGE[0]:.0f}-"
+        f"{dim.LORDOSIS_RANGE[1]:.0f}° (source: {src('LORDOSIS_NEUTRAL')}).</p>"
+    )

@@ -58,7 +58,9 @@ then the best-fitting pain type, the scores, a body map, why, and what to do nex
 from runback_widgets.symptoms.widget import SymptomExplorer
 app = SymptomExplorer()
 assert app.result.urgency == "not_enough_information"
-app
+# Shareable: a link's ?symptoms=...&age=... restores a scenario; the box below the app copies one.
+from runback_widgets.ui.share import shareable
+shareable(app)
 """),
     ("md", """
 ## Tasks

@@ -120,11 +120,15 @@ def body_summary(a: Assessment) -> str:
     return f"Body map, seen from behind. {s1} {s2}"
 
 
+#: Plotly config for every figure here: no modebar (nothing to zoom; it covered the title on phones).
+FIG_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
 class ScoreChart:
     """Horizontal bars: one per pain type, labelled with its name and score."""
 
     def __init__(self, present: bool | None = None):
-        labels = [_type_label(t) for t in PAIN_TYPES]
+        labels = [model.type_info(t)["short"] for t in PAIN_TYPES]
         self.fig = go.FigureWidget(
             data=[
                 go.Bar(
@@ -145,18 +149,19 @@ class ScoreChart:
                 )
             ],
             layout=figure_layout(
-                title=dict(text="How well each pain type fits (0 to 1)"),
-                xaxis=dict(range=[0, 1.18], title=dict(text="score (0 = no sign ticked, 1 = strong fit)"), fixedrange=True),
+                title=dict(text="How well each type fits"),
+                xaxis=dict(range=[0, 1.45], tickvals=[0, 0.5, 1], title=dict(text="score, 0 to 1"), fixedrange=True),
                 yaxis=dict(autorange="reversed", fixedrange=True, automargin=True),
                 height=280,
                 margin=dict(l=10, r=20, t=50, b=50),
             ),
         )
+        self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
         lead = a.ranking[0] if a.ranking else None
         xs = [a.scores[t] for t in PAIN_TYPES]
-        text = [f"{a.scores[t]:.2f}" + (" (best fit)" if t == lead else "") for t in PAIN_TYPES]
+        text = [f"{a.scores[t]:.2f}" + (" best fit" if t == lead else "") for t in PAIN_TYPES]
         widths = [3 if t == lead else 0 for t in PAIN_TYPES]
         with self.fig.batch_update():
             bar = self.fig.data[0]
@@ -202,6 +207,7 @@ class BodyMap:
                 text=[_SHORT[r] for r in _LABEL_POS] + ["L", "R"],
                 textposition="middle right",
                 textfont=dict(color="#1A1A1A"),
+                cliponaxis=False,
                 hoverinfo="skip", showlegend=False, name="labels",
             )
         )
@@ -222,14 +228,16 @@ class BodyMap:
             data=traces,
             layout=figure_layout(
                 title=dict(text="Body map, seen from behind"),
-                xaxis=dict(visible=False, range=[-18, 28], fixedrange=True),
-                yaxis=dict(visible=False, range=[-3, 104], fixedrange=True, scaleanchor="x", scaleratio=1),
+                xaxis=dict(visible=False, range=[-18, 28], fixedrange=True, constrain="domain"),
+                yaxis=dict(visible=False, range=[-22, 104], fixedrange=True, scaleanchor="x", scaleratio=1,
+                           constrain="domain"),
                 height=460,
                 margin=dict(l=10, r=10, t=50, b=10),
-                legend=dict(orientation="h", x=0, y=-0.02, yanchor="top"),
+                legend=dict(orientation="h", x=0, y=0, yanchor="bottom", bgcolor="rgba(255,255,255,0)"),
                 showlegend=True,
             ),
         )
+        self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
         lead = a.ranking[0] if a.ranking else None

@@ -41,9 +41,10 @@ _CSS = """
 .rb-urg-see_doctor{border-left-color:#0072B2;background:#EEF5FB}
 .rb-urg-self_care{border-left-color:#00603F;background:#EEF8F3}
 .rb-lead{font-size:1.1em;margin:0.4em 0}
-.rb-why{border-collapse:collapse;width:100%;font-size:0.95em}
+.rb-why{border-collapse:collapse;width:100%;max-width:100%;table-layout:fixed;font-size:0.95em}
+.rb-why col.c1{width:36%}.rb-why col.c2{width:31%}.rb-why col.c3{width:15%}.rb-why col.c4{width:18%}
 .rb-why caption{text-align:left;font-weight:700;margin-bottom:0.3em}
-.rb-why th,.rb-why td{border:1px solid #BBB;padding:0.25em 0.4em;text-align:left;vertical-align:top}
+.rb-why th,.rb-why td{border:1px solid #BBB;padding:0.25em 0.3em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .rb-why th{background:#F0F0F0}
 .rb-steps li{margin-bottom:0.35em}
 .rb-src-ids{color:#444;font-size:0.9em}
@@ -52,6 +53,9 @@ _CSS = """
 .rb-sx .widget-checkbox label{white-space:normal;line-height:1.3}
 </style>
 """
+
+
+_COLS = '<colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>'
 
 
 def parse_age(text: str) -> float | None:
@@ -89,7 +93,7 @@ def weights_table(detail: bool = True) -> widgets.HTML:
     )
     return widgets.HTML(
         _CSS + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
-        '</caption><thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
+        '</caption>' + _COLS + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
         f'<th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>'
     )
 
@@ -355,7 +359,7 @@ class SymptomExplorer(widgets.VBox):
             else "More signs pointing to a type make its bar longer; a sign never makes another type's bar shorter."
         )
         return (
-            '<table class="rb-why"><caption>Why: what each tick points to</caption>'
+            '<table class="rb-why"><caption>Why: what each tick points to</caption>' + _COLS +
             '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
             '<th scope="col">Weight</th><th scope="col">Source</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table><p class="rb-sx-help">{html.escape(how)}</p>'

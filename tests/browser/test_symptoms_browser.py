@@ -1,0 +1,99 @@
+"""The symptom explorer in a real browser: a red flag shows the banner first;
+the checkboxes are reachable and operable with the keyboard; the chart follows."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+NB = "02-symptom-explorer"
+BANNER = "[role=alert].rb-redflag"
+
+
+def _bars(dp):
+    """x values of the score chart (first plotly figure on the page)."""
+    return dp.plot_data(0)[0]["x"]
+
+
+def test_red_flag_shows_banner_first(dashboard):
+    dp = dashboard(NB)
+    dp.wait_plots()
+    page = dp.page
+    assert page.locator(BANNER).count() == 0
+    page.get_by_label("Pain beside the spine on one side").check()
+    page.get_by_label("Muscle spasms in the lower back").check()
+    page.wait_for_function("() => document.body.innerText.includes('Self-care first')", timeout=20_000)
+    page.get_by_label("Numbness or tingling around the groin").check()
+    banner = page.locator(BANNER)
+    banner.wait_for(state="visible", timeout=20_000)
+    text = banner.inner_text()
+    assert "Get emergency care now" in text
+    assert "saddle" in text.lower()
+    # First in the results: above the leading-type sentence and the chart.
+    box_banner = banner.bounding_box()
+    lead = page.locator(".rb-lead").first.bounding_box()
+    chart = page.locator(".js-plotly-plot").first.bounding_box()
+    assert box_banner["y"] < lead["y"] < chart["y"]
+    # Unticking removes it again.
+    page.get_by_label("Numbness or tingling around the groin").uncheck()
+    page.wait_for_function(f"() => !document.querySelector('{BANNER}')", timeout=20_000)
+    assert dp.console_errors() == [] and dp.page_errors == []
+
+
+def test_checkboxes_keyboard_operable(dashboard):
+    dp = dashboard(NB)
+    dp.wait_plots()
+    page = dp.page
+    first = page.get_by_label("Pain beside the spine on one side")
+    first.focus()
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => { const f = document.querySelectorAll('.js-plotly-plot')[0]; return f && f.data[0].x[0] > 0; }",
+        timeout=20_000,
+    )
+    assert first.is_checked()
+    assert _bars(dp)[0] == pytest.approx(0.5)
+
+    # Tab walks through every checkbox of the form, in order; Space ticks the focused one.
+    seen = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            "() => { const e = document.activeElement; const l = e.closest('label');"
+            " return [e.tagName, e.type || '', l ? l.innerText.trim() : (e.getAttribute('aria-label') || '')]; }"
+        )
+        if info[1] == "checkbox":
+            seen.append(info[2])
+        if info[2].startswith("Fever"):
+            page.keyboard.press("Space")
+            break
+    assert any(s.startswith("Muscle spasms") for s in seen)
+    assert any(s.startswith("Fever") for s in seen)
+    page.locator(BANNER).wait_for(state="visible", timeout=20_000)
+    assert "fever" in page.locator(BANNER).inner_text().lower()
+    # Every checkbox has an accessible name.
+    unnamed = page.evaluate(
+        "() => Array.from(document.querySelectorAll('input[type=checkbox]'))"
+        ".filter(e => !(e.closest('label') && e.closest('label').innerText.trim()) && !e.getAttribute('aria-label')).length"
+    )
+    assert unnamed == 0
+
+
+def test_leg_pain_updates_chart_and_body_map(dashboard):
+    dp = dashboard(NB, viewport={"width": 375, "height": 900})
+    dp.wait_plots()
+    page = dp.page
+    page.get_by_label("Pain that shoots below the knee").check()
+    page.wait_for_function(
+        "() => { const f = document.querySelectorAll('.js-plotly-plot')[0]; return f && f.data[0].x[2] > 0.7; }",
+        timeout=20_000,
+    )
+    assert "See a doctor straight away" in page.locator("body").inner_text()
+    body = dp.plot_data(1)
+    calf = next(t for t in body if t.get("name", "").startswith("calf"))
+    assert calf["line"]["width"] == 4
+    # No horizontal scroll at phone width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert dp.console_errors() == [] and dp.page_errors == []

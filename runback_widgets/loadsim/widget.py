@@ -68,7 +68,7 @@ class RunLoadSimulator(widgets.VBox):
         self._intro = widgets.HTML()
         options = [(PRESET_LABELS[k], k) for k in PRESETS] + [(c["custom"], _CUSTOM)]
         self._preset = widgets.Dropdown(options=options, value=DEFAULT_PRESET, description=c["preset"],
-                                        description_tooltip=c["preset_help"], layout=_WIDE, style=_STYLE)
+                                        tooltip=c["preset_help"], layout=_WIDE, style=_STYLE)
 
         def slider(kind, name, lo, hi, step, val, fmt=".1f", cls=widgets.FloatSlider):
             w = cls(value=val, min=lo, max=hi, step=step, description=c[name], readout_format=fmt,
@@ -80,11 +80,11 @@ class RunLoadSimulator(widgets.VBox):
         self._pace = widgets.HTML(layout=widgets.Layout(width="auto"))
         self._duration = slider("f", "duration", 10.0, 180.0, 5.0, 60.0, ".0f")
         self._weeks = slider("i", "training_weeks", 0, 104, 1, 12, "d", widgets.IntSlider)
-        self._weeks.description_tooltip = c["training_weeks_help"]
+        self._weeks.tooltip = c["training_weeks_help"]
         self._strength = {}
         for g in GROUPS:
             w = slider("f", g, LIMITS["strength"][0], LIMITS["strength"][1], 0.05, 1.0, ".2f")
-            w.description_tooltip = c["strength_help"]
+            w.tooltip = c["strength_help"]
             self._strength[g] = w
         self._sentence = widgets.HTML()
         self._sentence.add_class("rb-loadsim-sentence")
@@ -136,12 +136,16 @@ class RunLoadSimulator(widgets.VBox):
         for w in (self._mass, self._speed, self._duration, self._weeks, *self._strength.values()):
             w.observe(g(self._on_control), names="value")
         self._view.observe(g(lambda ch: self._show_view(ch["new"])), names="value")
-        self._runner_b.observe(g(lambda ch: self._update_compare()), names="value")
+        self._runner_b.observe(g(lambda ch: self._refresh(self._update_compare)), names="value")
         for w in (self._cohort_n, self._cohort_spread):
-            w.observe(g(lambda ch: self._update_cohort()), names="value")
+            w.observe(g(lambda ch: self._refresh(self._update_cohort)), names="value")
         for w in (self._strength_weeks, self._base_weeks):
-            w.observe(g(lambda ch: self._update_prevention()), names="value")
+            w.observe(g(lambda ch: self._refresh(self._update_prevention)), names="value")
         self._detail.observe(g(lambda ch: self._render_text()), names="value")
+
+    def _refresh(self, update) -> None:
+        update()
+        self._render_text()
 
     # ------------------------------------------------------------------ model
     def runner(self) -> Runner:
@@ -281,7 +285,7 @@ class RunLoadSimulator(widgets.VBox):
         self._claims.value = claims_section(CLAIMS, detail=detail).value
         r = self.result
         style = "font-size:1.25em;font-weight:700;margin:0.5em 0"
-        self._sentence.value = f'<p role="status" aria-live="polite" style="{style}">{html.escape(self.takeover_sentence(detail))}</p>'
+        self._sentence.value = f'<p role="status" aria-live="polite" style="{style}">{html.escape(self.takeover_sentence(detail), quote=False)}</p>'
         sm = self._txt["summaries"]
         end = {k: float(v[-1]) for k, v in r.load_share.items()}
         self._set_summary("index", sm["index"].format(start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index,
@@ -308,7 +312,7 @@ class RunLoadSimulator(widgets.VBox):
                                                                     ta=F.takeover_text(r.takeover_min), tb=F.takeover_text(p.takeover_min)))
 
     def _set_summary(self, key: str, text: str) -> None:
-        self._summaries[key].value = f'<p class="rb-figure-summary" role="note">{html.escape(text)}</p>'
+        self._summaries[key].value = f'<p class="rb-figure-summary" role="note">{html.escape(text, quote=False)}</p>'
 
     # ------------------------------------------------------------------ scenarios (issue 6)
     _NUMERIC = {

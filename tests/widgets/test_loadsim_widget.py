@@ -1,0 +1,152 @@
+"""Run load simulator dashboard driven from Python: set controls, assert traits and figure data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from runback_widgets.loadsim import PRESETS, simulate_run
+from runback_widgets.loadsim.widget import CLAIMS, RunLoadSimulator
+
+
+@pytest.fixture(scope="module")
+def app():
+    return RunLoadSimulator()
+
+
+def _ydata(fig, i=0):
+    return np.asarray(fig.data[i].y, dtype=float)
+
+
+def test_starts_on_weak_glutes_with_sentence_and_three_drawn_figures(app):
+    app._preset.value = "weak_glutes"
+    assert app.preset == "weak_glutes"
+    expected = simulate_run(*PRESETS["weak_glutes"])
+    assert app.result.takeover_min == pytest.approx(expected.takeover_min)
+    assert "At minute 25 your lower back starts doing the glutes' work." in app._sentence.value
+    figs = [app._charts[k].fig for k in ("index", "shares", "fatigue")]
+    for fig in figs:
+        assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data if t.y is not None)
+    # the takeover is marked on the index chart and the shares chart
+    assert list(app._charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
+    assert len(app._charts["shares"].fig.layout.shapes) == 1
+    for key in ("index", "shares", "fatigue"):
+        assert "rb-figure-summary" in app._summaries[key].value
+
+
+def test_slider_moves_update_figures_and_switch_preset_to_custom(app):
+    app._preset.value = "weak_glutes"
+    before = _ydata(app._charts["index"].fig)
+    fatigue_before = _ydata(app._charts["fatigue"].fig)
+    app._strength["hip_abductors"].value = 1.0
+    app._strength["hip_extensors"].value = 1.0
+    after = _ydata(app._charts["index"].fig)
+    assert after.max() < before.max()
+    assert not np.allclose(_ydata(app._charts["fatigue"].fig), fatigue_before)
+    assert app.preset == "custom" and app._preset.value == "custom"
+    app._speed.value = 5.0
+    assert app.result.plan.speed_m_s == 5.0
+    assert "Pace 3:20 min/km" in app._pace.value
+    app._duration.value = 30.0
+    assert app.result.time_min[-1] == pytest.approx(30.0)
+    assert len(app._charts["shares"].fig.data[0].x) == len(app.result.time_s)
+
+
+def test_well_conditioned_preset_has_no_takeover_mark(app):
+    app._preset.value = "well_conditioned"
+    assert app.result.takeover_min is None
+    assert len(app._charts["index"].fig.data[2].x) == 0
+    assert len(app._charts["shares"].fig.layout.shapes) == 0
+    assert "hips keep carrying more" in app._sentence.value
+
+
+def test_views_compare_cohort_prevention_draw_data(app):
+    app._preset.value = "weak_glutes"
+    app._view.value = "compare"
+    fig = app._charts["compare"].fig
+    assert app.result_b is not None and app.result_b.takeover_min is None
+    assert len(fig.data[0].y) > 0 and len(fig.data[1].y) > 0
+    assert max(fig.data[0].y) > max(fig.data[1].y)
+    assert "Runner A (Weak glutes and hips)" in app._summaries["compare"].value
+    app._runner_b.value = "deep_core_weakness"
+    assert "Weak deep core" in app._summaries["compare"].value
+
+    app._view.value = "cohort"
+    hist = app._charts["cohort"].fig.data[0]
+    assert app.cohort.n == app._cohort_n.value
+    assert len(hist.x) == int(np.isfinite(app.cohort.takeover_min).sum()) > 0
+    app._cohort_n.value = 200
+    assert app.cohort.n == 200
+    assert "200 runners" in app._summaries["cohort"].value
+
+    app._view.value = "prevention"
+    fig = app._charts["prevention"].fig
+    assert max(fig.data[1].y) < max(fig.data[0].y)
+    app._strength_weeks.value = 0
+    app._base_weeks.value = 0
+    assert np.allclose(fig.data[0].y, fig.data[1].y)
+    app._view.value = "run"
+    assert [c.children[0] for c in app._view_box.children] == [app._charts[k].fig for k in ("index", "shares", "fatigue")]
+
+
+def test_detail_toggle_switches_wording_and_claims(app):
+    app._preset.value = "weak_glutes"
+    app._detail.value = True
+    assert "lumbar extensors" in app._sentence.value
+    assert "three-compartment" in app._intro.value
+    app._detail.value = False
+    assert "glutes' work" in app._sentence.value
+    for cid in CLAIMS:
+        assert f'data-claim-id="{cid}"' in app._claims.value
+
+
+def test_scenario_round_trip():
+    a = RunLoadSimulator()
+    a._preset.value = "new_runner_too_fast"
+    a._strength["deep_core"].value = 0.5
+    a._view.value = "prevention"
+    state = a.scenario_state()
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in state.items())
+    b = RunLoadSimulator()
+    assert b.apply_scenario(state) == []
+    assert b.scenario_state() == state
+    assert b.result.takeover_min == pytest.approx(a.result.takeover_min)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"speed_m_s": "nan"},
+        {"speed_m_s": "1e9"},
+        {"body_mass_kg": "<script>alert(1)</script>"},
+        {"preset": "x" * 10_000},
+        {"strength_glutes": "1"},
+        {"<img src=x onerror=alert(1)>": "1"},
+        {"view": "<b>bold</b>"},
+        {"runner_b": "nobody"},
+        {"duration_min": "-5", "training_weeks": "inf"},
+    ],
+)
+def test_hostile_scenarios_give_notes_and_never_raise(params):
+    app = RunLoadSimulator()
+    before = app.scenario_state()
+    notes = app.apply_scenario(params)
+    assert notes, params
+    for note in notes:
+        assert "<script" not in note and "<img" not in note and "<b>" not in note
+        assert len(note) < 300
+    assert app.scenario_state() == before
+
+
+def test_errors_in_callbacks_are_shown_not_raised(app, monkeypatch):
+    import runback_widgets.loadsim.widget as W
+
+    def boom(*a, **k):
+        raise ValueError("speed_m_s must be between 1.5 and 6 m/s, got 9")
+
+    monkeypatch.setattr(W, "simulate_run", boom)
+    app._speed.value = 4.2
+    assert "speed_m_s must be between" in app._errors.value
+    monkeypatch.undo()
+    app._speed.value = 4.1
+    assert app._errors.value == ""

@@ -25,7 +25,8 @@ __all__ = ["SymptomExplorer", "parse_age", "weights_table"]
 #: Claims shown next to the part of the page they explain.
 TYPE_CLAIMS = ("A05", "A06", "A07", "A08")
 WARNING_CLAIMS = ("N05",)
-STEP_CLAIMS = ("A10", "A11", "A12", "A13", "N01", "N02", "N04", "N07")
+CONTEXT_CLAIMS = ("A04",)
+STEP_CLAIMS = ("A10", "A11", "N03", "A12", "N01", "N02", "A13", "N04", "A14", "N07")
 
 #: Longest scenario value we look at (longer input is cut before parsing).
 _MAX_PARAM = 2000
@@ -53,6 +54,23 @@ _CSS = """
 .rb-sx .widget-checkbox label{white-space:normal;line-height:1.3}
 </style>
 """
+
+#: Presenter mode (dark page): keep every text readable on the dark background.
+_PRESENT_CSS = """
+<style>
+.rb-sx-help,.rb-src-ids{color:#DDDDDD !important}
+.rb-why th{background:#333 !important;color:#fff !important}
+.rb-sx a{color:#9FD3FF !important}
+.rb-urg, .rb-redflag{color:#1A1A1A !important}
+.rb-urg *, .rb-redflag *{color:#1A1A1A !important}
+</style>
+"""
+
+
+def _css() -> str:
+    from ..ui.theme import presenter_mode
+
+    return _CSS + (_PRESENT_CSS if presenter_mode() else "")
 
 
 _COLS = '<colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>'
@@ -92,7 +110,7 @@ def weights_table(detail: bool = True) -> widgets.HTML:
         "<tr>" + "".join(f"<td>{html.escape(c) if i < 3 else c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )
     return widgets.HTML(
-        _CSS + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
+        _css() + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
         '</caption>' + _COLS + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
         f'<th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>'
     )
@@ -119,6 +137,8 @@ class SymptomExplorer(widgets.VBox):
     def __init__(self, symptoms=(), age=None, **kwargs):
         self._errors = ErrorPanel()
         self._suspend = False
+        #: Ticked ids in the order they were ticked (what scenario_state shares).
+        self._order: list[str] = []
         self._detail_toggle = DetailToggle()
 
         # --- controls -------------------------------------------------------
@@ -147,6 +167,8 @@ class SymptomExplorer(widgets.VBox):
             children = [head] + [self._boxes[s.id] for s in model.symptoms_in_group(g["id"])]
             if g["id"] == "context":
                 children.append(self._age)
+                self._context_claims = claims_section(CONTEXT_CLAIMS)
+                children.append(self._context_claims)
             if g["id"] == "warning":
                 self._warning_claims = claims_section(WARNING_CLAIMS)
                 children.append(self._warning_claims)
@@ -196,7 +218,7 @@ class SymptomExplorer(widgets.VBox):
         )
         body = widgets.HBox([controls, results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
         super().__init__(
-            [page_style(), widgets.HTML(_CSS), self._errors, body],
+            [page_style(), widgets.HTML(_css()), self._errors, body],
             layout=widgets.Layout(width="100%", max_width="80em"),
             **kwargs,
         )
@@ -214,10 +236,20 @@ class SymptomExplorer(widgets.VBox):
     # --- wiring ---------------------------------------------------------------
     def _wire(self) -> None:
         on_change = guarded(self._errors)(self._on_change)
-        for box in self._boxes.values():
+        for sid, box in self._boxes.items():
+            box.observe(self._tracker(sid), names="value")
             box.observe(on_change, names="value")
         self._age.observe(on_change, names="value")
         self._detail_toggle.observe(guarded(self._errors)(self._on_detail), names="value")
+
+    def _tracker(self, sid: str):
+        def track(change) -> None:
+            if change["new"] and sid not in self._order:
+                self._order.append(sid)
+            elif not change["new"] and sid in self._order:
+                self._order.remove(sid)
+
+        return track
 
     def _on_change(self, change=None) -> None:
         if not self._suspend:
@@ -231,6 +263,7 @@ class SymptomExplorer(widgets.VBox):
         for g in model.groups():
             self._group_heads[g["id"]].value = self._group_head_html(g)
         self._warning_claims.value = "".join(claim_html(c, detail=d) for c in WARNING_CLAIMS)
+        self._context_claims.value = "".join(claim_html(c, detail=d) for c in CONTEXT_CLAIMS)
         self._type_claims.value = "".join(claim_html(c, detail=d) for c in TYPE_CLAIMS)
         self._step_claims.value = "".join(claim_html(c, detail=d) for c in STEP_CLAIMS)
         if self.result is not None:
@@ -247,9 +280,19 @@ class SymptomExplorer(widgets.VBox):
         model.validate_symptoms({symptom_id})
         return self._boxes[symptom_id]
 
+    @property
+    def tick_order(self) -> tuple[str, ...]:
+        """Ticked symptom ids in the order they were ticked."""
+        order = [s for s in self._order if self._boxes[s].value]
+        return tuple(order + [s for s in self.ticked if s not in order])
+
     def set_symptoms(self, symptoms, age="keep") -> None:
-        """Tick exactly ``symptoms`` (and set ``age`` unless "keep"), recomputing once."""
-        ticked = model.validate_symptoms(symptoms)
+        """Tick exactly ``symptoms`` (and set ``age`` unless "keep"), recomputing once.
+        A list keeps its order as the tick order; a set is taken in vocabulary order."""
+        if isinstance(symptoms, (set, frozenset)):
+            symptoms = [s for s in SYMPTOMS if s in symptoms] + sorted(s for s in symptoms if s not in SYMPTOMS)
+        wanted = list(dict.fromkeys(symptoms)) if not isinstance(symptoms, (str, bytes)) else symptoms
+        ticked = model.validate_symptoms(wanted)
         age_text = self._age.value if age == "keep" else _format_age(model.validate_age(age))
         self._suspend = True
         try:
@@ -258,6 +301,7 @@ class SymptomExplorer(widgets.VBox):
             self._age.value = age_text
         finally:
             self._suspend = False
+        self._order = list(wanted)
         self._recompute()
 
     def _recompute(self) -> None:
@@ -391,13 +435,13 @@ class SymptomExplorer(widgets.VBox):
 
     # --- shareable scenarios -------------------------------------------------------
     def scenario_state(self) -> dict[str, str]:
-        """Ticked symptoms (comma-separated, vocabulary order) and age ("" when not given)."""
+        """Ticked symptoms (comma-separated, in the order ticked) and age ("" when not given)."""
         age = ""
         try:
             age = _format_age(parse_age(self._age.value))
         except ValueError:
             age = ""
-        return {"symptoms": ",".join(self.ticked), "age": age}
+        return {"symptoms": ",".join(self.tick_order), "age": age}
 
     def apply_scenario(self, params: Mapping[str, str]) -> list[str]:
         """Apply ``symptoms`` and ``age`` from shared-link parameters. Never raises;
@@ -429,7 +473,7 @@ class SymptomExplorer(widgets.VBox):
                     notes.append(f"Unknown symptom '{html.escape(b[:40])}' was ignored.")
                 if len(bad) > 5:
                     notes.append(f"{len(bad) - 5} more unknown symptoms were ignored.")
-                new_symptoms = set(chosen)
+                new_symptoms = list(dict.fromkeys(chosen))
             else:
                 try:
                     new_age = parse_age(value)
@@ -440,7 +484,7 @@ class SymptomExplorer(widgets.VBox):
                     )
                     new_age = None
         try:
-            self.set_symptoms(self.ticked if new_symptoms is None else new_symptoms, age=new_age)
+            self.set_symptoms(list(self.tick_order) if new_symptoms is None else new_symptoms, age=new_age)
         except Exception:  # noqa: BLE001 - never raise from a shared link
             notes.append("The link's settings could not be applied; showing the default view.")
         return notes

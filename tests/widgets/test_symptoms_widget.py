@@ -157,6 +157,17 @@ def test_scenario_round_trip(app):
     assert other.result == app.result
 
 
+def test_scenario_keeps_tick_order(app):
+    link = {"symptoms": "worse_bending_forward,pain_down_leg,pain_below_knee_or_into_toes", "age": "41"}
+    assert app.apply_scenario(link) == []
+    assert app.scenario_state() == link
+    app.checkbox("pain_down_leg").value = False
+    app.checkbox("fever").value = True
+    app.checkbox("pain_down_leg").value = True
+    assert app.scenario_state()["symptoms"] == "worse_bending_forward,pain_below_knee_or_into_toes,fever,pain_down_leg"
+    assert app.ticked[0] == "pain_down_leg"  # ``ticked`` stays in vocabulary order
+
+
 @pytest.mark.parametrize(
     "params,expect_ticked,expect_age,n_notes",
     [

@@ -263,6 +263,15 @@ def test_anatomy_links_use_listed_structure_ids():
     assert {"disc_L4_L5", "nerve_root_L5_left", "erector_spinae_left"} <= listed
 
 
+def test_linked_structures_exist_in_the_anatomy_dashboard():
+    """Each linked id is a structure of 01-spine-and-si-anatomy that involves the same pain type."""
+    anatomy = content.load_toml("anatomy.toml")["structure"]
+    for t in PAIN_TYPES:
+        for sid in model.type_info(t)["structures"]:
+            assert sid in anatomy, sid
+            assert t in anatomy[sid].get("pain_types", []), (t, sid)
+
+
 def test_model_imports_no_plotly_or_ipywidgets():
     code = (
         "import sys; import runback_widgets.symptoms as s; s.assess({'fever'});"

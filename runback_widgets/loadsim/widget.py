@@ -23,7 +23,7 @@ from . import figures as F
 from .model import GROUPS, LIMITS, CohortResult, Runner, RunPlan, RunResult, pace_min_per_km, sample_cohort, simulate_cohort, simulate_run, with_training
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
 
-__all__ = ["RunLoadSimulator", "CLAIMS"]
+__all__ = ["RunLoadSimulator", "CLAIMS", "parameter_table", "preset_table"]
 
 #: Claims and clinical notes this dashboard shows (registry ids).
 CLAIMS = ["A09", "A04", "A14", "A01", "N07"]
@@ -423,3 +423,57 @@ class RunLoadSimulator(widgets.VBox):
                  (self._duration.value, plan.duration_min), (self._weeks.value, round(runner.training_weeks))]
         pairs += [(w.value, runner.strength[g]) for g, w in self._strength.items()]
         return any(abs(float(a) - float(b)) > 1e-9 for a, b in pairs)
+
+
+# ---------------------------------------------------------------------- notebook tables
+
+
+def parameter_table() -> widgets.HTML:
+    """The model's parameter table (``params.PARAMETERS``) with sources, for the notebook Background."""
+    from .params import parameter_rows
+
+    refs = content.references()
+    rows = []
+    for r in parameter_rows():
+        src = r["source"]
+        if src in refs:
+            cite = html.escape(refs[src].citation.split(".")[0])
+            src_html = f'<a href="#ref-{html.escape(src)}">{cite}</a>'
+        else:
+            src_html = "<em>assumption</em>"
+        val = r["value"]
+        val_txt = f"{val:.5g}" if isinstance(val, float) else html.escape(str(val))
+        rows.append(f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{val_txt}</td><td>{html.escape(r['unit'])}</td>"
+                    f"<td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>")
+    return widgets.HTML(
+        '<div style="overflow-x:auto;max-width:100%"><table class="rb-params" style="font-size:0.9em">'
+        "<caption>Every number in the model (runback_widgets/loadsim/params.py)</caption>"
+        "<thead><tr><th scope='col'>Parameter</th><th scope='col'>Value</th><th scope='col'>Unit</th>"
+        "<th scope='col'>Source</th><th scope='col'>Why this value</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def preset_table() -> widgets.HTML:
+    """What each preset gives (takeover minute, peak lumbar load index), computed now from the model."""
+    base = simulate_run(*PRESETS["well_conditioned"])
+    rows = []
+    for name, (runner, plan) in PRESETS.items():
+        r = simulate_run(runner, plan)
+        short = {"hip_abductors": "abductors", "hip_extensors": "extensors", "deep_core": "deep core", "lumbar_extensors": "lower back"}
+        s = ", ".join(f"{short[g]} {v:.2f}" for g, v in runner.strength.items())
+        le = 100 * (r.lumbar_extensor_force[-1] / base.lumbar_extensor_force[-1] - 1)
+        rows.append(
+            f"<tr><td>{html.escape(PRESET_LABELS[name])}</td><td>{html.escape(s)}; {runner.training_weeks:g} weeks; "
+            f"{runner.body_mass_kg:g} kg</td><td>{plan.duration_min:g} min at {plan.speed_m_s:g} m/s</td>"
+            f"<td>{html.escape(F.takeover_text(r.takeover_min))}</td><td>{r.peak_lumbar_load_index:.2f}</td>"
+            f"<td>{le:+.0f} %</td></tr>"
+        )
+    return widgets.HTML(
+        '<div style="overflow-x:auto;max-width:100%"><table class="rb-presets" style="font-size:0.9em">'
+        "<caption>The presets, as the model computes them</caption>"
+        "<thead><tr><th scope='col'>Preset</th><th scope='col'>Runner (strength × typical; base; mass)</th>"
+        "<th scope='col'>Run</th><th scope='col'>Back takes over</th><th scope='col'>Peak lumbar load index</th>"
+        "<th scope='col'>Lumbar extensor force at the end vs well-conditioned</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )

@@ -245,6 +245,11 @@ def serve(args: argparse.Namespace) -> int:
     os.environ[bundle.ENV] = bundle.plotly_version()
     Voila = voila_app_class()
 
+    # Ctrl-C stops the server (and Voila its kernels) even when this process was
+    # started with SIGINT ignored (a shell's background job, some CI runners).
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         Voila.launch_instance(argv=voila_argv(args, notebooks, token), config=voila_config(args, notebooks))
     except KeyboardInterrupt:

@@ -183,7 +183,13 @@ def _cmdline(p: psutil.Process) -> list[str]:
 
 
 def test_real_server_landing_page_and_clean_ctrl_c(tmp_path):
-    server = start_server(tmp_path)
+    # Started with SIGINT ignored, as a shell's background job or a CI runner
+    # may start it: Ctrl-C must still stop it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = start_server(tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert "token=" not in server.log().split("Voil")[0]
         # A plain GET executes the landing notebook in a kernel.

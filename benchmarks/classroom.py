@@ -231,6 +231,42 @@ def _is_kernel(p) -> bool:
         return False
 
 
+def cpu_snapshot(server_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of every process involved: the server, its kernels, and
+    the browser side (this script's other descendants: Playwright, Chromium)."""
+    import psutil
+
+    snap: dict[int, tuple[str, float]] = {}
+
+    def add(p, group):
+        try:
+            t = p.cpu_times()
+            snap[p.pid] = (group, t.user + t.system)
+        except psutil.Error:
+            pass
+
+    try:
+        server = psutil.Process(server_pid)
+        add(server, "server")
+        server_tree = {server_pid}
+        for k in server.children(recursive=True):
+            server_tree.add(k.pid)
+            add(k, "kernels" if _is_kernel(k) else "server")
+    except psutil.Error:
+        server_tree = {server_pid}
+    for c in psutil.Process(os.getpid()).children(recursive=True):
+        if c.pid not in server_tree:
+            add(c, "browser")
+    return snap
+
+
+def cpu_delta(before: dict, after: dict) -> dict[str, float]:
+    out = {"server": 0.0, "kernels": 0.0, "browser": 0.0}
+    for pid, (group, t) in after.items():
+        out[group] = out.get(group, 0.0) + t - before.get(pid, (group, 0.0))[1]
+    return out
+
+
 def kernel_pids(pid: int) -> list[int]:
     import psutil
 
@@ -332,12 +368,15 @@ async def run_class(server: RunningServer, dashboards: list[str], visitors: int,
             tasks = [asyncio.create_task(visit(browser, server, v, i * gap, t0, timeout_s, viewport, keep, contexts))
                      for i, v in enumerate(visits)]
             # Peak memory: sample while the class is on the pages.
+            cpu0 = cpu_snapshot(server.proc.pid)
             peak = memory(server.proc.pid)
             while not all(t.done() for t in tasks) and not _all_measured(visits):
                 await asyncio.sleep(1.0)
                 m = memory(server.proc.pid)
                 if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
                     peak = m
+            cpu = cpu_delta(cpu0, cpu_snapshot(server.proc.pid))
+            cpu["wall"] = loop.time() - t0
             keep.set()
             await asyncio.gather(*tasks)
             m = memory(server.proc.pid)
@@ -347,6 +386,7 @@ async def run_class(server: RunningServer, dashboards: list[str], visitors: int,
                 await c.close()
         finally:
             await browser.close()
+    peak["cpu"] = cpu
     return visits, peak
 
 
@@ -385,6 +425,8 @@ def report(s: dict) -> str:
         f"   time-to-interactive  median {s['tti_median']:.1f} s   p95 {s['tti_p95']:.1f} s   max {s['tti_max']:.1f} s",
         f"   phase medians: HTML {ph['t_html']:.1f} s, cells shown {ph['t_rendered']:.1f} s, first plot {ph['t_plot']:.1f} s, control answered {ph['t_interactive']:.1f} s",
         f"   per notebook median: " + ", ".join(f"{k} {v:.1f} s" if v is not None else f"{k} -" for k, v in s["per_notebook"].items()),
+        "   CPU seconds while the class arrived ({wall:.0f} s wall, {n} cores): server {server:.0f}, kernels {kernels:.0f}, "
+        "browser (Chromium, all visitors) {browser:.0f}".format(n=os.cpu_count(), **s["mem_peak"].get("cpu", {"wall": 0, "server": 0, "kernels": 0, "browser": 0})),
         f"   memory idle:  {fmt_mem(s['mem_idle'])}",
         f"   memory peak:  {fmt_mem(s['mem_peak'])}",
         f"   memory after: {fmt_mem(s['mem_after'])}",

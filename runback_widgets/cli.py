@@ -183,9 +183,32 @@ def voila_app_class():
 
     from .voila import bundle
 
+    from tornado.web import HTTPError
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
+        """Voila's template static files, answering 404 (not a 500 and a traceback)
+        to paths that climb out of a template's static folder."""
+
+        def parse_url_path(self, path):
+            try:
+                return super().parse_url_path(path)
+            except (AssertionError, ValueError) as exc:
+                raise HTTPError(404) from exc
+
+        @classmethod
+        def get_absolute_path(cls, root, path):
+            try:
+                return super().get_absolute_path(root, path)
+            except (AssertionError, ValueError) as exc:
+                raise HTTPError(404) from exc
+
     class RunbackVoila(Voila):
         def init_handlers(self):
-            handlers = super().init_handlers()
+            handlers = [
+                (h[0], SafeTemplateStaticFileHandler, *h[2:]) if len(h) >= 2 and h[1] is TemplateStaticFileHandler else h
+                for h in super().init_handlers()
+            ]
             route = (url_path_join(self.server_url, bundle.ROUTE), StaticFileHandler, {"path": str(bundle.bundle_dir())})
             return [route, *handlers]
 

@@ -8,8 +8,9 @@ visitor's request). A visitor takes one and Voila refills the pool.
 On top of Voila's pool (``voila.voila_kernel_manager``) this module adds:
 
 * **bounded warm-up**: at most ``warm_concurrency`` kernels warm at once
-  (cores, at start-up) and ``refill_concurrency`` afterwards, so refilling the
-  pool never starves the visitors' own kernels of CPU;
+  (cores, at start-up) and ``refill_concurrency`` afterwards, and a refill
+  waits until no visitor has arrived for ``quiet_s`` seconds: while a class is
+  arriving, the CPU goes to the pages being opened, not to refilling the pool;
 * **progress** on the console (``kernel 4/31 warm``) and a ``ready`` line once
   the whole pool is warm;
 * **no cull race**: a pooled kernel is never culled (Voila), and a kernel taken
@@ -38,7 +39,7 @@ def _say(msg: str) -> None:
 
 
 def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
-            say: Callable[[str], None] = _say, ready_message: str = "") -> None:
+            say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
     ``expected`` is the number of kernels the initial pools hold (for progress).
@@ -49,7 +50,8 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
 
     original = getattr(vapp.voila_kernel_manager_factory, "_runback_original", vapp.voila_kernel_manager_factory)
     warm_n = max(1, warm_concurrency or (os.cpu_count() or 2))
-    state = {"warm": 0, "warming": True, "ready_said": False}
+    state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0}
+    urgent: set = set()  # pool tasks a visitor is already waiting for
 
     def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
         cls = original(base_class, preheat_kernel, default_pool_size, page_config_hook=page_config_hook)
@@ -81,10 +83,20 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                     return await super()._initialize(notebook_path, kernel_id, **kwargs)
                 warming = state["warming"]
                 t0 = time.monotonic()
-                async with self._rb_sem(warming):
+                me = asyncio.current_task()
+                while not warming and me not in urgent and time.monotonic() - state["last_take"] < quiet_s:
+                    await asyncio.sleep(0.5)
+                if me in urgent:
+                    # A visitor is already waiting for this very kernel: no queueing.
                     t1 = time.monotonic()
                     content = await super()._initialize(notebook_path, None, **kwargs)
                     await self._rb_until_warm(content)
+                    urgent.discard(me)
+                else:
+                    async with self._rb_sem(warming):
+                        t1 = time.monotonic()
+                        content = await super()._initialize(notebook_path, None, **kwargs)
+                        await self._rb_until_warm(content)
                 took = time.monotonic() - t1
                 if warming:
                     state["warm"] += 1
@@ -98,6 +110,10 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                 return content
 
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+                state["last_take"] = time.monotonic()
+                pool = self._pools.get(notebook_name) or []
+                if pool and not pool[0].done():
+                    urgent.add(pool[0])
                 render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
                 try:
                     # Taken from the pool now: the culler counts idleness from here.

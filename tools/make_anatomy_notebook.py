@@ -57,7 +57,9 @@ and the running stride seen from behind.
 from runback_widgets.anatomy.widget import AnatomyDashboard
 app = AnatomyDashboard()
 assert app.scenario_state()["layers"] == "bones,discs,joints,nerves"
-app
+# Shareable: a link's ?structure=...&layers=...&tilt=... restores a scenario; the box below the app copies one.
+from runback_widgets.ui.share import shareable
+shareable(app)
 """),
     ("md", """
 ## Tasks

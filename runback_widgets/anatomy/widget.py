@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, guarded, page_style
+from ..ui.components import DetailToggle, ErrorPanel, claim_html, guarded, page_style, slider_labels
 from . import dimensions as dim
 from . import model as am
 from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart
@@ -147,6 +147,7 @@ class AnatomyDashboard(widgets.VBox):
         row = dict(flex_flow="row wrap", width="100%", align_items="center", grid_gap="0.3em 1em")
         children = [
             page_style(),
+            slider_labels(),
             widgets.HTML(f"<p>{html.escape(self._text['intro'])}</p>"),
             self._errors,
             self._detail,

@@ -49,9 +49,12 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?\s*>", re.S)
 
-#: Elements with these classes are never marked either (an existing tooltip, a
-#: term already marked, the kind line of a claim box).
-_NOMARK_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\b(rb-gl|rb-tip|rb-term|rb-kind|rb-no-gloss)\b""")
+#: Elements with these classes (an existing tooltip, a term already marked, the
+#: kind line of a claim box) or these roles are never marked either.
+_NOMARK_CLASS = re.compile(
+    r"""class\s*=\s*["'][^"']*\b(rb-gl|rb-tip|rb-term|rb-kind|rb-no-gloss)\b"""
+    r"""|role\s*=\s*["'](alert|status|tooltip)["']"""  # alerts and live regions are read out whole: no extra text
+)
 
 _ids = itertools.count(1)
 

@@ -93,3 +93,8 @@ def test_attach_marks_a_dashboard_once_and_follows_updates():
     assert 'data-term="lordosis"' in b.value and ">Lumbar lordosis</dfn>" in b.value
     c.value = "<p>Lordosis, a third time.</p>"
     assert "<dfn" not in c.value
+
+
+def test_alerts_and_live_regions_are_left_alone():
+    src = '<div role="alert"><strong>Get help now:</strong> possible cauda equina syndrome</div><p role="status">lordosis</p>'
+    assert g.mark_terms(src) == src

@@ -18,7 +18,7 @@ import numpy as np
 import traitlets
 
 from .. import content
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style
+from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels
 from . import figures as F
 from .model import GROUPS, LIMITS, CohortResult, Runner, RunPlan, RunResult, pace_min_per_km, sample_cohort, simulate_cohort, simulate_run, with_training
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
@@ -118,8 +118,8 @@ class RunLoadSimulator(widgets.VBox):
             widgets.Box(list(self._strength.values()), layout=row),
         ], layout=widgets.Layout(width="100%"))
         super().__init__(
-            [page_style(), Disclaimer(), self._intro, self._detail, controls, self._errors, self._sentence,
-             self._view, self._view_box, self._claims],
+            [page_style(), slider_labels(), Disclaimer(), self._intro, self._detail, controls, self._errors,
+             self._sentence, self._view, self._view_box, self._claims],
             layout=widgets.Layout(width="100%", max_width="72em"),
             **kwargs,
         )

@@ -220,3 +220,45 @@ class DetailToggle(widgets.ToggleButton):
         kwargs.setdefault("layout", widgets.Layout(width="auto", max_width="100%"))
         super().__init__(**kwargs)
         self.add_class("rb-detail-toggle")
+
+
+_SLIDER_LABELS_ESM = """
+export default {
+  render({ el }) {
+    el.style.display = "none";
+    const fix = () => {
+      document.querySelectorAll(".widget-slider").forEach((s) => {
+        const label = s.querySelector(".widget-label");
+        const name = label ? label.textContent.trim() : "";
+        if (!name) return;
+        s.querySelectorAll(".noUi-handle").forEach((h) => {
+          if (h.getAttribute("aria-label") !== name) h.setAttribute("aria-label", name);
+        });
+      });
+    };
+    let timer = null;
+    const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(fix, 30); });
+    obs.observe(document.body, { childList: true, subtree: true });
+    fix();
+    return () => { obs.disconnect(); clearTimeout(timer); };
+  },
+};
+"""
+
+
+def slider_labels():
+    """An invisible widget that gives every ipywidgets slider handle on the page an accessible
+    name (its description): ipywidgets 8 renders noUiSlider handles (role=slider) without one,
+    which axe-core reports as a serious ``aria-input-field-name`` violation."""
+    import anywidget
+
+    global _SliderLabels
+    if _SliderLabels is None:
+        class SliderLabels(anywidget.AnyWidget):
+            _esm = _SLIDER_LABELS_ESM
+
+        _SliderLabels = SliderLabels
+    return _SliderLabels()
+
+
+_SliderLabels = None

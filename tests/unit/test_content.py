@@ -467,6 +467,29 @@ def test_clinical_notes_appear_with_the_claims_they_refine(pages, content, page)
     assert not problems, f"{page}: " + "; ".join(problems)
 
 
+#: Notes that may stand apart from the claims they refine: the red-flag note is
+#: shown first, in the page's warning section, wherever red flags are discussed.
+STANDALONE_NOTES = {"N05"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_clinical_notes_sit_next_to_a_claim_they_refine(pages, content, page):
+    """'Next to': a note box is rendered in the same block (HTML widget) as at
+    least one of the claims it refines, so the correction is read with the claim."""
+    if page not in pages:
+        pytest.skip(f"{page}: no notebook or app class yet")
+    p = pages[page]
+    blocks = [v for v in _html_values(p.widgets) if "data-claim-id" in v]
+    apart = []
+    for nid in sorted(p.ids & set(NOTE_IDS) - STANDALONE_NOTES):
+        refined = [r for r in content.claim(nid).refines if r in p.ids]
+        if not refined:
+            continue  # reported by test_clinical_notes_appear_with_the_claims_they_refine
+        if not any(f'data-claim-id="{nid}"' in b and any(f'data-claim-id="{r}"' in b for r in refined) for b in blocks):
+            apart.append(f"{nid} (refines {', '.join(refined)})")
+    assert not apart, f"{page}: clinical notes rendered apart from the claims they refine: {apart}"
+
+
 def test_pages_render_claims_from_the_registry_not_copies(pages, content):
     """A claim box on a page carries the registry's current wording (plain or detailed)."""
     for p in pages.values():

@@ -490,6 +490,18 @@ def test_clinical_notes_sit_next_to_a_claim_they_refine(pages, content, page):
     assert not apart, f"{page}: clinical notes rendered apart from the claims they refine: {apart}"
 
 
+@pytest.mark.parametrize("page", list(DASHBOARDS))
+def test_each_dashboard_lists_the_references_behind_what_it_shows(pages, content, page):
+    if page not in pages:
+        pytest.skip(f"{page}: no notebook or app class yet")
+    p = pages[page]
+    needed = {rid for cid in p.ids for rid in content.claim(cid).sources}
+    if page == "03-run-load-simulator":
+        needed |= set(MODEL_PAPERS)  # the simulator's parameters come from these papers
+    missing = sorted(rid for rid in needed if f'id="ref-{rid}"' not in p.html)
+    assert not missing, f"{page}: the references section lacks {missing}"
+
+
 def test_pages_render_claims_from_the_registry_not_copies(pages, content):
     """A claim box on a page carries the registry's current wording (plain or detailed)."""
     for p in pages.values():

@@ -174,18 +174,23 @@ class DashboardPage:
         )
         self.wait_settled()
 
-    def wait_settled(self, quiet_ms: int = 1000, timeout_ms: int = 30_000) -> None:
+    def wait_settled(self, quiet_polls: int = 15, timeout_ms: int = 60_000) -> None:
         """Widget views (and plotly FigureWidgets) render asynchronously after Voila
         shows the page: wait until the number of rendered widget/plot elements has
-        stopped changing for ``quiet_ms``. On timeout, carry on: the caller's own
-        assertions then say what is missing."""
+        stayed the same for ``quiet_polls`` consecutive 100 ms polls. Polls, not
+        wall-clock time: while the page parses plotly's bundle (seconds on a busy
+        machine) no poll runs, so a long busy spell does not count as quiet; and
+        never while an anywidget view (FigureWidget) is still an empty placeholder.
+        On timeout, carry on: the caller's own assertions then say what is missing."""
         try:
             self.page.wait_for_function(
-                "(quiet) => { const n = document.querySelectorAll('.lm-Widget, .js-plotly-plot').length;"
-                " const now = performance.now();"
-                " if (window.__rbSettleN !== n) { window.__rbSettleN = n; window.__rbSettleT = now; return false; }"
-                " return n > 0 && now - window.__rbSettleT >= quiet; }",
-                arg=quiet_ms,
+                "(quiet) => { const all = document.querySelectorAll('.lm-Widget, .js-plotly-plot');"
+                " const n = all.length;"
+                # an anywidget view (plotly FigureWidget) waiting for its JS is a bare, empty div.lm-Widget
+                " const pending = Array.from(all).filter(e => e.className === 'lm-Widget' && e.children.length === 0).length;"
+                " if (window.__rbSettleN !== n || pending) { window.__rbSettleN = n; window.__rbSettleK = 0; return false; }"
+                " window.__rbSettleK += 1; return n > 0 && window.__rbSettleK >= quiet; }",
+                arg=quiet_polls,
                 polling=100,
                 timeout=timeout_ms,
             )

@@ -134,11 +134,15 @@ class RunningServer:
                     self.proc.wait()
 
 
-def prepare_notebooks(tmp: Path) -> tuple[Path, list[str]]:
-    """A folder with the dashboards to serve (and index.ipynb, which runback needs)."""
+def prepare_notebooks(tmp: Path, only: list[str] | None = None) -> tuple[Path, list[str]]:
+    """A folder with the dashboards to serve (and index.ipynb, which runback needs);
+    ``only`` restricts it to those dashboards."""
     folder = tmp / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
     dashboards = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb") if p.name != "index.ipynb" and not p.name.startswith("."))
+    if only:
+        wanted = {o if o.endswith(".ipynb") else o + ".ipynb" for o in only}
+        dashboards = [d for d in dashboards if d in wanted]
     for name in dashboards + ["index.ipynb"]:
         shutil.copy(NOTEBOOKS / name, folder / name)
     if not dashboards:

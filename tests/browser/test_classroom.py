@@ -1,0 +1,97 @@
+"""Shareable scenario links in a real browser, with pre-heated kernels
+(``runback serve --classroom``) and without (the session's plain server).
+
+A pre-heated kernel executed the notebook before the visitor arrived; the
+scenario in the visitor's link must still be applied (ui/share.py waits for
+Voila's request info), and a hostile link gives a visible, escaped note.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .harness import NOTEBOOKS, open_dashboard, start_server
+
+pytestmark = pytest.mark.browser
+
+NB = "03-run-load-simulator"
+GOOD = "speed_m_s=4.5&duration_min=45"
+HOSTILE = "speed_m_s=NaN&bogus=1&%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E=2&duration_min=" + "9" * 3000
+
+pytest.importorskip("runback_widgets.loadsim.widget")
+if not (NOTEBOOKS / f"{NB}.ipynb").exists():  # pragma: no cover
+    pytest.skip(f"{NB} not there yet", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def classroom_server(tmp_path_factory):
+    """--classroom with the pool on one dashboard (2 kernels in all: light)."""
+    base = tmp_path_factory.mktemp("classroom")
+    folder = base / "notebooks"
+    folder.mkdir()
+    for name in ("index.ipynb", f"{NB}.ipynb"):
+        shutil.copy(NOTEBOOKS / name, folder / name)
+    srv = start_server(base, args=[f"--notebooks={folder}", "--classroom=1", f"--focus={NB}"], timeout=300)
+    # Wait for the pool to be warm.
+    import time
+
+    deadline = time.monotonic() + 300
+    while "runback: ready" not in srv.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "runback: ready" in srv.log(), srv.log()[-2000:]
+    yield srv
+    srv.stop()
+
+
+def _link(dp) -> str:
+    loc = dp.page.locator("input.rb-share-url")
+    loc.wait_for(state="attached", timeout=60_000)
+    return loc.input_value()
+
+
+def _check_restored(dp):
+    dp.wait_plots()
+    link = _link(dp)
+    assert "speed_m_s=4.5" in link and "duration_min=45" in link, link
+    assert "token=" not in link
+    assert dp.page.locator(".rb-share-note").count() == 0 or not dp.page.locator(".rb-share-note").is_visible()
+
+
+def _check_hostile(dp):
+    dp.wait_plots()
+    note = dp.page.locator(".rb-share-note")
+    note.wait_for(state="visible", timeout=60_000)
+    text = note.inner_text()
+    assert "bogus" in text and "<script>" in text  # shown as text, escaped
+    assert dp.page.evaluate("window.__pwned === undefined")
+    assert dp.page.evaluate(
+        "Array.from(document.querySelectorAll('#rendered_cells script')).every(s => !s.textContent.includes('__pwned'))")
+    link = _link(dp)
+    assert "bogus" not in link and "NaN" not in link and "9999" not in link
+    assert dp.error_text_on_page() == []
+
+
+def test_link_restores_scenario_with_preheated_kernel(browser, classroom_server):
+    dp = open_dashboard(browser, classroom_server, NB, query=GOOD)
+    try:
+        _check_restored(dp)
+        assert "Using pre-heated kernel" in classroom_server.log()
+        assert dp.page_errors == []
+    finally:
+        dp.close()
+
+
+def test_hostile_link_with_preheated_kernel(browser, classroom_server):
+    dp = open_dashboard(browser, classroom_server, NB, query=HOSTILE)
+    try:
+        _check_hostile(dp)
+    finally:
+        dp.close()
+
+
+def test_link_restores_scenario_without_pool(dashboard):
+    dp = dashboard(NB, query=GOOD)
+    _check_restored(dp)
+    assert dp.page_errors == []

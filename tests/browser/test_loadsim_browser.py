@@ -66,3 +66,14 @@ def test_preset_and_slider_update_plots(dashboard):
     assert dp.page_errors == []
     assert dp.console_errors() == [], dp.console_errors()
     assert dp.error_text_on_page() == []
+
+
+def test_phone_width_no_horizontal_scroll(dashboard):
+    dp = dashboard(NOTEBOOK, viewport={"width": 375, "height": 800})
+    dp.wait_plots()
+    dp.page.wait_for_timeout(1000)
+    widths = dp.page.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[2] + 1 and widths[1] <= widths[2] + 1, widths
+    # every plot fits the screen
+    plot_widths = dp.page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(e => e.getBoundingClientRect().right)")
+    assert all(w <= 376 for w in plot_widths), plot_widths

@@ -58,10 +58,10 @@ def _label_points(built: am.LumbopelvicModel):
         pts.append(f["center"] + f["rotation"] @ np.array([-62.0, -20.0, 0.0]))
         txt.append(lvl)
     for side, sgn in (("left", 1), ("right", -1)):
-        pts.append(built.landmarks[f"si_joint_{side}"] + np.array([sgn * 16.0, -30.0, 0.0]))
+        pts.append(built.landmarks[f"si_joint_{side}"] + np.array([sgn * 30.0, -70.0, 10.0]))
         txt.append("SI joint")
     p = np.array(pts)
-    return p[:, 0], p[:, 1], p[:, 2], txt
+    return p[:, 0].tolist(), p[:, 1].tolist(), p[:, 2].tolist(), txt
 
 
 def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible_layers: Iterable[str] = am.LAYERS,
@@ -75,12 +75,12 @@ def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible
     index: dict[str, list[int]] = {}
     for sid, st in built.structures.items():
         for part, mesh in st.parts:
-            v = mesh.vertices.astype(np.float32)
-            f = mesh.faces.astype(np.uint16 if mesh.n_vertices < 65535 else np.uint32)
+            v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)      # rows: x, y, z (contiguous)
+            f = np.ascontiguousarray(mesh.faces.T, dtype=np.uint16 if mesh.n_vertices < 65535 else np.uint32)
             style = _part_style(sid, st.layer, part)
             name = names.get(sid, sid)
             traces.append(go.Mesh3d(
-                x=v[:, 0], y=v[:, 1], z=v[:, 2], i=f[:, 0], j=f[:, 1], k=f[:, 2],
+                x=v[0], y=v[1], z=v[2], i=f[0], j=f[1], k=f[2],
                 name=name, meta=sid, legendgroup=st.layer, showlegend=False,
                 color=style["color"], opacity=style["opacity"], flatshading=False, lighting=_LIGHTING,
                 lightposition=dict(x=1000, y=-2000, z=3000),
@@ -170,9 +170,9 @@ class Anatomy3DChart:
             i = 0
             for sid, st in built.structures.items():
                 for _, mesh in st.parts:
-                    v = mesh.vertices.astype(np.float32)
+                    v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)
                     t = self.fig.data[i]
-                    t.x, t.y, t.z = v[:, 0], v[:, 1], v[:, 2]
+                    t.x, t.y, t.z = v[0], v[1], v[2]
                     i += 1
             lx, ly, lz, _ = _label_points(built)
             self.fig.data[i].x, self.fig.data[i].y, self.fig.data[i].z = lx, ly, lz
@@ -261,9 +261,9 @@ class SagittalChart:
             traces.append(go.Scatter(name=name, hoverinfo="name", showlegend=name in ("Hamstrings", "Hip flexors (iliopsoas)"),
                                      **d, **s))
         layout = figure_layout(
-            height=520, margin=dict(l=10, r=10, t=40, b=10),
-            xaxis=dict(visible=False, range=[-200, 190], fixedrange=True),
-            yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=[-330, 360], fixedrange=True),
+            height=560, margin=dict(l=10, r=10, t=40, b=10),
+            xaxis=dict(visible=False, range=[-170, 170], fixedrange=True),
+            yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=[-240, 330], fixedrange=True),
             legend=dict(orientation="h", x=0, y=1.06), hovermode="closest",
             annotations=self._annotations(out, hamstrings, hip_flexors),
         )
@@ -283,11 +283,11 @@ class SagittalChart:
                         text=f"lordosis L1–S1 {p.lordosis:.0f}°", showarrow=False, xanchor="left", font=dict(size=13)))
         ann.append(dict(x=out["hip"][0] + 30, y=out["hip"][1] - 25, text="hip joint", showarrow=False, xanchor="left",
                         font=dict(size=12)))
-        ann.append(dict(x=-190, y=-300, xanchor="left", showarrow=False, font=dict(size=12),
-                        text="← back · front →"))
+        ann.append(dict(x=0.0, y=0.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
+                        font=dict(size=12), text="← back · front →"))
         tilt = p.tilt
         word = "forward (anterior)" if tilt > 0.25 else "backward (posterior)" if tilt < -0.25 else "neutral"
-        ann.append(dict(x=-190, y=340, xanchor="left", showarrow=False, font=dict(size=13),
+        ann.append(dict(x=0.0, y=0.93, xref="paper", yref="paper", xanchor="left", showarrow=False, font=dict(size=13),
                         text=f"pelvic tilt: {word} {abs(tilt):.0f}°"))
         return ann
 
@@ -344,61 +344,77 @@ def _gait_shapes(state: am.GaitState) -> dict:
     return dict(pelvis=pelvis, hips=hips, si=si, spine=np.array(spine), legs=legs)
 
 
+def _gait_data(state: am.GaitState, groups) -> list[dict]:
+    """Per-trace data for the gait figure (plain lists), in trace order."""
+    sh = _gait_shapes(state)
+    pel = sh["pelvis"]
+    vals = [float(state.effort[g]) for g in groups]
+    return [
+        dict(x=[float(v) for v in pel[:, 0]] + [float(pel[0, 0])], y=[float(v) for v in pel[:, 1]] + [float(pel[0, 1])]),
+        dict(x=sh["spine"][:, 0].tolist(), y=sh["spine"][:, 1].tolist()),
+        dict(x=sh["legs"]["right"][:, 0].tolist(), y=sh["legs"]["right"][:, 1].tolist()),
+        dict(x=sh["legs"]["left"][:, 0].tolist(), y=sh["legs"]["left"][:, 1].tolist()),
+        dict(x=[float(sh["si"]["left"][0]), float(sh["si"]["right"][0])],
+             y=[float(sh["si"]["left"][1]), float(sh["si"]["right"][1])],
+             text=[f"SI {state.si_rotation['left']:+.1f}°", f"SI {state.si_rotation['right']:+.1f}°"]),
+        dict(x=vals, text=[f"{v:.0%}" for v in vals]),
+    ]
+
+
+def _gait_annotations(state: am.GaitState) -> list[dict]:
+    side = state.swing_side
+    msg = f"pelvis drops {state.pelvic_drop:.1f}° on the {side} (swing) side" if side else "both feet off the ground"
+    if state.trendelenburg:
+        msg += " · Trendelenburg-type drop"
+    return [
+        dict(x=0.0, y=1.06, xref="paper", yref="paper", showarrow=False, xanchor="left", text="<b>Pelvis from behind</b>",
+             font=dict(size=14)),
+        dict(x=0.56, y=1.06, xref="paper", yref="paper", showarrow=False, xanchor="left",
+             text="<b>How hard each group works now</b>", font=dict(size=14)),
+        dict(x=0.0, y=-0.08, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg, font=dict(size=13)),
+        dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
+        dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
+    ]
+
+
 class GaitChart:
     """Running stride from behind (left panel) and how hard each muscle group works (right)."""
 
     def __init__(self, state: am.GaitState):
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.08,
-                            subplot_titles=("Pelvis from behind", "How hard each group works now"))
-        sh = _gait_shapes(state)
+        groups = list(am.GAIT_GROUPS)
+        self.groups = groups
+        d = _gait_data(state, groups)
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.1)
         fig.add_trace(go.Scatter(name="Pelvis", mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)",
-                                 line=dict(color="#5A4E36", width=2), hoverinfo="name"), row=1, col=1)
+                                 line=dict(color="#5A4E36", width=2), hoverinfo="name", **d[0]), row=1, col=1)
         fig.add_trace(go.Scatter(name="Spine", mode="lines+markers", line=dict(color="#5A4E36", width=6),
-                                 marker=dict(size=8), hoverinfo="name"), row=1, col=1)
+                                 marker=dict(size=8), hoverinfo="name", **d[1]), row=1, col=1)
         fig.add_trace(go.Scatter(name="Right leg", mode="lines", line=dict(color=OKABE_ITO["blue"], width=10),
-                                 hoverinfo="name"), row=1, col=1)
+                                 hoverinfo="name", **d[2]), row=1, col=1)
         fig.add_trace(go.Scatter(name="Left leg", mode="lines", line=dict(color=OKABE_ITO["grey"], width=10, dash="dot"),
-                                 hoverinfo="name"), row=1, col=1)
+                                 hoverinfo="name", **d[3]), row=1, col=1)
         fig.add_trace(go.Scatter(name="SI joints", mode="markers+text", textposition="top center",
                                  marker=dict(size=14, color=OKABE_ITO["sky_blue"], symbol="diamond",
                                              line=dict(color="#1A1A1A", width=1)),
-                                 hoverinfo="name+text"), row=1, col=1)
-        groups = list(am.GAIT_GROUPS)
+                                 hoverinfo="name+text", **d[4]), row=1, col=1)
         fig.add_trace(go.Bar(name="Effort", orientation="h", y=[GROUP_LABELS[g] for g in groups],
                              marker=dict(color=[COLORS[g] for g in groups],
                                          pattern=dict(shape=[GROUP_PATTERNS[g] for g in groups])),
-                             textposition="auto", hovertemplate="%{y}: %{x:.0%}<extra></extra>"), row=1, col=2)
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate="%{y}: %{x:.0%}<extra></extra>", **d[5]), row=1, col=2)
         fig.update_xaxes(visible=False, range=[-200, 200], row=1, col=1, fixedrange=True)
         fig.update_yaxes(visible=False, range=[-450, 360], row=1, col=1, scaleanchor="x", fixedrange=True)
-        fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text="effort (share of what the group can give)", row=1,
-                         col=2, fixedrange=True)
+        fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".0%",
+                         title_text="effort (share of what the group can give)", row=1, col=2, fixedrange=True)
         fig.update_yaxes(automargin=True, row=1, col=2, fixedrange=True, tickfont=dict(size=11))
-        fig.update_layout(**figure_layout(height=480, showlegend=False, margin=dict(l=10, r=10, t=50, b=50)))
-        self.groups = groups
+        fig.update_layout(**figure_layout(height=500, showlegend=False, margin=dict(l=10, r=10, t=50, b=60),
+                                          annotations=_gait_annotations(state)))
         self.fig = go.FigureWidget(fig)
-        self.update(state)
 
     def update(self, state: am.GaitState) -> None:
-        sh = _gait_shapes(state)
+        data = _gait_data(state, self.groups)
         with self.fig.batch_update():
-            d = self.fig.data
-            d[0].x, d[0].y = list(sh["pelvis"][:, 0]) + [sh["pelvis"][0, 0]], list(sh["pelvis"][:, 1]) + [sh["pelvis"][0, 1]]
-            d[1].x, d[1].y = sh["spine"][:, 0], sh["spine"][:, 1]
-            d[2].x, d[2].y = sh["legs"]["right"][:, 0], sh["legs"]["right"][:, 1]
-            d[3].x, d[3].y = sh["legs"]["left"][:, 0], sh["legs"]["left"][:, 1]
-            d[4].x = [sh["si"]["left"][0], sh["si"]["right"][0]]
-            d[4].y = [sh["si"]["left"][1], sh["si"]["right"][1]]
-            d[4].text = [f"SI {state.si_rotation['left']:+.1f}°", f"SI {state.si_rotation['right']:+.1f}°"]
-            vals = [state.effort[g] for g in self.groups]
-            d[5].x = vals
-            d[5].text = [f"{v:.0%}" for v in vals]
-            side = state.swing_side
-            msg = (f"pelvis drops {state.pelvic_drop:.1f}° on the {side} (swing) side" if side else "both feet off the ground")
-            if state.trendelenburg:
-                msg += " · Trendelenburg-type drop"
-            self.fig.layout.annotations = [a for a in self.fig.layout.annotations[:2]] + [
-                dict(x=0, y=-0.1, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg,
-                     font=dict(size=13)),
-                dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
-                dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
-            ]
+            for t, d in zip(self.fig.data, data):
+                for k, v in d.items():
+                    setattr(t, k, v)
+            self.fig.layout.annotations = _gait_annotations(state)

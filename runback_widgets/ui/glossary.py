@@ -66,8 +66,11 @@ _CSS = """<style>
 .rb-gl:hover .rb-tip,.rb-term:focus + .rb-tip{clip:auto;clip-path:none;width:max-content;max-width:min(22em,80vw);height:auto;margin:0;
  overflow:visible;white-space:normal;left:0;top:1.5em;z-index:20;background:#1A1A1A;color:#FFFFFF;padding:0.4em 0.6em;
  border-radius:4px;font-size:0.9em;font-weight:400;line-height:1.35;text-transform:none;letter-spacing:normal}
-.rb-glossary dt{font-weight:700;margin-top:0.7em}
-.rb-glossary dd{margin:0.2em 0 0 1.2em;line-height:1.45;max-width:60em}
+@media (max-width: 600px){
+ .rb-gl:hover .rb-tip,.rb-term:focus + .rb-tip{position:static;display:block;width:auto;max-width:none;margin:0.2em 0}
+}
+.rb-glossary dt{display:block;float:none;width:auto;text-align:left;font-weight:700;margin:0.8em 0 0 0;line-height:1.4}
+.rb-glossary dd{display:block;float:none;width:auto;margin:0.2em 0 0 1.2em;line-height:1.45;max-width:60em}
 .rb-glossary .rb-gl-detail{display:block;font-size:0.92em;margin-top:0.2em}
 .rb-glossary .rb-gl-src{display:block;font-size:0.85em;color:#444}
 </style>"""

@@ -17,9 +17,10 @@ r = 15 while a group rests (TL = 0) between its bursts in the stride (Looft et
 al. 2018; Looft & Frey-Law 2020).
 
 Running is cyclic: a hip group works in its own leg's stance (duty
-``d``, about 0.36 of the stride) and rests in swing; a trunk group works at
-both foot contacts (duty ``2d``). The stride (0.7 s) is ~100 times shorter
-than the slowest fatigue time constant, so the model integrates the
+``d``, about 0.36 of the stride) and rests in swing; the lumbar extensors work
+at both foot contacts (duty ``2d``); the deep core holds a low tonic
+contraction (duty 1, no rest). The stride (0.7 s) is ~100 times shorter than
+the fastest fatigue time constant, so the model integrates the
 *stride-averaged* equation
 
     dMF/dt = F · d · (TL - e(A, 1 - MF)) - R · (d + r·(1 - d)) · MF,
@@ -27,18 +28,27 @@ than the slowest fatigue time constant, so the model integrates the
 where the stance load is a half-sine of mean TL and peak A = (pi/2)·TL, and
 ``e(A, c)`` is the mean part of that half-sine above the residual capacity
 ``c = 1 - MF`` (what the group cannot deliver). It is solved with an
-exponential integrator on 20-s steps. ``tests/unit/loadsim_reference.py``
-solves the full three-compartment equations at 2.5-ms resolution, stance by
-stance; the two agree within 0.02 in MF over 60 min for every preset.
+exponential integrator on 20-s steps (a tonic group uses a constant load:
+``e = max(TL - (1 - MF), 0)``). ``tests/unit/loadsim_reference.py`` solves the
+full three-compartment equations at 5-ms resolution through stance and swing;
+the two agree within 0.003 in MF over 60 min for every preset (required 0.02).
 
 *Load sharing*: a stance asks for a demand D (1.0 = a 70-kg runner at
 3 m/s) that grows with speed like the peak vertical ground reaction force
 (linear from 1.0 × BW standing to 2.5 × BW at 6 m/s, Keller et al. 1996) and
 with body mass^(1/3) relative to strength. Each group is asked for its
 normative share of D; relative to its strength that is a target load TL. What
-a weak or fatigued group cannot deliver (the stance peak above its residual
-capacity) goes to the lumbar extensors; what they cannot deliver goes to
-passive tissue. Shares are fractions of D: non-negative, summing to 1.
+a weak or fatigued hip group cannot deliver (the stance peak above its
+residual capacity) is picked up first by the deep core (fraction
+``trunk.hip_shortfall_to_deep_core`` = 1), the rest by the lumbar extensors;
+what the deep core cannot deliver goes to the lumbar extensors, and what they
+cannot deliver to passive tissue. Shares are fractions of D: non-negative,
+summing to 1.
+
+Calibration (see the notebook Background): with r = 15 a hip group's fatigue
+settles within ~5 min, so whether it runs short is set by demand relative to
+strength; the tonic deep core (trunk row, no rest, 1/R = 22 min) is the slow
+element that puts the weak-glutes takeover mid-run (minute 25).
 
 *Outputs*: the **lumbar load index** is the load on the lower back (lumbar
 extensors plus passive tissue) divided by the lumbar-extensor load of a

@@ -772,3 +772,31 @@ def _write_fingerprints() -> None:
 if __name__ == "__main__":
     if "--write-fingerprints" in sys.argv:
         _write_fingerprints()
+
+
+#: What the guide tells the instructor to expect for its symptom-explorer links.
+GUIDE_VIGNETTES = [
+    ("pain_one_side,muscle_spasms,worse_twisting_or_moving", 34, "muscle", "self_care"),
+    ("ache_across_lower_back", 70, "bone", "see_doctor"),
+    ("worse_bending_forward,pain_down_leg,pain_below_knee_or_into_toes", 41, "discogenic", "see_doctor_now"),
+    ("worse_bending_forward,pain_down_leg,pain_below_knee_or_into_toes,saddle_numbness", 41, "discogenic", "emergency"),
+]
+
+
+@pytest.mark.parametrize("symptoms,age,leading,urgency", GUIDE_VIGNETTES)
+def test_guide_symptom_vignettes_match_the_model(symptoms, age, leading, urgency):
+    from runback_widgets.symptoms import assess
+
+    assert f"symptoms={symptoms}&age={age}" in _guide(), "the guide no longer links this vignette"
+    a = assess(set(symptoms.split(",")), age=age)
+    assert (a.ranking[0], a.urgency) == (leading, urgency)
+
+
+def test_guide_presets_behave_as_described():
+    from runback_widgets.loadsim import PRESETS, simulate_run
+
+    text = _guide()
+    for name in PRESETS:
+        assert f"preset={name}" in text, f"the guide does not open preset {name}"
+    assert simulate_run(*PRESETS["well_conditioned"]).takeover_min is None, "guide: the back's share stays small"
+    assert simulate_run(*PRESETS["weak_glutes"]).takeover_min is not None, "guide: find the takeover minute"

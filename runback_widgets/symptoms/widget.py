@@ -34,16 +34,17 @@ _MAX_PARAM = 2000
 _CSS = """
 <style>
 .rb-sx h3{font-size:1.1em;margin:0.8em 0 0.2em 0}
-.rb-sx-help{color:#333;font-size:0.92em;margin:0 0 0.3em 0}
+.rb-sx-help{color:#333;font-size:0.92em;margin:0 0 0.3em 0;line-height:1.4}
+.rb-sx .widget-html-content{line-height:1.4}
 .rb-redflag{border:4px solid #B00020;background:#FDECEE;color:#5C0011;font-size:1.1em}
 .rb-redflag strong.rb-big{font-size:1.25em;display:block;margin-bottom:0.3em}
 .rb-urg{border-left:8px solid #555;background:#F4F4F4;color:#1A1A1A}
 .rb-urg-see_doctor_now{border-left-color:#B00020;background:#FDF1E8}
 .rb-urg-see_doctor{border-left-color:#0072B2;background:#EEF5FB}
 .rb-urg-self_care{border-left-color:#00603F;background:#EEF8F3}
-.rb-lead{font-size:1.1em;margin:0.4em 0}
+.rb-lead{font-size:1.1em;margin:0.4em 0;line-height:1.4}
 .rb-why{border-collapse:collapse;width:100%;max-width:100%;table-layout:fixed;font-size:0.95em}
-.rb-why col.c1{width:36%}.rb-why col.c2{width:31%}.rb-why col.c3{width:15%}.rb-why col.c4{width:18%}
+.rb-why col.c1{width:33%}.rb-why col.c2{width:30%}.rb-why col.c3{width:18%}.rb-why col.c4{width:19%}
 .rb-why caption{text-align:left;font-weight:700;margin-bottom:0.3em}
 .rb-why th,.rb-why td{border:1px solid #BBB;padding:0.25em 0.3em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .rb-why th{background:#F0F0F0}

@@ -125,7 +125,7 @@ the same runner after a prevention programme.
 from runback_widgets.loadsim.widget import RunLoadSimulator
 app = RunLoadSimulator()
 assert app.preset == "weak_glutes" and 15 < app.result.takeover_min < 40
-# Shareable: a link's ?preset=...&speed=... restores a scenario; the box below the app copies one.
+# Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
 """),

@@ -91,7 +91,6 @@ class RunLoadSimulator(widgets.VBox):
         self._view = widgets.ToggleButtons(options=list(zip(txt["app"]["views"], _VIEWS)), value="run",
                                            description="View", style=_STYLE,
                                            layout=widgets.Layout(width="auto", max_width="100%"))
-        self._view_box = widgets.VBox(layout=widgets.Layout(width="100%"))
         # A vs B
         self._runner_b = widgets.Dropdown(options=[(PRESET_LABELS[k], k) for k in PRESETS],
                                           value="strong_after_strength_training", description=c["runner_b"],
@@ -110,6 +109,19 @@ class RunLoadSimulator(widgets.VBox):
         for k, w in self._summaries.items():
             w.add_class(f"rb-summary-{k}")
         self._claims = claims_section(CLAIMS)
+        # One panel per view, all in the page from the start (so every control is there for a
+        # share link), hidden unless selected; a view's figures are created on its first visit.
+        wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%")
+        self._panels = {
+            "run": widgets.VBox([], layout=widgets.Layout(width="100%")),
+            "compare": widgets.VBox([self._runner_b], layout=widgets.Layout(width="100%", display="none")),
+            "cohort": widgets.VBox([widgets.Box([self._cohort_n, self._cohort_spread], layout=wrap)],
+                                   layout=widgets.Layout(width="100%", display="none")),
+            "prevention": widgets.VBox([widgets.Box([self._strength_weeks, self._base_weeks], layout=wrap)],
+                                       layout=widgets.Layout(width="100%", display="none")),
+        }
+        self._n_controls = {k: len(p.children) for k, p in self._panels.items()}
+        self._view_box = widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%"))
         row = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
         controls = widgets.VBox([
             widgets.Box([self._preset], layout=row),
@@ -217,20 +229,21 @@ class RunLoadSimulator(widgets.VBox):
                 self._charts["fatigue"] = F.FatigueChart(self.result)
             for k in ("index", "shares", "fatigue"):
                 self._charts[k].update(self.result)
-            self._view_box.children = [self._figure_block(k) for k in ("index", "shares", "fatigue")]
+            keys = ("index", "shares", "fatigue")
         elif view == "compare":
             self._update_compare()
-            self._view_box.children = [self._runner_b, self._figure_block("compare")]
+            keys = ("compare",)
         elif view == "cohort":
             self._update_cohort()
-            self._view_box.children = [widgets.Box([self._cohort_n, self._cohort_spread],
-                                                   layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%")),
-                                       self._figure_block("cohort")]
-        elif view == "prevention":
+            keys = ("cohort",)
+        else:
             self._update_prevention()
-            self._view_box.children = [widgets.Box([self._strength_weeks, self._base_weeks],
-                                                   layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%")),
-                                       self._figure_block("prevention")]
+            keys = ("prevention",)
+        panel = self._panels[view]
+        if len(panel.children) == self._n_controls[view]:  # first visit: add the figures once
+            panel.children = tuple(panel.children) + tuple(self._figure_block(k) for k in keys)
+        for name, p in self._panels.items():
+            p.layout.display = None if name == view else "none"
         self._render_text()
 
     def _label_a(self) -> str:

@@ -86,7 +86,14 @@ def test_views_compare_cohort_prevention_draw_data(app):
     app._base_weeks.value = 0
     assert np.allclose(fig.data[0].y, fig.data[1].y)
     app._view.value = "run"
-    assert [c.children[0] for c in app._view_box.children] == [app._charts[k].fig for k in ("index", "shares", "fatigue")]
+    run_panel = app._panels["run"]
+    assert run_panel.layout.display is None and app._panels["prevention"].layout.display == "none"
+    assert [c.children[0] for c in run_panel.children] == [app._charts[k].fig for k in ("index", "shares", "fatigue")]
+    # every view's controls are in the widget tree from the start (share links see them)
+    fresh = RunLoadSimulator()
+    for panel in fresh._panels.values():
+        assert panel in fresh._view_box.children
+    assert "compare" not in fresh._charts and "cohort" not in fresh._charts
 
 
 def test_detail_toggle_switches_wording_and_claims(app):
@@ -150,3 +157,15 @@ def test_errors_in_callbacks_are_shown_not_raised(app, monkeypatch):
     monkeypatch.undo()
     app._speed.value = 4.1
     assert app._errors.value == ""
+
+
+def test_share_link_follows_controls_of_every_view():
+    from runback_widgets.ui.share import shareable
+
+    app = RunLoadSimulator()
+    wrapped = shareable(app, query="preset=deep_core_weakness&view=cohort")
+    assert wrapped.notes == [] and app.preset == "deep_core_weakness" and app.view == "cohort"
+    app._cohort_n.value = 300
+    assert "cohort_n=300" in wrapped.query
+    app._runner_b.value = "well_conditioned"
+    assert "runner_b=well_conditioned" in wrapped.query

@@ -128,6 +128,7 @@ class ScoreChart:
     """Horizontal bars: one per pain type, labelled with its name and score."""
 
     def __init__(self, present: bool | None = None):
+        self._last = None
         labels = [model.type_info(t)["short"] for t in PAIN_TYPES]
         self.fig = go.FigureWidget(
             data=[
@@ -161,6 +162,9 @@ class ScoreChart:
     def update(self, a: Assessment) -> None:
         lead = a.ranking[0] if a.ranking else None
         xs = [a.scores[t] for t in PAIN_TYPES]
+        if (lead, xs) == self._last:
+            return
+        self._last = (lead, xs)
         text = [f"{a.scores[t]:.2f}" + (" best fit" if t == lead else "") for t in PAIN_TYPES]
         widths = [3 if t == lead else 0 for t in PAIN_TYPES]
         with self.fig.batch_update():
@@ -182,6 +186,7 @@ class BodyMap:
             )
         ]
         self.region_ids = list(REGION_SHAPES)
+        self._last = None
         for rid in self.region_ids:
             xs, ys = REGION_SHAPES[rid]
             traces.append(
@@ -243,6 +248,10 @@ class BodyMap:
         lead = a.ranking[0] if a.ranking else None
         felt = set(_felt_regions(a))
         ticked = set(_ticked_regions(a))
+        key = (lead, frozenset(felt), frozenset(ticked))
+        if key == self._last:
+            return  # nothing on the map changes: send nothing to the browser
+        self._last = key
         with self.fig.batch_update():
             for i, rid in enumerate(self.region_ids, start=1):
                 tr = self.fig.data[i]

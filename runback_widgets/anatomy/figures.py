@@ -38,6 +38,9 @@ GROUP_LABELS = {
     "deep_core": "Deep core (multifidus, abdominal wall)",
     "lumbar_extensors": "Lower back muscles (erector spinae, quadratus lumborum)",
 }
+#: Short axis labels (phones); the long labels are in the hover text and the legend below.
+GROUP_SHORT = {"hip_abductors": "Hip abductors", "hip_extensors": "Hip extensors", "deep_core": "Deep core",
+               "lumbar_extensors": "Lower back"}
 GROUP_PATTERNS = {"hip_abductors": "/", "hip_extensors": "x", "deep_core": ".", "lumbar_extensors": "\\"}
 
 _LIGHTING = dict(ambient=0.45, diffuse=0.8, specular=0.15, roughness=0.6, fresnel=0.1)
@@ -335,11 +338,11 @@ def _gait_shapes(state: am.GaitState) -> dict:
     for side in ("right", "left"):
         h = hips[side]
         if side == state.stance_side or not state.stance_side:
-            foot = np.array([h[0] * 0.6, -430.0 if state.stance_side else -390.0])
+            foot = np.array([h[0] * 0.6, -300.0 if state.stance_side else -280.0])
             knee = (h + foot) / 2
         else:
-            foot = np.array([h[0] * 0.8, -300.0])
-            knee = np.array([h[0] * 0.9, -200.0])
+            foot = np.array([h[0] * 0.8, -215.0])
+            knee = np.array([h[0] * 0.9, -140.0])
         legs[side] = np.array([h, knee, foot])
     return dict(pelvis=pelvis, hips=hips, si=si, spine=np.array(spine), legs=legs)
 
@@ -363,15 +366,15 @@ def _gait_data(state: am.GaitState, groups) -> list[dict]:
 
 def _gait_annotations(state: am.GaitState) -> list[dict]:
     side = state.swing_side
-    msg = f"pelvis drops {state.pelvic_drop:.1f}° on the {side} (swing) side" if side else "both feet off the ground"
+    msg = f"{side} (swing) side drops {state.pelvic_drop:.1f}°" if side else "both feet off the ground"
     if state.trendelenburg:
-        msg += " · Trendelenburg-type drop"
+        msg += " · Trendelenburg"
     return [
-        dict(x=0.0, y=1.06, xref="paper", yref="paper", showarrow=False, xanchor="left", text="<b>Pelvis from behind</b>",
+        dict(x=0.0, y=1.04, xref="paper", yref="paper", showarrow=False, xanchor="left", text="<b>Pelvis from behind</b>",
              font=dict(size=14)),
-        dict(x=0.56, y=1.06, xref="paper", yref="paper", showarrow=False, xanchor="left",
+        dict(x=0.0, y=0.405, xref="paper", yref="paper", showarrow=False, xanchor="left",
              text="<b>How hard each group works now</b>", font=dict(size=14)),
-        dict(x=0.0, y=-0.08, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg, font=dict(size=13)),
+        dict(x=0.0, y=0.44, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg, font=dict(size=13)),
         dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
         dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
     ]
@@ -384,7 +387,7 @@ class GaitChart:
         groups = list(am.GAIT_GROUPS)
         self.groups = groups
         d = _gait_data(state, groups)
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.1)
+        fig = make_subplots(rows=2, cols=1, row_heights=[0.58, 0.42], vertical_spacing=0.14)
         fig.add_trace(go.Scatter(name="Pelvis", mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)",
                                  line=dict(color="#5A4E36", width=2), hoverinfo="name", **d[0]), row=1, col=1)
         fig.add_trace(go.Scatter(name="Spine", mode="lines+markers", line=dict(color="#5A4E36", width=6),
@@ -393,21 +396,22 @@ class GaitChart:
                                  hoverinfo="name", **d[2]), row=1, col=1)
         fig.add_trace(go.Scatter(name="Left leg", mode="lines", line=dict(color=OKABE_ITO["grey"], width=10, dash="dot"),
                                  hoverinfo="name", **d[3]), row=1, col=1)
-        fig.add_trace(go.Scatter(name="SI joints", mode="markers+text", textposition="top center",
+        fig.add_trace(go.Scatter(name="SI joints", mode="markers+text", textposition=["top left", "top right"],
                                  marker=dict(size=14, color=OKABE_ITO["sky_blue"], symbol="diamond",
                                              line=dict(color="#1A1A1A", width=1)),
                                  hoverinfo="name+text", **d[4]), row=1, col=1)
-        fig.add_trace(go.Bar(name="Effort", orientation="h", y=[GROUP_LABELS[g] for g in groups],
+        fig.add_trace(go.Bar(name="Effort", orientation="h", y=[GROUP_SHORT[g] for g in groups],
+                             customdata=[GROUP_LABELS[g] for g in groups],
                              marker=dict(color=[COLORS[g] for g in groups],
                                          pattern=dict(shape=[GROUP_PATTERNS[g] for g in groups])),
                              textposition="outside", cliponaxis=False,
-                             hovertemplate="%{y}: %{x:.0%}<extra></extra>", **d[5]), row=1, col=2)
+                             hovertemplate="%{customdata}: %{x:.0%}<extra></extra>", **d[5]), row=2, col=1)
         fig.update_xaxes(visible=False, range=[-200, 200], row=1, col=1, fixedrange=True)
-        fig.update_yaxes(visible=False, range=[-450, 360], row=1, col=1, scaleanchor="x", fixedrange=True)
+        fig.update_yaxes(visible=False, range=[-320, 350], row=1, col=1, scaleanchor="x", fixedrange=True)
         fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".0%",
-                         title_text="effort (share of what the group can give)", row=1, col=2, fixedrange=True)
-        fig.update_yaxes(automargin=True, row=1, col=2, fixedrange=True, tickfont=dict(size=11))
-        fig.update_layout(**figure_layout(height=500, showlegend=False, margin=dict(l=10, r=10, t=50, b=60),
+                         title_text="effort (% of what it can give)", row=2, col=1, fixedrange=True)
+        fig.update_yaxes(automargin=True, row=2, col=1, fixedrange=True, tickfont=dict(size=12))
+        fig.update_layout(**figure_layout(height=700, showlegend=False, margin=dict(l=10, r=20, t=40, b=50),
                                           annotations=_gait_annotations(state)))
         self.fig = go.FigureWidget(fig)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Mapping
 
 import ipywidgets as widgets
@@ -429,8 +430,15 @@ def dimensions_table() -> widgets.HTML:
     """The model's dimensions with their sources, as an HTML table (notebook Background)."""
     refs = content.references()
 
+    def short(rid):
+        cit = refs[rid].citation
+        first = cit.split(",")[0].split(" ")[0]
+        year = re.search(r"\b(19|20)\d\d\b", cit)
+        multi = "," in cit.split(".")[0]
+        return f"{first}{' et al.' if multi else ''} {year.group(0) if year else ''}".strip()
+
     def src(key):
-        return "; ".join(html.escape(refs[r].citation.split(".")[0]) for r in dim.SOURCES[key])
+        return "; ".join(html.escape(short(r)) for r in dim.SOURCES[key])
 
     rows = []
     for lvl in dim.LEVELS:

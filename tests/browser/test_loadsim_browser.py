@@ -63,6 +63,13 @@ def test_preset_and_slider_update_plots(dashboard):
                            "Array.from(document.querySelectorAll('select')).some(s => s.value && "
                            "s.options[s.selectedIndex].text.startsWith('Custom'))", timeout=20_000)
 
+    # the cohort view creates its histogram on first visit, and it draws
+    n_before = page.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+    page.get_by_role("button", name="Class cohort").click()
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length > {n_before}", timeout=30_000)
+    dp.wait_plots()
+    page.wait_for_function("() => document.body.innerText.includes('runners drawn around this runner')", timeout=20_000)
+
     assert dp.page_errors == []
     assert dp.console_errors() == [], dp.console_errors()
     assert dp.error_text_on_page() == []

@@ -42,6 +42,7 @@ _CSS = """
 .rb-urg-see_doctor_now{border-left-color:#B00020;background:#FDF1E8}
 .rb-urg-see_doctor{border-left-color:#0072B2;background:#EEF5FB}
 .rb-urg-self_care{border-left-color:#00603F;background:#EEF8F3}
+.rb-flag-pointer{border:3px solid #B00020;background:#FDECEE;color:#5C0011;padding:0.4em 0.6em;border-radius:6px;margin:0.4em 0}
 .rb-lead{font-size:1.1em;margin:0.4em 0;line-height:1.4}
 .rb-why{border-collapse:collapse;width:100%;max-width:100%;table-layout:fixed;font-size:0.95em}
 .rb-why col.c1{width:33%}.rb-why col.c2{width:30%}.rb-why col.c3{width:18%}.rb-why col.c4{width:19%}
@@ -171,6 +172,10 @@ class SymptomExplorer(widgets.VBox):
                 self._context_claims = claims_section(CONTEXT_CLAIMS)
                 children.append(self._context_claims)
             if g["id"] == "warning":
+                # Right under the boxes (on a phone the results come after this column):
+                # a short pointer to the banner. Not a live region: the banner is the alert.
+                self._flag_pointer = widgets.HTML("", layout=widgets.Layout(display="none"))
+                children.append(self._flag_pointer)
                 self._warning_claims = claims_section(WARNING_CLAIMS)
                 children.append(self._warning_claims)
             box = widgets.VBox(children, layout=widgets.Layout(width="100%"))
@@ -318,6 +323,13 @@ class SymptomExplorer(widgets.VBox):
         d = self.detail
         self._banner.value = self._banner_html(a)
         self._banner.layout.display = None if a.red_flags else "none"
+        self._flag_pointer.value = (
+            '<p class="rb-flag-pointer"><strong>&#9888; Warning sign ticked: get emergency care now.</strong> '
+            "The red box at the top of the result says what to do.</p>"
+            if a.red_flags
+            else ""
+        )
+        self._flag_pointer.layout.display = None if a.red_flags else "none"
         self._leading.value = self._leading_html(a)
         self._urgency.value = self._urgency_html(a)
         self._chart.update(a)

@@ -41,6 +41,16 @@ def test_red_flag_shows_banner_first(dashboard):
     assert dp.console_errors() == [] and dp.page_errors == []
 
 
+def test_shared_link_with_red_flag_shows_banner(dashboard):
+    dp = dashboard(NB, query="symptoms=pain_one_side,fever&age=40")
+    dp.wait_plots()
+    page = dp.page
+    page.locator(BANNER).wait_for(state="visible", timeout=30_000)
+    assert "fever" in page.locator(BANNER).inner_text().lower()
+    assert page.get_by_label("Fever, or feeling hot").is_checked()
+    assert dp.console_errors() == [] and dp.page_errors == []
+
+
 def test_checkboxes_keyboard_operable(dashboard):
     dp = dashboard(NB)
     dp.wait_plots()

@@ -64,12 +64,15 @@ def test_red_flag_banner_first_and_overrides(app):
     assert 'role="alert"' in app._banner.value
     assert "emergency" in _text(app._banner.value).lower()
     assert "saddle" in _text(app._banner.value).lower()
+    # a pointer right under the warning-sign boxes (phones show the results below the controls)
+    assert app._flag_pointer.layout.display is None and "emergency care" in app._flag_pointer.value
     # the banner is the first output in the results column
     results = app.children[-1].children[1]
     assert results.children[0] is app._banner
     # unticking removes it
     app.checkbox("saddle_numbness").value = False
     assert app._banner.layout.display == "none"
+    assert app._flag_pointer.layout.display == "none"
     assert app.result.urgency == "self_care"
 
 

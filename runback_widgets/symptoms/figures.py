@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..ui.theme import COLORS, figure_layout
+from ..ui.theme import COLORS, figure_layout, presenter_mode
 from . import model
 from .model import PAIN_TYPES, SYMPTOMS, Assessment
 
@@ -22,7 +22,13 @@ PATTERNS = {"muscle": "/", "bone": ".", "discogenic": "x"}
 
 _BASE_FILL = "#EDEDED"
 _BASE_LINE = "#8C8C8C"
-_TICK_LINE = "#000000"
+
+
+def _ink() -> dict:
+    """Line and text colours that read on the page background (dark in presenter mode)."""
+    if presenter_mode():
+        return {"tick": "#FFFFFF", "outline": "#BBBBBB", "spine": "#DDDDDD", "text": "#FFFFFF"}
+    return {"tick": "#000000", "outline": "#555555", "spine": "#333333", "text": "#1A1A1A"}
 
 
 def _rect(x0, y0, x1, y1):
@@ -127,8 +133,9 @@ FIG_CONFIG = {"displayModeBar": False, "responsive": True}
 class ScoreChart:
     """Horizontal bars: one per pain type, labelled with its name and score."""
 
-    def __init__(self, present: bool | None = None):
+    def __init__(self):
         self._last = None
+        ink = _ink()
         labels = [model.type_info(t)["short"] for t in PAIN_TYPES]
         self.fig = go.FigureWidget(
             data=[
@@ -142,7 +149,7 @@ class ScoreChart:
                     marker=dict(
                         color=[COLORS[t] for t in PAIN_TYPES],
                         pattern=dict(shape=[PATTERNS[t] for t in PAIN_TYPES], fgcolor="#FFFFFF", solidity=0.3),
-                        line=dict(color=_TICK_LINE, width=[0] * len(PAIN_TYPES)),
+                        line=dict(color=ink["tick"], width=[0] * len(PAIN_TYPES)),
                     ),
                     hovertemplate="%{y}: %{x:.2f}<extra></extra>",
                     name="score",
@@ -179,9 +186,10 @@ class BodyMap:
 
     def __init__(self):
         names = model.regions()
+        self._ink = ink = _ink()
         traces = [
             go.Scatter(
-                x=_SILHOUETTE[0], y=_SILHOUETTE[1], mode="lines", line=dict(color="#555555", width=1.5),
+                x=_SILHOUETTE[0], y=_SILHOUETTE[1], mode="lines", line=dict(color=ink["outline"], width=1.5),
                 hoverinfo="skip", showlegend=False, name="body outline",
             )
         ]
@@ -199,7 +207,7 @@ class BodyMap:
         # Spine: dashed midline with lumbar level labels.
         traces.append(
             go.Scatter(
-                x=[0, 0], y=[66, 100], mode="lines", line=dict(color="#333333", width=2, dash="dot"),
+                x=[0, 0], y=[66, 100], mode="lines", line=dict(color=ink["spine"], width=2, dash="dot"),
                 hoverinfo="skip", showlegend=False, name="spine",
             )
         )
@@ -211,7 +219,7 @@ class BodyMap:
                 mode="text",
                 text=[_SHORT[r] for r in _LABEL_POS] + ["L", "R"],
                 textposition="middle right",
-                textfont=dict(color="#1A1A1A"),
+                textfont=dict(color=ink["text"]),
                 cliponaxis=False,
                 hoverinfo="skip", showlegend=False, name="labels",
             )
@@ -226,7 +234,7 @@ class BodyMap:
         self._legend_ticked = len(traces)
         traces.append(
             go.Scatter(x=[None], y=[None], mode="markers", name="where you ticked (thick outline, check mark)",
-                       marker=dict(symbol="square-open", size=14, color=_TICK_LINE, line=dict(width=3)),
+                       marker=dict(symbol="square-open", size=14, color=ink["tick"], line=dict(width=3)),
                        showlegend=True)
         )
         self.fig = go.FigureWidget(
@@ -261,7 +269,7 @@ class BodyMap:
                 else:
                     tr.fillcolor = _BASE_FILL
                     tr.fillpattern = dict(shape="", fgcolor=_BASE_FILL, bgcolor=_BASE_FILL)
-                tr.line.color = _TICK_LINE if rid in ticked else _BASE_LINE
+                tr.line.color = self._ink["tick"] if rid in ticked else _BASE_LINE
                 tr.line.width = 4 if rid in ticked else 1
             labels = []
             for rid in _LABEL_POS:

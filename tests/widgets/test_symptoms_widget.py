@@ -211,3 +211,14 @@ def test_update_is_fast(app):
     times.sort()
     median = times[len(times) // 2]
     assert median < 0.1, median
+
+
+def test_presenter_mode_figures_readable_on_dark(monkeypatch):
+    monkeypatch.setenv("RUNBACK_PRESENT", "1")
+    app = SymptomExplorer(symptoms={"pain_down_leg"})
+    bm = app._body
+    labels = bm.fig.data[bm._label_index]
+    assert labels.textfont.color == "#FFFFFF"
+    assert bm.fig.data[1 + bm.region_ids.index("buttock")].line.color == "#FFFFFF"
+    assert app._chart.fig.data[0].marker.line.color == "#FFFFFF"
+    assert app._chart.fig.layout.template.layout.paper_bgcolor == "#111111"

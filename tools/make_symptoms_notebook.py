@@ -40,7 +40,9 @@ The explorer turns this into a small rule model you can check line by line. Each
 to a pain type adds its weight; a type's score is `1 - (1 - w1)(1 - w2)...`, so it stays between 0
 and 1 and a new tick can only raise it. Exact ties go to the type with the more cautious advice
 (discogenic, then bone, then muscle). The weights are teaching weights written down with their
-source, not probabilities fitted to patients. All rules live in `runback_widgets/content/symptoms.toml`.
+source, not probabilities fitted to patients. Age and "new to running" describe the runner, not the
+pain: on their own they give "not enough information" (being new to running adds advice on building up
+gradually, A04). All rules live in `runback_widgets/content/symptoms.toml`.
 """),
     ("code", """
 # The model's rules, rendered from runback_widgets/content/symptoms.toml.
@@ -69,7 +71,7 @@ shareable(app)
    <details><summary>Answer</summary>Muscle-related (score 0.80): self-care first (foam rolling, hamstrings, strength: A11, A14), and see a doctor if it does not settle (A12).</details>
 2. Now also tick *numbness in the saddle area*. What changes, and what stays the same?
    <details><summary>Answer</summary>A red banner appears first: get emergency care now (N05). The scores do not change, because a warning sign says nothing about the pain type; it overrides the advice, not the ranking.</details>
-3. Untick everything, tick *a general ache across the whole lower back*, and type an age of 40, then 70. Why does the bone-related bar grow?
+3. Press *Clear all*, tick *a general ache across the whole lower back*, and type an age of 40, then 70. Why does the bone-related bar grow?
    <details><summary>Answer</summary>Past 65, bone-related pain is most likely arthritis (A07), so the model adds age as a risk factor (weight 0.35): 1 - (1 - 0.6)(1 - 0.35) = 0.74 instead of 0.60.</details>
 4. Tick *muscle spasms*, *pain on one side* and *you cannot stand up straight*. Muscle leads the ranking. Why does the page still say "see a doctor straight away"?
    <details><summary>Answer</summary>The article names being unable to stand upright, like pain shooting into the toes, as a reason to see a doctor immediately (A13). These signs set the urgency on their own, whatever type leads.</details>

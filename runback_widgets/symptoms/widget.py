@@ -181,8 +181,14 @@ class SymptomExplorer(widgets.VBox):
             box = widgets.VBox(children, layout=widgets.Layout(width="100%"))
             box.add_class(f"rb-sx-group-{g['id']}")
             group_boxes.append(box)
+        self._clear = widgets.Button(
+            description="Clear all",
+            tooltip="Untick every box and empty the age",
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
+        top = widgets.HBox([self._detail_toggle, self._clear], layout=widgets.Layout(flex_flow="row wrap"))
         controls = widgets.VBox(
-            [widgets.HTML("<h3>Tick what you feel</h3>"), self._detail_toggle, *group_boxes],
+            [widgets.HTML("<h3>Tick what you feel</h3>"), top, *group_boxes],
             layout=widgets.Layout(flex="1 1 20em", min_width="0", max_width="100%", padding="0 0.5em"),
         )
 
@@ -247,6 +253,7 @@ class SymptomExplorer(widgets.VBox):
             box.observe(on_change, names="value")
         self._age.observe(on_change, names="value")
         self._detail_toggle.observe(guarded(self._errors)(self._on_detail), names="value")
+        self._clear.on_click(guarded(self._errors)(lambda _btn: self.set_symptoms([], age=None)))
 
     def _tracker(self, sid: str):
         def track(change) -> None:

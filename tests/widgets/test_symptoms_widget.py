@@ -222,3 +222,11 @@ def test_presenter_mode_figures_readable_on_dark(monkeypatch):
     assert bm.fig.data[1 + bm.region_ids.index("buttock")].line.color == "#FFFFFF"
     assert app._chart.fig.data[0].marker.line.color == "#FFFFFF"
     assert app._chart.fig.layout.template.layout.paper_bgcolor == "#111111"
+
+
+def test_clear_all_button(app):
+    app.set_symptoms({"fever", "pain_one_side"}, age=50)
+    app._clear.click()
+    assert app.ticked == () and app.result.age is None
+    assert app.result.urgency == "not_enough_information"
+    assert app._banner.layout.display == "none"

@@ -92,7 +92,8 @@ def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible
             index.setdefault(sid, []).append(len(traces) - 1)
     lx, ly, lz, lt = _label_points(built)
     traces.append(go.Scatter3d(x=lx, y=ly, z=lz, text=lt, mode="text", name="Labels", meta="labels",
-                               textfont=dict(size=13, color="#1A1A1A"), hoverinfo="skip", showlegend=False))
+                               textfont=dict(size=13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"), hoverinfo="skip",
+                               showlegend=False))
     axis = dict(visible=False, showbackground=False)
     cam = dict(camera or dict(eye=dict(x=1.35, y=-1.55, z=0.55), up=dict(x=0, y=0, z=1)))
     cam.setdefault("center", dict(x=0, y=0, z=0.05))
@@ -114,6 +115,7 @@ class Anatomy3DChart:
         self.cameras = {k: dict(eye=dict(zip("xyz", v["eye"])), up=dict(zip("xyz", v["up"])),
                                 center=dict(x=0, y=0, z=0.05)) for k, v in cameras.items()}
         self.fig, self.index = anatomy_figure(built, names, visible_layers, self.cameras.get(camera), widget=True)
+        self._built = built
         self.trace_ids = [t.meta for t in self.fig.data]
         self._layers = set(visible_layers)
         self._highlight: frozenset[str] = frozenset()
@@ -168,17 +170,24 @@ class Anatomy3DChart:
         self.fig.layout.scene.camera = self.cameras[name]
 
     def update(self, built: am.LumbopelvicModel) -> None:
-        """New geometry (after a tilt change): only vertex coordinates are resent."""
+        """New geometry (after a tilt change): only the vertex coordinates of structures that
+        moved are resent (the thigh bones, for one, never move)."""
+        if built is self._built:
+            return
+        old = self._built
         with self.fig.batch_update():
             i = 0
             for sid, st in built.structures.items():
-                for _, mesh in st.parts:
-                    v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)
-                    t = self.fig.data[i]
-                    t.x, t.y, t.z = v[0], v[1], v[2]
+                for p, (_, mesh) in enumerate(st.parts):
+                    prev = old.structures[sid].parts[p][1] if old is not None else None
+                    if prev is None or not np.array_equal(prev.vertices, mesh.vertices):
+                        v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)
+                        t = self.fig.data[i]
+                        t.x, t.y, t.z = v[0], v[1], v[2]
                     i += 1
             lx, ly, lz, _ = _label_points(built)
             self.fig.data[i].x, self.fig.data[i].y, self.fig.data[i].z = lx, ly, lz
+        self._built = built
 
 
 # --------------------------------------------------------------------------- sagittal view

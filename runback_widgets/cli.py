@@ -184,6 +184,7 @@ def voila_app_class():
     from .voila import bundle
 
     from tornado.web import HTTPError
+    from tornado.web import authenticated as tornado_authenticated
     from voila.static_file_handler import TemplateStaticFileHandler
 
     class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
@@ -203,10 +204,30 @@ def voila_app_class():
             except (AssertionError, ValueError) as exc:
                 raise HTTPError(404) from exc
 
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    class TabClosedHandler(VoilaShutdownKernelHandler):
+        """Voila's shutdown-on-close (the page's ``beforeunload`` beacon), made to work:
+        the beacon carries no ``_xsrf`` argument, so Voila's handler answered 403 and
+        closed tabs kept their kernel until culled. Still authenticated (token
+        cookie); a kernel id is an unguessable UUID known only to its page; unknown
+        ids answer 404 instead of a 500 and a traceback."""
+
+        def check_xsrf_cookie(self):
+            return None
+
+        @tornado_authenticated
+        async def post(self, kernel_id):
+            if kernel_id not in self.kernel_manager:
+                raise HTTPError(404)
+            await super().post.__wrapped__(self, kernel_id)
+
+    replace = {TemplateStaticFileHandler: SafeTemplateStaticFileHandler, VoilaShutdownKernelHandler: TabClosedHandler}
+
     class RunbackVoila(Voila):
         def init_handlers(self):
             handlers = [
-                (h[0], SafeTemplateStaticFileHandler, *h[2:]) if len(h) >= 2 and h[1] is TemplateStaticFileHandler else h
+                (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h
                 for h in super().init_handlers()
             ]
             route = (url_path_join(self.server_url, bundle.ROUTE), StaticFileHandler, {"path": str(bundle.bundle_dir())})

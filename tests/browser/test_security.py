@@ -205,3 +205,39 @@ def test_killed_kernel_leaves_a_message_and_others_keep_working(browser, server)
     finally:
         a.close()
         b.close()
+
+
+def post(url: str, timeout: float = 30.0) -> int:
+    req = urllib.request.Request(url, data=b"", method="POST")
+    try:
+        with _opener.open(req, timeout=timeout) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_shutdown_endpoint_is_guarded(server, public_server):
+    import uuid
+
+    # Unknown kernel: 404, not a 500 with a traceback.
+    assert post(f"{server.base_url}/voila/api/shutdown/{uuid.uuid4()}") == 404
+    # Beyond loopback without the token: refused, the kernels stay.
+    before = len(kernels_of(public_server))
+    assert before >= 1
+    for k in kernels_of(public_server):
+        kid = [a for a in k.cmdline() if "kernel-" in a][0].split("kernel-")[1].split(".json")[0]
+        assert post(f"{public_server.base_url}/voila/api/shutdown/{kid}") in (302, 401, 403)
+    time.sleep(1.0)
+    assert len(kernels_of(public_server)) == before
+
+
+def test_closed_tab_frees_its_kernel(browser, server):
+    dp = open_dashboard(browser, server, "index")
+    kid = json.loads(dp.page.locator("#jupyter-config-data").text_content())["kernelId"]
+    assert any(kid in " ".join(k.cmdline()) for k in kernels_of(server))
+    dp.page.goto("about:blank")  # leaving the page sends Voila's shutdown beacon
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(kid in " ".join(k.cmdline()) for k in kernels_of(server)):
+        time.sleep(0.5)
+    dp.close()
+    assert not any(kid in " ".join(k.cmdline()) for k in kernels_of(server)), "closing the tab left its kernel running"

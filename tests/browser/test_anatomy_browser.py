@@ -70,6 +70,16 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
         " return gd.data.some(t => t.meta === 'L3' && t.color === '#F0E442'); }", timeout=20_000)
     assert "L3 vertebra" in dp.page.locator(".rb-structure-card").inner_text()
 
+    # A click on a structure in the 3D view (plotly's click event) picks it.
+    dp.page.evaluate(
+        "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
+        " const i = gd.data.findIndex(t => t.meta === 'sacrum');"
+        " gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: 0, data: gd.data[i], fullData: gd._fullData[i],"
+        " x: gd.data[i].x[0], y: gd.data[i].y[0], z: gd.data[i].z[0]}]}); }")
+    dp.page.wait_for_function(
+        "() => { const c = document.querySelector('.rb-structure-card'); return c && /Sacrum/.test(c.innerText); }",
+        timeout=30_000)
+
     # Tight hamstrings (keyboard: End = 100 %): the side view and the 3D model follow.
     l3_before = dp.page.evaluate(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"

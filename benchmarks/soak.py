@@ -81,7 +81,9 @@ async def soak_visitor(browser, server, dashboards, seconds, rng, report, idx, a
     mine = {"page_errors": [], "console": [], "error_text": [], "interactions": 0, "pages": 0, "failures": []}
     page.on("pageerror", lambda e: mine["page_errors"].append(str(e)[:300]))
     page.on("console", lambda m: mine["console"].append(m.text[:300]) if m.type == "error" and not is_allowed_console_error(m.text) else None)
-    end = loop.time() + seconds
+    # Each visitor uses the dashboards for ``seconds`` once its first page is up.
+    end = loop.time() + seconds + 240.0
+    first = True
     try:
         while loop.time() < end:
             nb = rng.choice(dashboards)
@@ -89,6 +91,9 @@ async def soak_visitor(browser, server, dashboards, seconds, rng, report, idx, a
                 await page.goto(server.url(nb), timeout=180_000)
                 await page.wait_for_function(FIRST_PLOT_JS, timeout=180_000, polling=200)
                 mine["pages"] += 1
+                if first:
+                    first = False
+                    end = loop.time() + seconds
             except Exception as exc:  # noqa: BLE001
                 mine["failures"].append(f"{nb}: {type(exc).__name__}: {str(exc).splitlines()[0][:150]}")
                 continue

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.components import DetailToggle, ErrorPanel, claim_html, guarded, page_style, slider_labels
+from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, guarded, page_style, slider_labels
 from . import dimensions as dim
 from . import model as am
 from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart
@@ -150,6 +150,7 @@ class AnatomyDashboard(widgets.VBox):
             page_style(),
             slider_labels(),
             widgets.HTML(f"<p>{html.escape(self._text['intro'])}</p>"),
+            Disclaimer(),
             self._errors,
             self._detail,
             self._claims_overview,

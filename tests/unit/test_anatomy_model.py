@@ -383,3 +383,27 @@ def test_nerve_roots_run_behind_their_disc():
         near = loc[np.abs(loc[:, 2]) < f["half_size"][2] + 2]
         assert len(near), (root, seg)
         assert near[:, 1].max() < -f["half_size"][1] + 2, (root, seg)   # behind the disc's back wall
+
+
+def _spinous_vertices(built, level):
+    f = built.frames[level]
+    v = built.structures[level].mesh.vertices
+    loc = (v - f["center"]) @ f["rotation"]
+    d, cd = dim.VERTEBRA[level]["body_depth"], dim.VERTEBRA[level]["canal_depth"]
+    return v[(loc[:, 1] < -d / 2 - cd - 2) & (np.abs(loc[:, 0]) < 5)]
+
+
+@pytest.mark.parametrize("tilt,lordosis", list(itertools.product(TILTS[::2], [None, *dim.LORDOSIS_LIMITS])))
+def test_posterior_elements_stay_clear(tilt, lordosis):
+    """No part of a vertebra enters its neighbour's body, and spinous processes do not touch
+    (at the dashboard's settings, where the lordosis follows the tilt, they keep a few mm apart)."""
+    from scipy.spatial import cKDTree
+
+    built = am.build_model(float(tilt), lordosis)
+    for upper, lower in zip(dim.LEVELS[:-1], dim.LEVELS[1:]):
+        for a, b in ((upper, lower), (lower, upper)):
+            f = built.frames[b]
+            loc = (built.structures[a].mesh.vertices - f["center"]) @ f["rotation"]
+            assert not np.all(np.abs(loc) < f["half_size"] - 0.5, axis=1).any(), (a, "inside the body of", b)
+        gap = cKDTree(_spinous_vertices(built, upper)).query(_spinous_vertices(built, lower))[0].min()
+        assert gap > (2.0 if lordosis is None else 1.0), (upper, lower, gap)

@@ -297,6 +297,18 @@ class SagittalChart:
                         font=dict(size=12)))
         ann.append(dict(x=0.0, y=0.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
                         font=dict(size=12), text="← back · front →"))
+        if hamstrings > 0:
+            it = out["ischial_tuberosity"]
+            ann.append(dict(x=it[0] - 12, y=it[1] - 70, ax=it[0] - 12, ay=it[1] - 10, xref="x", yref="y", axref="x",
+                            ayref="y", showarrow=True, arrowhead=2, arrowwidth=2 + 2 * hamstrings,
+                            arrowcolor=COLORS["hip_extensors"], text="hamstrings pull down", xanchor="right",
+                            font=dict(size=12)))
+        if hip_flexors > 0:
+            h = out["hip"]
+            ann.append(dict(x=h[0] + 45, y=h[1] + 10, ax=h[0] + 25, ay=h[1] + 70, xref="x", yref="y", axref="x",
+                            ayref="y", showarrow=True, arrowhead=2, arrowwidth=2 + 2 * hip_flexors,
+                            arrowcolor=COLORS["lumbar_extensors"], text="hip flexors pull forward and down",
+                            xanchor="left", font=dict(size=12)))
         tilt = p.tilt
         word = "forward (anterior)" if tilt > 0.25 else "backward (posterior)" if tilt < -0.25 else "neutral"
         ann.append(dict(x=0.0, y=0.93, xref="paper", yref="paper", xanchor="left", showarrow=False, font=dict(size=13),

@@ -117,6 +117,8 @@ class Anatomy3DChart:
         self.fig, self.index = anatomy_figure(built, names, visible_layers, self.cameras.get(camera), widget=True)
         self._built = built
         self.trace_ids = [t.meta for t in self.fig.data]
+        #: ``meta`` of the labels trace: how browser-side code finds this figure's plot.
+        self.marker = "labels"
         self._layers = set(visible_layers)
         self._highlight: frozenset[str] = frozenset()
         self._base = [(t.color, t.opacity) if t.type == "mesh3d" else (None, None) for t in self.fig.data]

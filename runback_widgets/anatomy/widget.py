@@ -68,6 +68,74 @@ def _heading(text: str, level: int = 2) -> widgets.HTML:
     return widgets.HTML(f"<h{level}>{html.escape(text)}</h{level}>")
 
 
+_LAYER_TOGGLES_ESM = """
+export default {
+  render({ model, el }) {
+    const box = document.createElement("fieldset");
+    box.className = "rb-layer-toggles";
+    box.style.cssText = "display:flex;flex-wrap:wrap;gap:0.3em 1.1em;align-items:center;border:0;margin:0.3em 0;padding:0";
+    const legend = document.createElement("legend");
+    legend.textContent = model.get("legend");
+    legend.style.cssText = "font-weight:700;float:left;margin-right:0.6em;padding:0";
+    box.appendChild(legend);
+    const boxes = {};
+    const uid = Math.random().toString(36).slice(2, 8);
+    for (const key of model.get("layers")) {
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.id = "rb-layer-" + key + "-" + uid;
+      cb.value = key;
+      cb.checked = model.get("value").includes(key);
+      const lab = document.createElement("label");
+      lab.htmlFor = cb.id;
+      lab.style.cssText = "display:inline-flex;align-items:center;gap:0.3em;cursor:pointer";
+      lab.appendChild(cb);
+      lab.appendChild(document.createTextNode(model.get("labels")[key] || key));
+      box.appendChild(lab);
+      boxes[key] = cb;
+      cb.addEventListener("change", () => {
+        // Restyle the 3D figure right here in the browser (no kernel round trip); the figure
+        // reports the restyle to Python, and the new value follows for the rest of the app.
+        const target = model.get("target");
+        const gd = Array.from(document.querySelectorAll(".js-plotly-plot")).find(
+          (g) => g.data && g.data.some((t) => t.meta === target));
+        const P = window.Plotly;
+        if (gd && gd.data && P && P.restyle) {
+          const idx = gd.data.map((t, i) => (t.legendgroup === key ? i : -1)).filter((i) => i >= 0);
+          if (idx.length) P.restyle(gd, { visible: cb.checked }, idx);
+        }
+        model.set("value", Object.keys(boxes).filter((k) => boxes[k].checked));
+        model.save_changes();
+      });
+    }
+    const sync = () => {
+      const v = model.get("value");
+      for (const k in boxes) boxes[k].checked = v.includes(k);
+    };
+    model.on("change:value", sync);
+    el.appendChild(box);
+    return () => model.off("change:value", sync);
+  },
+};
+"""
+
+
+def _layer_toggles_class():
+    import anywidget
+
+    class LayerToggles(anywidget.AnyWidget):
+        """Layer checkboxes (native, labelled) that restyle the 3D figure in the browser."""
+
+        _esm = _LAYER_TOGGLES_ESM
+        layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        labels = traitlets.Dict().tag(sync=True)
+        value = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        target = traitlets.Unicode("").tag(sync=True)      # ``meta`` of a trace of the figure to restyle
+        legend = traitlets.Unicode("Layers").tag(sync=True)
+
+    return LayerToggles
+
+
 class AnatomyDashboard(widgets.VBox):
     """Spine and SI-joint anatomy dashboard.
 
@@ -93,11 +161,9 @@ class AnatomyDashboard(widgets.VBox):
         self._chart3d = Anatomy3DChart(built, names, self._cams, camera=camera, visible_layers=DEFAULT_LAYERS)
 
         # 3D controls
-        self._layer_boxes = {
-            layer: widgets.Checkbox(value=layer in DEFAULT_LAYERS, description=d["layer"][layer]["label"], indent=False,
-                                    layout=widgets.Layout(width="auto"))
-            for layer in am.LAYERS
-        }
+        self._layers = _layer_toggles_class()(
+            layers=list(am.LAYERS), labels={k: d["layer"][k]["label"] for k in am.LAYERS},
+            value=list(DEFAULT_LAYERS), target=self._chart3d.marker, legend="Layers:")
         self._camera = widgets.ToggleButtons(options=[(v["label"], k) for k, v in self._cams.items()], value=camera,
                                              description="View", style={"description_width": "initial",
                                                                        "button_width": "auto"},
@@ -155,8 +221,7 @@ class AnatomyDashboard(widgets.VBox):
             self._detail,
             self._claims_overview,
             _heading("3D model of the lower back and pelvis"),
-            widgets.HBox([widgets.HTML("<strong>Layers:</strong>"), *self._layer_boxes.values()],
-                         layout=widgets.Layout(**row)),
+            self._layers,
             self._camera,
             self._chart3d.fig,
             self._summary3d,
@@ -192,8 +257,7 @@ class AnatomyDashboard(widgets.VBox):
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
         g = guarded(self._errors)
-        for box in self._layer_boxes.values():
-            box.observe(g(self._on_layers), names="value")
+        self._layers.observe(g(self._on_layers), names="value")
         self._camera.observe(g(lambda ch: self._chart3d.set_camera(ch["new"])), names="value")
         self._picker.observe(g(self._on_pick), names="value")
         for key, btn in self._showme.items():
@@ -209,28 +273,19 @@ class AnatomyDashboard(widgets.VBox):
                 t.on_click(g(self._on_figure_click))
 
     # ------------------------------------------------------------------ 3D
-    _suspend_layers = False
-
     def _on_layers(self, _change=None) -> None:
-        if self._suspend_layers:
-            return
         self._chart3d.set_layers(self.visible_layers)
         self._update_summary3d()
 
     @property
     def visible_layers(self) -> list[str]:
-        return [layer for layer, box in self._layer_boxes.items() if box.value]
+        return [layer for layer in am.LAYERS if layer in self._layers.value]
 
     def set_layers(self, layers) -> None:
-        """Switch layers on/off in one figure update."""
-        want = set(layers)
-        self._suspend_layers = True
-        try:
-            for layer, box in self._layer_boxes.items():
-                box.value = layer in want
-        finally:
-            self._suspend_layers = False
-        self._on_layers()
+        """Switch layers on/off (one figure update)."""
+        want = [layer for layer in am.LAYERS if layer in set(layers)]
+        if want != list(self._layers.value):
+            self._layers.value = want
 
     def _on_figure_click(self, trace, points, _selector=None) -> None:
         if points is not None and getattr(points, "point_inds", None):
@@ -241,8 +296,8 @@ class AnatomyDashboard(widgets.VBox):
         self.structure = sid
         if sid:
             layer = am.STRUCTURE_LAYERS[sid]
-            if not self._layer_boxes[layer].value:
-                self._layer_boxes[layer].value = True
+            if layer not in self.visible_layers:
+                self.set_layers([*self.visible_layers, layer])
             self._chart3d.highlight({sid})
             self._pain_text.value = ""
         else:

@@ -30,6 +30,9 @@ def _visible_by_layer(app):
 
 
 def test_initial_state(app):
+    assert app._layers.layers == list(am.LAYERS) and app._layers.value == list(DEFAULT_LAYERS)
+    assert set(app._layers.labels) == set(am.LAYERS)
+    assert app._layers.target in {t.meta for t in app._chart3d.fig.data}
     vis = _visible_by_layer(app)
     assert vis == {layer: {layer in DEFAULT_LAYERS} for layer in am.LAYERS}
     assert app.structure == "" and app.highlighted == []
@@ -42,12 +45,12 @@ def test_initial_state(app):
 
 def test_toggling_a_layer_changes_only_that_layers_visibility(app):
     before = [t.visible for t in app._chart3d.fig.data]
-    app._layer_boxes["muscles"].value = True
+    app._layers.value = [*app._layers.value, "muscles"]          # what ticking the box does
     after = [t.visible for t in app._chart3d.fig.data]
     changed = {am.STRUCTURE_LAYERS[t.meta] for t, b, a in zip(app._chart3d.fig.data, before, after) if b != a}
     assert changed == {"muscles"}
     assert _visible_by_layer(app)["muscles"] == {True}
-    app._layer_boxes["bones"].value = False
+    app._layers.value = [v for v in app._layers.value if v != "bones"]
     assert _visible_by_layer(app)["bones"] == {False}
     assert "bones" not in app.scenario_state()["layers"]
     assert "muscles" in app._summary3d.value

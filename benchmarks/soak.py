@@ -158,7 +158,8 @@ def soak(visitors: int = 30, seconds: float = 600.0, pool: int | None = None, cu
         used_s = time.monotonic() - t_start
         # The class has left. Kernels back to the pool size within the culling window
         # (idle timeout + a cull interval + the pool's refill), memory back near its start.
-        limit = settle_limit if settle_limit is not None else cull_timeout + min(30, max(1, cull_timeout // 2)) + 60.0
+        # (+ up to 120 s: a refill waits for a calm CPU, see runback_widgets/voila/pool.py)
+        limit = settle_limit if settle_limit is not None else cull_timeout + min(30, max(1, cull_timeout // 2)) + 180.0
         t_left = time.monotonic()
         counts = []
         while True:

@@ -9,8 +9,10 @@ On top of Voila's pool (``voila.voila_kernel_manager``) this module adds:
 
 * **bounded warm-up**: at most ``warm_concurrency`` kernels warm at once
   (cores, at start-up) and ``refill_concurrency`` afterwards, and a refill
-  waits until no visitor has arrived for ``quiet_s`` seconds: while a class is
-  arriving, the CPU goes to the pages being opened, not to refilling the pool;
+  waits until no visitor has arrived for ``quiet_s`` seconds and the load
+  average is below the core count (at most ``max_defer_s`` more): while a
+  class is arriving, the CPU goes to the pages being opened, not to refilling
+  the pool (a visitor already waiting for a queued kernel skips the queue);
 * **progress** on the console (``kernel 4/31 warm``) and a ``ready`` line once
   the whole pool is warm;
 * **no cull race**: a pooled kernel is never culled (Voila), and a kernel taken
@@ -34,12 +36,20 @@ from typing import Callable
 WARM_TIMEOUT_S = 180.0
 
 
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # pragma: no cover - not on this platform
+        return 0.0
+
+
 def _say(msg: str) -> None:
     print(f"runback: {msg}", flush=True)
 
 
 def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
-            say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0) -> None:
+            say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0,
+            max_defer_s: float = 120.0) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
     ``expected`` is the number of kernels the initial pools hold (for progress).
@@ -49,7 +59,8 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
     from voila.request_info_handler import RequestInfoSocketHandler
 
     original = getattr(vapp.voila_kernel_manager_factory, "_runback_original", vapp.voila_kernel_manager_factory)
-    warm_n = max(1, warm_concurrency or (os.cpu_count() or 2))
+    cores = os.cpu_count() or 2
+    warm_n = max(1, warm_concurrency or cores)
     state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0}
     urgent: set = set()  # pool tasks a visitor is already waiting for
 
@@ -84,7 +95,15 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                 warming = state["warming"]
                 t0 = time.monotonic()
                 me = asyncio.current_task()
-                while not warming and me not in urgent and time.monotonic() - state["last_take"] < quiet_s:
+                # A refill waits for the class to stop arriving (quiet_s without a new
+                # visitor) and for the CPU to calm down (1-min load below the core
+                # count), at most max_defer_s: visitors' pages first, the pool after.
+                waited_from = time.monotonic()
+                while not warming and me not in urgent:
+                    quiet = time.monotonic() - state["last_take"] >= quiet_s
+                    calm = _load() < cores
+                    if (quiet and calm) or (quiet and time.monotonic() - waited_from > max_defer_s):
+                        break
                     await asyncio.sleep(0.5)
                 if me in urgent:
                     # A visitor is already waiting for this very kernel: no queueing.

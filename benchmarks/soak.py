@@ -137,6 +137,27 @@ async def _run_visitors(server, dashboards, visitors, seconds, arrive_over, seed
     return report
 
 
+def _run_in_thread(fn):
+    """Run ``fn`` in its own thread (callers such as pytest with Playwright's sync
+    API already have an event loop running in this one)."""
+    import threading
+
+    box: dict = {}
+
+    def target():
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+
+    t = threading.Thread(target=target, name="runback-soak")
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
 def soak(visitors: int = 30, seconds: float = 600.0, pool: int | None = None, cull_timeout: int = 60,
          arrive_over: float = 10.0, seed: int = 1, log_dir: Path | None = None, focus: str | None = None,
          settle_limit: float | None = None, only: list[str] | None = None) -> dict:
@@ -154,7 +175,7 @@ def soak(visitors: int = 30, seconds: float = 600.0, pool: int | None = None, cu
         mem0 = memory(srv.proc.pid)
         log_start = len(srv.log())
         t_start = time.monotonic()
-        report = asyncio.run(_run_visitors(srv, dashboards, visitors, seconds, arrive_over, seed))
+        report = _run_in_thread(lambda: asyncio.run(_run_visitors(srv, dashboards, visitors, seconds, arrive_over, seed)))
         used_s = time.monotonic() - t_start
         # The class has left. Kernels back to the pool size within the culling window
         # (idle timeout + a cull interval + the pool's refill), memory back near its start.

@@ -269,7 +269,7 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["VOILA_APP_IP"] = "127.0.0.1" if args.host in ("0.0.0.0", "", "localhost") else ("::1" if args.host == "::" else args.host)
         from .voila import pool
 
-        pool.install(expected=total, ready_message=f"Open {url}")
+        pool.install(expected=total, ready_message=f"Open {url}", classroom=True)
         shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
         print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)
         print("runback: please wait for the 'ready' line before students open the link.", flush=True)
@@ -282,6 +282,10 @@ def serve(args: argparse.Namespace) -> int:
 
     from .voila import bundle
 
+    if not args.classroom:
+        from .voila import pool
+
+        pool.install(expected=0)  # only the kernel manager's cull fix, no pool
     # Voila finds the "runback" template on the Jupyter data path.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(template_root())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])

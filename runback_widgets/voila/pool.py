@@ -49,7 +49,7 @@ def _say(msg: str) -> None:
 
 def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
             say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0,
-            max_defer_s: float = 120.0) -> None:
+            max_defer_s: float = 120.0, classroom: bool = False) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
     ``expected`` is the number of kernels the initial pools hold (for progress).
@@ -67,7 +67,15 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
     def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
         cls = original(base_class, preheat_kernel, default_pool_size, page_config_hook=page_config_hook)
         if not preheat_kernel:
-            return cls
+
+            class RunbackPlainKernelManager(cls):
+                async def cull_kernel_if_idle(self, kernel_id: str):
+                    # The tab-closed beacon may have shut it down since the culler listed it.
+                    if kernel_id not in self:
+                        return None
+                    return await super().cull_kernel_if_idle(kernel_id)
+
+            return RunbackPlainKernelManager
 
         class RunbackKernelManager(cls):
             _rb_sems: dict = {}
@@ -140,6 +148,12 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                 except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
                     pass
                 return render_task, rendered_cache, kernel_id
+
+            async def cull_kernel_if_idle(self, kernel_id: str):
+                # The tab-closed beacon may have shut it down since the culler listed it.
+                if kernel_id not in self:
+                    return None
+                return await super().cull_kernel_if_idle(kernel_id)
 
             def pool_sizes(self) -> dict:
                 return {nb: len(p) for nb, p in self._pools.items()}

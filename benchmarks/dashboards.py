@@ -299,7 +299,8 @@ def main(argv=None) -> int:
           f" Bench took {time.monotonic() - t_start:.0f} s; load average now {os.getloadavg()[0]:.1f}"
           f" on {os.cpu_count()} cores (other work on the machine inflates every number).")
     if "Traceback (most recent call last)" in log:
-        tb = log[log.rindex("Traceback (most recent call last)"):].splitlines()[:25]
+        tb = log[log.rindex("Traceback (most recent call last)"):].splitlines()
+        tb = tb[:next((i for i, line in enumerate(tb) if i and line.startswith("[")), 25)][:25]
         print("bench: the server logged a traceback during the run; the last one:\n  " + "\n  ".join(tb))
 
     out_dir = ROOT / "benchmarks" / "results"

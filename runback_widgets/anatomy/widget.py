@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
+from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, guarded, page_style, slider_labels
 from . import dimensions as dim
 from . import model as am
@@ -255,6 +256,8 @@ class AnatomyDashboard(widgets.VBox):
         self._update_gait()
 
     # ------------------------------------------------------------------ wiring
+        # Glossary terms get a hover/focus definition where they first appear.
+        with_glossary(self)
     def _wire(self) -> None:
         g = guarded(self._errors)
         self._layers.observe(g(self._on_layers), names="value")

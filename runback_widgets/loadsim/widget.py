@@ -18,6 +18,7 @@ import numpy as np
 import traitlets
 
 from .. import content
+from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels
 from . import figures as F
 from .model import GROUPS, LIMITS, CohortResult, Runner, RunPlan, RunResult, pace_min_per_km, sample_cohort, simulate_cohort, simulate_run, with_training
@@ -142,6 +143,8 @@ class RunLoadSimulator(widgets.VBox):
         self._render_text()
 
     # ------------------------------------------------------------------ wiring
+        # Glossary terms get a hover/focus definition where they first appear.
+        with_glossary(self)
     def _wire(self) -> None:
         g = guarded(self._errors)
         self._preset.observe(g(self._on_preset), names="value")

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
+from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, claims_section, guarded, page_style
 from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
@@ -246,6 +247,8 @@ class SymptomExplorer(widgets.VBox):
         self._recompute()
 
     # --- wiring ---------------------------------------------------------------
+        # Glossary terms get a hover/focus definition where they first appear.
+        with_glossary(self)
     def _wire(self) -> None:
         on_change = guarded(self._errors)(self._on_change)
         for sid, box in self._boxes.items():

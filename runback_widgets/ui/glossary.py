@@ -325,3 +325,13 @@ def glossary_section(detail: bool = True):
     import ipywidgets as widgets
 
     return widgets.HTML(glossary_html(detail=detail))
+
+
+_TIP_RE = re.compile(r'<span class="rb-tip"[^>]*>.*?</span>', re.S)
+_GL_RE = re.compile(r'<span class="rb-gl"><dfn class="rb-term"[^>]*>(.*?)</dfn></span>', re.S)
+
+
+def unmark(fragment: str) -> str:
+    """Undo :func:`mark_terms`: the HTML as it was before glossary marking
+    (tests compare teaching text from the content files with what a widget shows)."""
+    return _GL_RE.sub(r"\1", _TIP_RE.sub("", fragment))

@@ -13,6 +13,7 @@ from runback_widgets.anatomy import model as am
 from runback_widgets.anatomy.figures import DIMMED_OPACITY
 from runback_widgets.anatomy.widget import DEFAULT_LAYERS, AnatomyDashboard
 from runback_widgets.ui.theme import COLORS
+from runback_widgets.ui.glossary import unmark
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_picking_a_structure_fills_the_card_and_highlights_it(app):
     assert app.structure == "si_joint_left"
     assert app.highlighted == ["si_joint_left"]
     entry = content.load_toml("anatomy.toml")["structure"]["si_joint_left"]
-    assert entry["sentence"] in app._card.value and entry["plain"] in app._card.value
+    assert entry["sentence"] in unmark(app._card.value) and entry["plain"] in unmark(app._card.value)
     assert 'data-structure-id="si_joint_left"' in app._card.value
     for t in app._chart3d.fig.data:
         if t.meta == "si_joint_left":
@@ -71,9 +72,9 @@ def test_picking_a_structure_fills_the_card_and_highlights_it(app):
     assert "Sacroiliac (SI) joint, left" in app._summary3d.value
     # More detail: the card switches to the students' paragraph.
     app._detail.value = True
-    assert entry["detail"] in app._card.value
+    assert entry["detail"] in unmark(app._card.value)
     app._detail.value = False
-    assert entry["sentence"] in app._card.value
+    assert entry["sentence"] in unmark(app._card.value)
 
 
 def test_picking_a_hidden_layer_switches_it_on(app):

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 ARGS ?=
 
-.PHONY: serve test test-fast bench bench-classroom soak strip clean venv
+.PHONY: serve test test-fast bench bench-classroom soak strip clean venv screenshots
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "runback needs Python 3.10 or newer")'
@@ -46,6 +46,10 @@ bench-classroom: $(VENV)/.runback-test
 
 soak: $(VENV)/.runback-test
 	$(PY) benchmarks/soak.py
+
+## screenshots: regenerate the README images in docs/screenshots/ from the browser tests
+screenshots: $(VENV)/.runback-test
+	RUNBACK_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_pages.py tests/browser/test_classroom_present.py -q
 
 ## strip: remove outputs and widget state from notebooks before committing
 strip: $(VENV)/.runback-test

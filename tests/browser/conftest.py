@@ -5,6 +5,8 @@ Under CI (``CI=true``) a browser that cannot start is a failure, never a skip.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import in_ci
@@ -72,6 +74,14 @@ def dashboard(browser, runback_server):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshot_dir(tmp_path_factory):
+    """Where browser tests save screenshots.
+
+    ``RUNBACK_UPDATE_SCREENSHOTS=1`` (``make screenshots``) writes the README
+    images in docs/screenshots/; otherwise a temporary folder, so running the
+    suite leaves the work tree clean.
+    """
+    if os.environ.get("RUNBACK_UPDATE_SCREENSHOTS", "") not in ("", "0"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")

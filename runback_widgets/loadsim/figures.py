@@ -37,17 +37,19 @@ GROUP_LABELS = {
     "passive": "Passive tissue (discs, ligaments)",
 }
 _PATTERNS = {"hip_abductors": "", "hip_extensors": "/", "deep_core": ".", "lumbar_extensors": "x", "passive": "-"}
-_HEIGHT = 330
+_HEIGHT = 380
 
 
-def _layout(title: str, ytitle: str, **kw) -> dict:
+def _layout(title: str, ytitle: str, top: int = 80, **kw) -> dict:
+    """Shared layout; ``top`` [px] leaves room for the legend rows under the title."""
     return figure_layout(
-        title=dict(text=title, x=0.01, xanchor="left"),
+        title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top"),
         height=_HEIGHT,
-        margin=dict(l=55, r=10, t=45, b=45),
-        xaxis=dict(title="Minute of the run", rangemode="tozero"),
-        yaxis=dict(title=ytitle),
-        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+        # Legend above the plot, under the title; axis titles keep their own margins.
+        margin=dict(l=60, r=10, t=top, b=50),
+        xaxis=dict(title=dict(text="Minute of the run", standoff=8), rangemode="tozero", automargin=True),
+        yaxis=dict(title=dict(text=ytitle, standoff=6), automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
         **kw,
     )
 
@@ -81,7 +83,7 @@ class SharesChart:
                 fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15) if _PATTERNS[key] else None,
                 hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
             ))
-        self.fig = go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand",
+        self.fig = go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand", top=120,
                                                                yaxis_tickformat=".0%", yaxis_range=[0, 1]))
         self.update(result)
 
@@ -132,7 +134,7 @@ class IndexChart:
                            marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
                            hovertemplate="takeover at minute %{x:.0f}<extra></extra>"),
             ],
-            layout=_layout("Load on the lower back", "Lumbar load index (1 = reference)", yaxis_rangemode="tozero"),
+            layout=_layout("Load on the lower back", "Load index (1 = reference)", yaxis_rangemode="tozero"),
         )
         self.update(result)
 

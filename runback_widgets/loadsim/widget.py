@@ -31,7 +31,10 @@ CLAIMS = ["A09", "A04", "A14", "A01", "N07"]
 
 _CUSTOM = "custom"
 _VIEWS = ("run", "compare", "cohort", "prevention")
-_WIDE = widgets.Layout(width="auto", max_width="100%", flex="1 1 20em")
+def _wide() -> widgets.Layout:
+    """A control that shares a wrapping row: at least 22em (or the full width on a
+    phone), so a long label never squeezes the slider track to nothing."""
+    return widgets.Layout(width="auto", max_width="100%", flex="1 1 26em", min_width="min(100%, 22em)")
 _STYLE = {"description_width": "initial"}
 
 
@@ -69,11 +72,11 @@ class RunLoadSimulator(widgets.VBox):
         self._intro = widgets.HTML()
         options = [(PRESET_LABELS[k], k) for k in PRESETS] + [(c["custom"], _CUSTOM)]
         self._preset = widgets.Dropdown(options=options, value=DEFAULT_PRESET, description=c["preset"],
-                                        tooltip=c["preset_help"], layout=_WIDE, style=_STYLE)
+                                        tooltip=c["preset_help"], layout=_wide(), style=_STYLE)
 
         def slider(kind, name, lo, hi, step, val, fmt=".1f", cls=widgets.FloatSlider):
             w = cls(value=val, min=lo, max=hi, step=step, description=c[name], readout_format=fmt,
-                    layout=_WIDE, style=_STYLE, continuous_update=True)
+                    layout=_wide(), style=_STYLE, continuous_update=True)
             return w
 
         self._mass = slider("f", "body_mass", 40.0, 130.0, 1.0, 70.0, ".0f")
@@ -95,17 +98,17 @@ class RunLoadSimulator(widgets.VBox):
         # A vs B
         self._runner_b = widgets.Dropdown(options=[(PRESET_LABELS[k], k) for k in PRESETS],
                                           value="strong_after_strength_training", description=c["runner_b"],
-                                          layout=_WIDE, style=_STYLE)
+                                          layout=_wide(), style=_STYLE)
         # cohort
         self._cohort_n = widgets.IntSlider(value=500, min=50, max=2000, step=50, description=c["cohort_n"],
-                                           layout=_WIDE, style=_STYLE, continuous_update=False)
+                                           layout=_wide(), style=_STYLE, continuous_update=False)
         self._cohort_spread = widgets.FloatSlider(value=0.15, min=0.0, max=0.4, step=0.05, description=c["cohort_spread"],
-                                                  readout_format=".0%", layout=_WIDE, style=_STYLE, continuous_update=False)
+                                                  readout_format=".0%", layout=_wide(), style=_STYLE, continuous_update=False)
         # prevention
         self._strength_weeks = widgets.IntSlider(value=8, min=0, max=24, step=1, description=c["strength_weeks"],
-                                                 layout=_WIDE, style=_STYLE)
+                                                 layout=_wide(), style=_STYLE)
         self._base_weeks = widgets.IntSlider(value=8, min=0, max=26, step=1, description=c["base_weeks"],
-                                             layout=_WIDE, style=_STYLE)
+                                             layout=_wide(), style=_STYLE)
         self._summaries = {k: widgets.HTML() for k in ("index", "shares", "fatigue", "compare", "cohort", "prevention")}
         for k, w in self._summaries.items():
             w.add_class(f"rb-summary-{k}")

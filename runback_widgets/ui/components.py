@@ -226,6 +226,7 @@ _SLIDER_LABELS_ESM = """
 export default {
   render({ el }) {
     el.style.display = "none";
+    el.classList.add("rb-slider-labels");  // a rendered (empty by design) view, not a pending one
     const fix = () => {
       document.querySelectorAll(".widget-slider").forEach((s) => {
         const label = s.querySelector(".widget-label");

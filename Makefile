@@ -49,7 +49,7 @@ soak: $(VENV)/.runback-test
 
 ## screenshots: regenerate the README images in docs/screenshots/ from the browser tests
 screenshots: $(VENV)/.runback-test
-	RUNBACK_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_pages.py tests/browser/test_classroom_present.py -q
+	RUNBACK_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_pages.py -q
 
 ## strip: remove outputs and widget state from notebooks before committing
 strip: $(VENV)/.runback-test

@@ -194,10 +194,24 @@ class RunLoadSimulator(widgets.VBox):
             return
         self._apply_preset(change["new"])
 
+    def _matches_preset(self, name: str) -> bool:
+        """Do the controls still show preset ``name`` (each within half a slider step)?
+
+        A slider's browser view may send back its value snapped to the step
+        (3.0 -> 3.0000000000000004); that echo must not turn the preset into "custom".
+        """
+        if name not in PRESETS:
+            return False
+        runner, plan = PRESETS[name]
+        pairs = [(self._mass, runner.body_mass_kg), (self._speed, plan.speed_m_s),
+                 (self._duration, plan.duration_min), (self._weeks, runner.training_weeks)]
+        pairs += [(w, runner.strength[g]) for g, w in self._strength.items()]
+        return all(abs(w.value - target) <= w.step / 2 for w, target in pairs)
+
     def _on_control(self, change) -> None:
         if self._busy:
             return
-        if self._preset.value != _CUSTOM:
+        if self._preset.value != _CUSTOM and not self._matches_preset(self._preset.value):
             self._busy = True
             try:
                 self._preset.value = _CUSTOM

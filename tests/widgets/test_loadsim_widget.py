@@ -169,3 +169,15 @@ def test_share_link_follows_controls_of_every_view():
     assert "cohort_n=300" in wrapped.query
     app._runner_b.value = "well_conditioned"
     assert "runner_b=well_conditioned" in wrapped.query
+
+
+def test_a_slider_echo_within_half_a_step_keeps_the_preset():
+    """The browser's slider view may send back a value snapped to its step;
+    that is not the user changing the scenario."""
+    from runback_widgets.loadsim.widget import RunLoadSimulator
+
+    app = RunLoadSimulator(preset="weak_glutes")
+    app._speed.value = app._speed.value + 1e-12
+    assert app._preset.value == "weak_glutes"
+    app._speed.value = app._speed.value + 0.3
+    assert app._preset.value == "custom"

@@ -93,7 +93,8 @@ class Disclaimer(widgets.HTML):
         self.add_class("rb-disclaimer-widget")
 
 
-def _source_line(ids: Iterable[str]) -> str:
+def source_line(ids: Iterable[str]) -> str:
+    """Short source names (linked where a DOI/URL exists) for reference ids."""
     parts = []
     for rid in ids:
         ref = content.reference(rid)
@@ -127,7 +128,7 @@ def claim_html(claim_id: str, detail: bool = False) -> str:
         f'<div class="rb-box {cls}" data-claim-id="{c.id}" role="note" aria-label="{kind} {c.id}">'
         f'<div class="rb-kind">{kind} {c.id}: {html.escape(c.title)}</div>'
         f"<div>{body}{quote}</div>"
-        f'<div class="rb-src">{attribution}Source: {_source_line(c.sources)}.{refines}</div></div>'
+        f'<div class="rb-src">{attribution}Source: {source_line(c.sources)}.{refines}</div></div>'
     )
 
 

@@ -27,6 +27,7 @@ import re
 from typing import Iterable, Mapping, MutableSet
 
 from .. import content
+from .components import source_line
 
 __all__ = [
     "GlossaryMarker",
@@ -289,18 +290,6 @@ def with_glossary(root):
     return GlossaryMarker().attach(root)
 
 
-def _source_links(ids: Iterable[str]) -> str:
-    parts = []
-    for rid in ids:
-        ref = content.reference(rid)
-        short = html.escape(ref.citation.split(".")[0])
-        if ref.link:
-            parts.append(f'<a href="{html.escape(ref.link)}" target="_blank" rel="noopener">{short}</a>')
-        else:
-            parts.append(short)
-    return "; ".join(parts)
-
-
 def glossary_html(detail: bool = True, terms: Mapping[str, Mapping] | None = None) -> str:
     """Every glossary term as a definition list, alphabetical, with sources."""
     terms = content.glossary() if terms is None else terms
@@ -314,7 +303,7 @@ def glossary_html(detail: bool = True, terms: Mapping[str, Mapping] | None = Non
         items.append(
             f'<dt id="glossary-{html.escape(slug)}"><dfn>{html.escape(t["term"])}</dfn>{also}</dt>'
             f"<dd>{html.escape(t['plain'])}{more}"
-            f'<span class="rb-gl-src">Source: {_source_links(t.get("sources", ()))}.</span></dd>'
+            f'<span class="rb-gl-src">Source: {source_line(t.get("sources", ()))}.</span></dd>'
         )
     return f'{_CSS}<dl class="rb-glossary" aria-label="Glossary">{"".join(items)}</dl>'
 

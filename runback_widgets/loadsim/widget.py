@@ -51,6 +51,24 @@ def _fmt_pace(speed: float) -> str:
     return f"{m}:{s:02d} min/km"
 
 
+def _parse_in_range(key: str, raw, slider, notes: list) -> float | None:
+    """A shared-link value for ``slider``: the number, or None with a plain note
+    (escaped) when it is not a finite number within the slider's range."""
+    def esc(x) -> str:
+        text = str(x)
+        return html.escape(text[:40] + ("…" if len(text) > 40 else ""))
+
+    try:
+        v = float(str(raw).strip()[:40])
+    except ValueError:
+        notes.append(f"{esc(key)}: '{esc(raw)}' is not a number; kept {slider.value:g}.")
+        return None
+    if not math.isfinite(v) or v < slider.min or v > slider.max:
+        notes.append(f"{esc(key)} must be between {slider.min:g} and {slider.max:g}; got '{esc(raw)}', kept {slider.value:g}.")
+        return None
+    return v
+
+
 class RunLoadSimulator(widgets.VBox):
     """Dashboard: fatigue and load sharing over a run, A vs B, cohort, prevention."""
 
@@ -392,27 +410,13 @@ class RunLoadSimulator(widgets.VBox):
         for key, raw in items.items():
             if key in self._NUMERIC:
                 attr, kind = self._NUMERIC[key]
-                w = getattr(self, attr)
-                try:
-                    v = float(str(raw).strip()[:40])
-                except ValueError:
-                    notes.append(f"{esc(key)}: '{esc(raw)}' is not a number; kept {w.value:g}.")
-                    continue
-                if not math.isfinite(v) or v < w.min or v > w.max:
-                    notes.append(f"{esc(key)} must be between {w.min:g} and {w.max:g}; got '{esc(raw)}', kept {w.value:g}.")
-                    continue
-                widget_values[attr] = kind(round(v)) if kind is int else v
+                v = _parse_in_range(key, raw, getattr(self, attr), notes)
+                if v is not None:
+                    widget_values[attr] = kind(round(v)) if kind is int else v
             elif key.startswith("strength_") and key[len("strength_"):] in self._strength:
-                w = self._strength[key[len("strength_"):]]
-                try:
-                    v = float(str(raw).strip()[:40])
-                except ValueError:
-                    notes.append(f"{esc(key)}: '{esc(raw)}' is not a number; kept {w.value:g}.")
-                    continue
-                if not math.isfinite(v) or v < w.min or v > w.max:
-                    notes.append(f"{esc(key)} must be between {w.min:g} and {w.max:g}; got '{esc(raw)}', kept {w.value:g}.")
-                    continue
-                widget_values[("strength", key[len("strength_"):])] = v
+                v = _parse_in_range(key, raw, self._strength[key[len("strength_"):]], notes)
+                if v is not None:
+                    widget_values[("strength", key[len("strength_"):])] = v
             else:
                 notes.append(f"Unknown setting '{esc(key)}' was ignored.")
         if widget_values:

@@ -212,24 +212,10 @@ class RunLoadSimulator(widgets.VBox):
             return
         self._apply_preset(change["new"])
 
-    def _matches_preset(self, name: str) -> bool:
-        """Do the controls still show preset ``name`` (each within half a slider step)?
-
-        A slider's browser view may send back its value snapped to the step
-        (3.0 -> 3.0000000000000004); that echo must not turn the preset into "custom".
-        """
-        if name not in PRESETS:
-            return False
-        runner, plan = PRESETS[name]
-        pairs = [(self._mass, runner.body_mass_kg), (self._speed, plan.speed_m_s),
-                 (self._duration, plan.duration_min), (self._weeks, runner.training_weeks)]
-        pairs += [(w, runner.strength[g]) for g, w in self._strength.items()]
-        return all(abs(w.value - target) <= w.step / 2 for w, target in pairs)
-
     def _on_control(self, change) -> None:
         if self._busy:
             return
-        if self._preset.value != _CUSTOM and not self._matches_preset(self._preset.value):
+        if self._differs_from_preset():
             self._busy = True
             try:
                 self._preset.value = _CUSTOM
@@ -452,14 +438,19 @@ class RunLoadSimulator(widgets.VBox):
         return notes
 
     def _differs_from_preset(self) -> bool:
+        """Do the controls no longer show the selected preset (beyond half a slider step)?
+
+        A slider's browser view may send back its value snapped to the step
+        (3.0 -> 3.0000000000000004); that echo must not turn the preset into "custom".
+        """
         name = self._preset.value
         if name not in PRESETS:
             return False
         runner, plan = PRESETS[name]
-        pairs = [(self._mass.value, runner.body_mass_kg), (self._speed.value, plan.speed_m_s),
-                 (self._duration.value, plan.duration_min), (self._weeks.value, round(runner.training_weeks))]
-        pairs += [(w.value, runner.strength[g]) for g, w in self._strength.items()]
-        return any(abs(float(a) - float(b)) > 1e-9 for a, b in pairs)
+        pairs = [(self._mass, runner.body_mass_kg), (self._speed, plan.speed_m_s),
+                 (self._duration, plan.duration_min), (self._weeks, round(runner.training_weeks))]
+        pairs += [(w, runner.strength[g]) for g, w in self._strength.items()]
+        return any(abs(float(w.value) - float(target)) > w.step / 2 for w, target in pairs)
 
 
 # ---------------------------------------------------------------------- notebook tables

@@ -186,16 +186,21 @@ def loft(path, half_a, half_b, up=(0.0, 0.0, 1.0), n_around: int = 10, exponent:
     verts = ring.reshape(-1, 3)
     faces = [_grid_faces(k, n_around, wrap_cols=True)]
     if caps:
-        start, end = k * n_around, k * n_around + 1
         verts = np.vstack([verts, path[0], path[-1]])
-        cap = []
-        last = (k - 1) * n_around
-        for c in range(n_around):
-            c2 = (c + 1) % n_around
-            cap.append((start, c2, c))
-            cap.append((end, last + c, last + c2))
-        faces.append(np.array(cap, dtype=np.int64))
+        faces.append(_cap_faces(k, n_around))
     return Mesh(verts, np.vstack(faces))
+
+
+def _cap_faces(k: int, n: int) -> np.ndarray:
+    """Triangle fans closing both ends of a (k rings x n points) tube whose two
+    cap centres are appended after the rings (vertex ``k*n`` and ``k*n + 1``)."""
+    start, end, last = k * n, k * n + 1, (k - 1) * n
+    c = np.arange(n)
+    c2 = (c + 1) % n
+    first = np.stack([np.full(n, start), c2, c], axis=1)
+    second = np.stack([np.full(n, end), last + c, last + c2], axis=1)
+    # interleaved as before: (start fan, end fan) per column
+    return np.stack([first, second], axis=1).reshape(-1, 3).astype(np.int64)
 
 
 def _resample(points, n: int) -> np.ndarray:
@@ -256,13 +261,6 @@ def skin(rings, caps: bool = True) -> Mesh:
     verts = r.reshape(-1, 3)
     faces = [_grid_faces(k, n, wrap_cols=True)]
     if caps:
-        start, end = k * n, k * n + 1
         verts = np.vstack([verts, r[0].mean(axis=0), r[-1].mean(axis=0)])
-        last = (k - 1) * n
-        cap = []
-        for c in range(n):
-            c2 = (c + 1) % n
-            cap.append((start, c2, c))
-            cap.append((end, last + c, last + c2))
-        faces.append(np.array(cap, dtype=np.int64))
+        faces.append(_cap_faces(k, n))
     return Mesh(verts, np.vstack(faces))

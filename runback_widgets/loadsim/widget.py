@@ -215,13 +215,7 @@ class RunLoadSimulator(widgets.VBox):
     def _on_control(self, change) -> None:
         if self._busy:
             return
-        if self._differs_from_preset():
-            self._busy = True
-            try:
-                self._preset.value = _CUSTOM
-                self.preset = _CUSTOM
-            finally:
-                self._busy = False
+        self._mark_custom_if_changed()
         self._recompute()
 
     def _recompute(self) -> None:
@@ -413,13 +407,7 @@ class RunLoadSimulator(widgets.VBox):
                     w.value = v
             finally:
                 self._busy = False
-            if self._differs_from_preset():
-                self._busy = True
-                try:
-                    self._preset.value = _CUSTOM
-                    self.preset = _CUSTOM
-                finally:
-                    self._busy = False
+            self._mark_custom_if_changed()
             try:
                 self._recompute()
             except Exception:  # noqa: BLE001
@@ -436,6 +424,16 @@ class RunLoadSimulator(widgets.VBox):
             else:
                 notes.append(f"Unknown view '{esc(view)}'; showing '{self.view}'.")
         return notes
+
+    def _mark_custom_if_changed(self) -> None:
+        """Show "custom" in the preset picker once the controls leave the preset."""
+        if self._differs_from_preset():
+            self._busy = True
+            try:
+                self._preset.value = _CUSTOM
+                self.preset = _CUSTOM
+            finally:
+                self._busy = False
 
     def _differs_from_preset(self) -> bool:
         """Do the controls no longer show the selected preset (beyond half a slider step)?

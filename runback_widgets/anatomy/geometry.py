@@ -203,8 +203,8 @@ def _cap_faces(k: int, n: int) -> np.ndarray:
     return np.stack([first, second], axis=1).reshape(-1, 3).astype(np.int64)
 
 
-def _resample(points, n: int) -> np.ndarray:
-    """``n`` points evenly spaced (by arc length) along a polyline, smoothed."""
+def resample(points, n: int) -> np.ndarray:
+    """``n`` points evenly spaced (by arc length) along a polyline."""
     p = np.asarray(points, dtype=float)
     seg = np.linalg.norm(np.diff(p, axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
@@ -217,7 +217,7 @@ def tube(points, radius, n: int = 12, n_around: int = 8, up=(0.0, 0.0, 1.0), fla
 
     ``radius`` may be a scalar or a sequence interpolated along the tube.
     """
-    path = _resample(points, n)
+    path = resample(points, n)
     r = np.asarray(radius, dtype=float)
     if r.ndim:
         r = np.interp(np.linspace(0, 1, n), np.linspace(0, 1, r.size), r)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import dimensions as dim
-from .geometry import Mesh, loft, merge, mirror_x, rotation_x, rotation_z, skin, superellipsoid, thick_sheet, tube
+from .geometry import Mesh, loft, merge, mirror_x, resample, rotation_x, rotation_z, skin, superellipsoid, thick_sheet, tube
 
 __all__ = [
     "LAYERS",
@@ -539,14 +539,6 @@ def _grid_between(c0: np.ndarray, c1: np.ndarray, nv: int, bulge=None) -> np.nda
     return g
 
 
-def _resample_curve(points, n: int) -> np.ndarray:
-    p = np.asarray(points, dtype=float)
-    seg = np.linalg.norm(np.diff(p, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    t = np.linspace(0.0, s[-1], n)
-    return np.stack([np.interp(t, s, p[:, i]) for i in range(3)], axis=1)
-
-
 def _mirror_parts(parts):
     return [(name, mirror_x(m)) for name, m in parts]
 
@@ -648,19 +640,19 @@ def _build(tilt: float, lordosis: float | None) -> LumbopelvicModel:
         med.append(V(lvl, (dim.VERTEBRA[lvl]["tp_span"] / 2 + 2, -D / 2 - cd * 0.3, 2.0)))
     med = [med[0] + 30.0 * _n(float(landmarks["L1_angle"][0])) + np.array([0, 4.0, 0])] + med + [P((70.0, -60.0, 140.0))]
     lat = [med[0] + np.array([55.0, 10.0, -10.0]), P((112.0, -40.0, 158.0))]
-    medc = _resample_curve(med, 8)
-    latc = _resample_curve(lat, 8)
+    medc = resample(med, 8)
+    latc = resample(lat, 8)
     muscles["quadratus_lumborum_left"] = thick_sheet(_grid_between(medc, latc, 4), 11.0)
     # Gluteus maximus: thick sheet from the back of the ilium, sacrum and coccyx to the femur.
-    o = _resample_curve([P((62, -90, 128)), P((42, -104, 96)), P((24, -100, 56)), P((12, -84, 18))], 8)
-    ins = _resample_curve([(138.0, -18.0, -30.0), (136.0, -22.0, -62.0), (130.0, -18.0, -96.0),
+    o = resample([P((62, -90, 128)), P((42, -104, 96)), P((24, -100, 56)), P((12, -84, 18))], 8)
+    ins = resample([(138.0, -18.0, -30.0), (136.0, -22.0, -62.0), (130.0, -18.0, -96.0),
                            (124.0, -12.0, -128.0)], 8)
     muscles["gluteus_maximus_left"] = thick_sheet(_grid_between(o, ins, 7, bulge=(6.0, -42.0, 0.0)), 20.0)
     # Gluteus medius: fan from the outer iliac wing below the crest to the greater trochanter.
     wing = np.asarray(pelvis_lm["_wing_grid_left"])
     org = wing[2:15, 1] + np.array([9.0, 0.0, -4.0])
     org = np.array([P(p) for p in org])
-    gt = _resample_curve([(128.0, -18.0, -22.0), (134.0, -6.0, -16.0), (130.0, 6.0, -20.0)], org.shape[0])
+    gt = resample([(128.0, -18.0, -22.0), (134.0, -6.0, -16.0), (130.0, 6.0, -20.0)], org.shape[0])
     muscles["gluteus_medius_left"] = thick_sheet(_grid_between(org, gt, 6, bulge=(10.0, 0.0, 0.0)), 15.0)
     # Hamstrings (origin and upper bellies): from the ischial tuberosity down the back of the thigh.
     isch = landmarks["ischial_tuberosity_left"]

@@ -60,6 +60,12 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     median = statistics.median(times)
     print(f"\n[anatomy] layer toggle latency: median {median:.0f} ms, max {max(times):.0f} ms over {len(times)}")
     record_property("layer_toggle_ms", json.dumps({"median": median, "all": times}))
+    # The kernel follows each click; its echoes of earlier toggles may still be arriving.
+    dp.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[0].data"
+        ".filter(t => t.legendgroup === 'muscles').every(t => t.visible === false)",
+        timeout=20_000,
+    )
     assert _layer_visibility(dp, "muscles") == {False}      # ten toggles: back to off
     # The kernel follows: ticking Muscles once more updates the sentence under the 3D view.
     dp.page.get_by_role("checkbox", name="Muscles").check()

@@ -55,9 +55,13 @@ def test_preset_and_slider_update_plots(dashboard):
     slider = page.locator(".widget-slider", has_text="Hip abductor strength").locator(".noUi-handle").first
     assert slider.get_attribute("aria-label") == "Hip abductor strength (glute med)"
     slider.focus()
+    shares_js = "() => JSON.stringify(document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.y))"
+    shares_snap = page.evaluate(shares_js)
     for _ in range(8):
         slider.press("ArrowLeft")
     _wait_changed(dp, snap)
+    # figures update one message at a time: wait for the load-share chart itself
+    page.wait_for_function(f"(b) => ({shares_js})() !== b", arg=shares_snap, timeout=20_000)
     assert dp.plot_data(1) != shares_before
     page.wait_for_function("() => document.body.innerText.includes('Custom (your own settings)') || "
                            "Array.from(document.querySelectorAll('select')).some(s => s.value && "

@@ -81,6 +81,48 @@ export default {
     box.appendChild(legend);
     const boxes = {};
     const uid = Math.random().toString(36).slice(2, 8);
+
+    // The layer visibility of the 3D figure in this browser follows this widget's value, always.
+    // A click restyles the figure right here (no kernel round trip) and saves the value; Python
+    // follows. But the kernel also echoes visibility back (plotly's FigureWidget returns every
+    // restyle it is told about, and the dashboard restyles on every value it receives), and
+    // under rapid clicks an echo of an earlier click can land after a later one. Rather than
+    // rely on message order (ipywidgets throttles each model separately), the figure is checked
+    // against the value whenever either changes, and put right when they differ. The value is
+    // the one truth: the latest click, or the latest value the kernel set (show-me buttons,
+    // shared links), so the figure, the boxes and Python all end in the same state.
+    const P = () => window.Plotly;
+    const figures = () => Array.from(document.querySelectorAll(".js-plotly-plot")).filter(
+      (g) => g.data && g.data.some((t) => t.meta === model.get("target")));
+    const watched = new WeakSet();
+    const enforce = () => {
+      const want = new Set(model.get("value"));
+      for (const gd of figures()) {
+        if (!watched.has(gd) && gd.on) {
+          watched.add(gd);
+          // Deferred: never restyle from inside plotly's own event dispatch.
+          const later = () => setTimeout(enforce, 0);
+          gd.on("plotly_restyle", later);
+          gd.on("plotly_update", later);
+          gd.on("plotly_react", later);
+        }
+        if (!P() || !P().restyle) continue;
+        const on = [], off = [];
+        gd.data.forEach((t, i) => {
+          if (!(t.legendgroup in boxes)) return;
+          const shown = t.visible !== false;
+          const should = want.has(t.legendgroup);
+          if (shown !== should) (should ? on : off).push(i);
+        });
+        try {
+          if (on.length) P().restyle(gd, { visible: true }, on);
+          if (off.length) P().restyle(gd, { visible: false }, off);
+        } catch (err) {
+          console.warn("runback: layer restyle failed; the kernel's update will follow", err);
+        }
+      }
+    };
+
     for (const key of model.get("layers")) {
       const cb = document.createElement("input");
       cb.type = "checkbox";
@@ -95,25 +137,24 @@ export default {
       box.appendChild(lab);
       boxes[key] = cb;
       cb.addEventListener("change", () => {
-        // Restyle the 3D figure right here in the browser (no kernel round trip); the figure
-        // reports the restyle to Python, and the new value follows for the rest of the app.
-        const target = model.get("target");
-        const gd = Array.from(document.querySelectorAll(".js-plotly-plot")).find(
-          (g) => g.data && g.data.some((t) => t.meta === target));
-        const P = window.Plotly;
-        if (gd && gd.data && P && P.restyle) {
-          const idx = gd.data.map((t, i) => (t.legendgroup === key ? i : -1)).filter((i) => i >= 0);
-          if (idx.length) P.restyle(gd, { visible: cb.checked }, idx);
-        }
         model.set("value", Object.keys(boxes).filter((k) => boxes[k].checked));
         model.save_changes();
+        enforce();
       });
     }
     const sync = () => {
       const v = model.get("value");
       for (const k in boxes) boxes[k].checked = v.includes(k);
+      enforce();
     };
     model.on("change:value", sync);
+    // Watch the figure from the start (it may draw after these boxes do).
+    let tries = 0;
+    const attach = () => {
+      if (figures().length) enforce();
+      else if (tries++ < 120) setTimeout(attach, 500);
+    };
+    attach();
     el.appendChild(box);
     return () => model.off("change:value", sync);
   },

@@ -143,6 +143,25 @@ def start_server(log_dir: Path, args: list[str] = (), host: str = "127.0.0.1", e
     raise RuntimeError(f"runback serve did not start within {timeout} s:\n{server.log()}")
 
 
+#: axe-core impacts that fail a browser test; "moderate" and "minor" are reported.
+AXE_BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+#: Moderate rules that fail too, once fixed: "region" (all content inside a landmark;
+#: the runback Voila template makes the rendered page the main landmark).
+AXE_BLOCKING_RULES = frozenset({"region"})
+
+
+def axe_check(page) -> tuple[list[str], list[tuple]]:
+    """Run axe-core on ``page``: (blocking violations as readable lines, the others as
+    (rule, impact, node count))."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in AXE_BLOCKING_IMPACTS or v["id"] in AXE_BLOCKING_RULES]
+    others = [(v["id"], v.get("impact"), len(v["nodes"])) for v in violations if v not in blocking]
+    lines = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}" for v in blocking]
+    return lines, others
+
+
 def notebook_names() -> list[str]:
     """Every dashboard notebook in notebooks/ (new notebooks are covered automatically)."""
     return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("."))

@@ -11,12 +11,11 @@ import json
 
 import pytest
 
-from .harness import notebook_names, open_dashboard, start_server
+from .harness import axe_check, notebook_names, open_dashboard, start_server
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1920, "height": 1080}
-BLOCKING_IMPACTS = {"serious", "critical"}
 PAGES = notebook_names()
 
 
@@ -100,13 +99,8 @@ def test_presenter_mode_projector_frame(browser, present_server, notebook, scree
             if not x["app"]:
                 print(f"\n[present] {notebook}: lesson text scrolls sideways at 1920x1080: {x}")
 
-        from axe_playwright_python.sync_playwright import Axe
-
-        violations = Axe().run(page).response["violations"]
-        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-        assert not blocking, "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}" for v in blocking
-        )
+        blocking, _others = axe_check(page)
+        assert not blocking, "\n".join(blocking)
         page.screenshot(path=str(screenshot_dir / f"present-{notebook}.png"))
         assert dp.page_errors == []
         assert dp.error_text_on_page() == []

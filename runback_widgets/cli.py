@@ -324,7 +324,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT_S, help=argparse.SUPPRESS)
     p.add_argument("voila_args", nargs="*", help=argparse.SUPPRESS)
     p.set_defaults(func=serve)
+    c = sub.add_parser("configure-jupyter",
+                       help="set up this environment's Jupyter server (a Binder or JupyterHub image) to serve "
+                            "the dashboards as `runback serve` does")
+    c.add_argument("--prefix", default=sys.prefix, help="the Python environment to configure (default: this one)")
+    c.set_defaults(func=configure_jupyter)
     return parser
+
+
+def configure_jupyter(args: argparse.Namespace) -> int:
+    """``runback configure-jupyter``: see :func:`runback_widgets.voila.serverext.configure`."""
+    from .voila.serverext import configure
+
+    for path in configure(args.prefix):
+        print(f"runback: wrote {path}", flush=True)
+    print("runback: restart the Jupyter server; Voila pages and JupyterLab then load plotly's widget code once "
+          "from it, and Voila uses the runback page template.", flush=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

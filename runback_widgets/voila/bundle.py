@@ -43,8 +43,14 @@ def plotly_version() -> str:
 
 def shim(version: str) -> str:
     """The ``_esm`` a figure carries: import the served bundle (relative to Voila's base URL)."""
+    # The server's base URL: the page config that both Voila and JupyterLab pages carry
+    # (``baseUrl``: "/" under runback serve, "/user/<name>/" on Binder/JupyterHub), else
+    # Voila's ``data-base-url`` on <body> ("<base>voila/").
     return (
-        "const base = ((document.body && document.body.getAttribute('data-base-url')) || '/voila/').replace(/voila\\/$/, '');\n"
+        "let base = null;\n"
+        "try { base = JSON.parse(document.getElementById('jupyter-config-data').textContent).baseUrl || null; } catch (e) {}\n"
+        "if (!base) base = ((document.body && document.body.getAttribute('data-base-url')) || '/voila/').replace(/voila\\/$/, '');\n"
+        "if (!base.endsWith('/')) base += '/';\n"
         f"const mod = await import(new URL(base + 'runback/static/{FILENAME}?v={version}', window.location.href).href);\n"
         "export const FigureModel = mod.FigureModel;\n"
         "export const FigureView = mod.FigureView;\n"

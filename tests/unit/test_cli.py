@@ -244,3 +244,60 @@ def test_real_server_beyond_loopback_requires_the_token(tmp_path):
         assert "Traceback" not in body
     finally:
         assert server.stop() == 0
+
+
+# --- runback configure-jupyter (what binder/postBuild runs) ---------------------------
+
+
+def test_configure_jupyter_writes_extension_voila_settings_and_template(tmp_path, capsys):
+    import json
+
+    from runback_widgets.voila.serverext import EXTENSION, VOILA_SETTINGS
+
+    etc = tmp_path / "etc" / "jupyter"
+    etc.mkdir(parents=True)
+    # Someone else's Voila settings are kept; ours are merged in.
+    (etc / "voila.json").write_text(json.dumps({"VoilaConfiguration": {"theme": "light", "template": "lab"},
+                                                "VoilaExecutor": {"timeout": 30}}))
+    assert cli.main(["configure-jupyter", "--prefix", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("runback: wrote") == 3
+    ext = json.loads((etc / "jupyter_server_config.d" / "runback_widgets.json").read_text())
+    assert ext == {"ServerApp": {"jpserver_extensions": {EXTENSION: True}}}
+    voila = json.loads((etc / "voila.json").read_text())
+    assert voila["VoilaExecutor"] == {"timeout": 30}
+    assert voila["VoilaConfiguration"]["theme"] == "light"
+    assert {k: voila["VoilaConfiguration"][k] for k in VOILA_SETTINGS} == VOILA_SETTINGS
+    tpl = tmp_path / "share" / "jupyter" / "voila" / "templates" / "runback"
+    assert (tpl / "index.html.j2").read_text() == (cli.template_root() / "voila" / "templates" / "runback" / "index.html.j2").read_text()
+    assert json.loads((tpl / "conf.json").read_text())["base_template"] == "lab"
+    # Running it again changes nothing.
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert cli.main(["configure-jupyter", "--prefix", str(tmp_path)]) == 0
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_configure_jupyter_refuses_a_broken_voila_json(tmp_path):
+    etc = tmp_path / "etc" / "jupyter"
+    etc.mkdir(parents=True)
+    (etc / "voila.json").write_text("{not json")
+    with pytest.raises(SystemExit, match="voila.json is not valid JSON"):
+        cli.main(["configure-jupyter", "--prefix", str(tmp_path)])
+    assert (etc / "voila.json").read_text() == "{not json"
+
+
+def test_server_extension_serves_only_the_bundle_under_the_base_url(monkeypatch):
+    """The extension's route is under the server's base URL and names one file; the
+    kernels it starts are told to use it."""
+    import os
+
+    from tornado.web import Application
+
+    from runback_widgets.voila import bundle, serverext
+
+    monkeypatch.delenv(bundle.ENV, raising=False)
+    app = Application([], base_url="/user/someone/")
+    route = serverext.load(app)
+    assert route == "/user/someone/runback/static/(widgetbundle\\.js)"
+    assert os.environ[bundle.ENV] == bundle.plotly_version()
+    assert serverext._jupyter_server_extension_points() == [{"module": "runback_widgets.voila.serverext"}]

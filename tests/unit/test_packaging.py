@@ -181,6 +181,9 @@ def test_binder_postbuild_installs_the_package():
     # Installs the repository (directly, or from a writable copy of it).
     assert re.search(r"pip install[^\n]*\s\.(\s|$)", code) or re.search(r"cp -r \. ", code), code
     assert "import runback_widgets" in code, "postBuild should check the package imports"
+    # ... and configures the image's Jupyter server (tests/browser/test_binder_server.py
+    # runs that configuration in a real server and browser).
+    assert re.search(r"runback_widgets\.cli configure-jupyter|runback configure-jupyter", code), code
 
 
 # --- environment.yml -------------------------------------------------------------

@@ -12,7 +12,8 @@ Enabled in the Binder image by ``binder/postBuild``
 this extension gives that server the same fixed route
 (``<base_url>runback/static/widgetbundle.js``, one file, nothing else) and sets
 ``RUNBACK_PLOTLY_ESM`` so the kernels it starts (Voila's and JupyterLab's)
-give their figures the short import shim instead.
+give their figures the short import shim instead. It also keeps Voila's pages on
+the MathJax they bundle (Voila's server extension otherwise loads it from a CDN).
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def load(web_app, log=None) -> str:
     web_app.add_handlers(".*$", [(route, StaticFileHandler, {"path": str(bundle.bundle_dir())})])
     # Kernels inherit the server's environment when they start (after this).
     os.environ[bundle.ENV] = bundle.plotly_version()
+    # Voila as a server extension points its pages at MathJax on a CDN unless the server
+    # names a MathJax URL; with none (as standalone Voila and `runback serve` have),
+    # the MathJax bundled with the page typesets the equations: offline too, and no
+    # visitor's browser is sent to a third party.
+    # (Voila's page takes its bundled MathJax only when both settings are unset.)
+    web_app.settings.setdefault("mathjax_url", None)
+    web_app.settings.setdefault("mathjax_config", None)
     if log is not None:
         log.info("runback: plotly's widget code served once at %s (kernels load it from there)", route)
     return route

@@ -34,10 +34,9 @@ CHROMIUM_FLAGS = [
 
 #: Console errors that are expected offline, each with why it is harmless.
 CONSOLE_ALLOW = [
-    # Voila's lab template links Font Awesome from cdn.jsdelivr.net; the machine
-    # is offline, so the stylesheet fails to load. Only icons are affected.
-    re.compile(r"Failed to load resource: net::ERR_NAME_NOT_RESOLVED"),
-    re.compile(r"Failed to load resource: net::ERR_INTERNET_DISCONNECTED"),
+    # (Voila's lab template links Font Awesome from a CDN, which fails offline; the
+    # runback template drops that link, so no such error is allowed any more: a page
+    # makes no request beyond its server, see DashboardPage.external_requests.)
     # Voila 0.5's bundled JupyterLab 4.2 packages vs the widget extensions built
     # against newer 4.x: webpack module-federation version notices (warnings in
     # Chromium, but some builds log them as errors).
@@ -180,6 +179,15 @@ class DashboardPage:
     console: list = field(default_factory=list)
     page_errors: list = field(default_factory=list)
     failed_requests: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+
+    def external_requests(self, host: str) -> list[str]:
+        """Requests that went anywhere but ``host`` (the server): none are expected; the
+        kit works offline and sends no visitor's browser to a third party."""
+        from urllib.parse import urlparse
+
+        return [u for u in self.requests
+                if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname != host]
 
     def console_errors(self) -> list[str]:
         return [t for (kind, t) in self.console if kind == "error" and not is_allowed_console_error(t)]
@@ -255,6 +263,7 @@ def open_dashboard(browser, server: Server, notebook: str, viewport=None, query:
     page.on("console", lambda m: dp.console.append((m.type, m.text)))
     page.on("pageerror", lambda e: dp.page_errors.append(str(e)))
     page.on("requestfailed", lambda r: dp.failed_requests.append(r.url))
+    page.on("request", lambda r: dp.requests.append(r.url))
     page.goto(server.url(notebook, query), timeout=timeout_ms)
     if wait:
         dp.wait_rendered(timeout_ms)

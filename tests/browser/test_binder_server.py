@@ -91,7 +91,7 @@ def _open(browser, url: str, viewport=None) -> tuple[DashboardPage, dict]:
     seen = {"ws_bytes": 0, "requests": []}
     page.on("console", lambda m: dp.console.append((m.type, m.text)))
     page.on("pageerror", lambda e: dp.page_errors.append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("request", lambda r: (seen["requests"].append(r.url), dp.requests.append(r.url)))
     page.on("websocket", lambda ws: ws.on("framereceived",
                                           lambda payload: seen.__setitem__("ws_bytes", seen["ws_bytes"] + len(payload))))
     page.goto(url, timeout=90_000)
@@ -121,10 +121,15 @@ def test_voila_on_binder_loads_plotly_once(browser, hub_server, notebook):
         assert seen["ws_bytes"] < WS_LIMIT_BYTES, f"{seen['ws_bytes'] / 1e6:.1f} MB over the websocket"
         # No plotly mime-renderer extension on a Voila page (FigureWidget draws it all).
         assert not [u for u in seen["requests"] if "jupyterlab-plotly" in u]
+        # The equations of the lesson text are typeset by the MathJax bundled with the
+        # page (Voila's server extension would fetch it from a CDN; offline, raw $$).
+        if notebook == "03-run-load-simulator":
+            dp.page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=30_000)
         # The runback page template: the page is the main landmark.
         assert dp.page.evaluate("document.querySelector('#rendered_cells').getAttribute('role')") == "main"
         assert dp.page_errors == []
-        assert dp.console_errors() == [], dp.console_errors()
+        assert dp.console_errors() == [], (dp.console_errors(), dp.external_requests("127.0.0.1"))
+        assert dp.external_requests("127.0.0.1") == []
         assert dp.error_text_on_page() == []
     finally:
         dp.close()

@@ -35,6 +35,8 @@ def test_dashboard_renders_cleanly(dashboard, notebook, screenshot_dir, runback_
     assert dp.error_text_on_page() == []
     assert dp.page_errors == []
     assert dp.console_errors() == [], dp.console_errors()
+    # Nothing is fetched from beyond the server (works offline; no third parties).
+    assert dp.external_requests(runback_server.host) == []
 
     # Accessibility: no serious/critical axe-core violations (nor "region"); other moderate ones reported.
     blocking, others = axe_check(page)

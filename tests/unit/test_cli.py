@@ -300,4 +300,10 @@ def test_server_extension_serves_only_the_bundle_under_the_base_url(monkeypatch)
     route = serverext.load(app)
     assert route == "/user/someone/runback/static/(widgetbundle\\.js)"
     assert os.environ[bundle.ENV] == bundle.plotly_version()
+    # Voila's pages keep the MathJax they bundle (no CDN) ...
+    assert app.settings["mathjax_url"] is None and app.settings["mathjax_config"] is None
+    # ... unless the server names its own.
+    other = Application([], base_url="/", mathjax_url="/static/mathjax/tex-chtml.js")
+    serverext.load(other)
+    assert other.settings["mathjax_url"] == "/static/mathjax/tex-chtml.js"
     assert serverext._jupyter_server_extension_points() == [{"module": "runback_widgets.voila.serverext"}]

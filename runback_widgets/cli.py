@@ -177,8 +177,6 @@ def template_root() -> Path:
 
 def voila_app_class():
     """Voila with one extra route: plotly's widget bundle as a static file (voila/bundle.py)."""
-    from jupyter_server.utils import url_path_join
-    from tornado.web import StaticFileHandler
     from voila.app import Voila
 
     from .voila import bundle
@@ -230,8 +228,7 @@ def voila_app_class():
                 (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h
                 for h in super().init_handlers()
             ]
-            route = (url_path_join(self.server_url, bundle.ROUTE), StaticFileHandler, {"path": str(bundle.bundle_dir())})
-            return [route, *handlers]
+            return [bundle.handler(self.server_url), *handlers]
 
     return RunbackVoila
 

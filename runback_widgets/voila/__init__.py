@@ -1,5 +1,5 @@
-"""Serving helpers for Voila: the classroom kernel pool (``pool``) and the
-page template additions (``templates/``) used by ``runback serve``.
-
-Imported only by the command line, never by the dashboards' kernels.
+"""Serving helpers for Voila: the classroom kernel pool (``pool``), plotly's widget
+bundle served once per server (``bundle``; the kernels' side of it too), the Jupyter
+Server extension that does the same on Binder and JupyterHub (``serverext``), and the
+page template (``share/voila/templates/runback``) used by ``runback serve``.
 """

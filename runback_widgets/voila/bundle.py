@@ -35,6 +35,15 @@ def bundle_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "package_data"
 
 
+def handler(base_url: str) -> tuple:
+    """The Tornado handler (route, class, options) serving the bundle under ``base_url``:
+    the one fixed file name, nothing else (``runback serve`` and the server extension)."""
+    from jupyter_server.utils import url_path_join
+    from tornado.web import StaticFileHandler
+
+    return (url_path_join(base_url, ROUTE), StaticFileHandler, {"path": str(bundle_dir())})
+
+
 def plotly_version() -> str:
     from importlib.metadata import version
 

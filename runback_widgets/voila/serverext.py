@@ -32,11 +32,8 @@ def _jupyter_server_extension_points():
 def load(web_app, log=None) -> str:
     """Add the bundle route to a Tornado ``web_app`` (under its ``base_url``); set the
     kernels' environment variable. Returns the route."""
-    from jupyter_server.utils import url_path_join
-    from tornado.web import StaticFileHandler
-
-    route = url_path_join(web_app.settings.get("base_url", "/"), bundle.ROUTE)
-    web_app.add_handlers(".*$", [(route, StaticFileHandler, {"path": str(bundle.bundle_dir())})])
+    route = bundle.handler(web_app.settings.get("base_url", "/"))
+    web_app.add_handlers(".*$", [route])
     # Kernels inherit the server's environment when they start (after this).
     os.environ[bundle.ENV] = bundle.plotly_version()
     # Voila as a server extension points its pages at MathJax on a CDN unless the server
@@ -47,8 +44,8 @@ def load(web_app, log=None) -> str:
     web_app.settings.setdefault("mathjax_url", None)
     web_app.settings.setdefault("mathjax_config", None)
     if log is not None:
-        log.info("runback: plotly's widget code served once at %s (kernels load it from there)", route)
-    return route
+        log.info("runback: plotly's widget code served once at %s (kernels load it from there)", route[0])
+    return route[0]
 
 
 def _load_jupyter_server_extension(serverapp):

@@ -12,7 +12,8 @@ visitor's kernel before its first plot. Nothing in a dashboard kernel checks
 the "iri" JSON-schema format, so in a kernel that import is declined
 (jsonschema then simply has no "iri" checker, as when the package is absent).
 The server process is not a kernel and keeps it. ``benchmarks/dashboards.py``
-reports time to first plot; ``tests/unit/test_packaging.py`` checks the effect.
+reports time to first plot; ``tests/unit/test_kernel_startup.py`` checks the effect
+in a real kernel.
 """
 
 import sys as _sys

@@ -20,6 +20,8 @@ import time
 import webbrowser
 from pathlib import Path
 
+from .voila import template_root  # the Jupyter data dir holding the runback Voila template
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 LANDING = "index.ipynb"
@@ -168,11 +170,6 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
         # Refill a taken slot soon, but one kernel at a time (see voila/pool.py).
         c.VoilaKernelManager.fill_delay = 2.0
     return c
-
-
-def template_root() -> Path:
-    """A Jupyter data dir holding runback's Voila template (``voila/templates/runback``)."""
-    return Path(__file__).resolve().parent / "voila" / "share"
 
 
 def voila_app_class():

@@ -7,9 +7,8 @@ Jupyter server, where every ``FigureWidget`` would carry plotly's 5 MB bundle in
 its widget state: 10–16 MB over the websocket per dashboard, measured here,
 before the first plot, on a runner's phone.
 
-Enabled in the Binder image by ``binder/postBuild``
-(``jupyter server extension enable --sys-prefix runback_widgets.voila.serverext``),
-this extension gives that server the same fixed route
+Enabled in the Binder image by ``binder/postBuild`` (``runback configure-jupyter``,
+see :func:`configure`), this extension gives that server the same fixed route
 (``<base_url>runback/static/widgetbundle.js``, one file, nothing else) and sets
 ``RUNBACK_PLOTLY_ESM`` so the kernels it starts (Voila's and JupyterLab's)
 give their figures the short import shim instead. It also keeps Voila's pages on
@@ -20,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from . import bundle
+from . import bundle, template_root
 
 __all__ = ["_jupyter_server_extension_points", "_load_jupyter_server_extension", "load"]
 
@@ -102,7 +101,7 @@ def configure(prefix) -> list:
     voila_json.write_text(json.dumps(current, indent=2) + "\n")
     written.append(voila_json)
 
-    src = Path(__file__).resolve().parent / "share" / "voila" / "templates" / "runback"
+    src = template_root() / "voila" / "templates" / "runback"
     dest = prefix / "share" / "jupyter" / "voila" / "templates" / "runback"
     if dest.exists():
         shutil.rmtree(dest)

@@ -151,9 +151,9 @@ class Runner:
         Weeks of consistent running behind this run [weeks], 0-104.
     """
 
-    body_mass_kg: float = 70.0
+    body_mass_kg: float = value("run.reference_mass")
     strength: Mapping[str, float] = field(default_factory=dict)
-    training_weeks: float = 12.0
+    training_weeks: float = value("run.reference_training_weeks")
 
     def __post_init__(self):
         mass = _check("body_mass_kg", self.body_mass_kg)
@@ -196,7 +196,7 @@ class RunPlan:
     """
 
     duration_min: float = 60.0
-    speed_m_s: float = 3.0
+    speed_m_s: float = value("run.reference_speed")
     cadence_spm: float | None = None
 
     def __post_init__(self):
@@ -572,7 +572,8 @@ def _cohort_arrays(strength, body_mass_kg, training_weeks):
     return S, mass, weeks
 
 
-def simulate_cohort(strength, plan: RunPlan, body_mass_kg=70.0, training_weeks=12.0, params=None) -> CohortResult:
+def simulate_cohort(strength, plan: RunPlan, body_mass_kg=value("run.reference_mass"),
+                    training_weeks=value("run.reference_training_weeks"), params=None) -> CohortResult:
     """Simulate N runners on the same run at once (vectorised over runners).
 
     Parameters
@@ -657,7 +658,7 @@ def _check_seed(seed):
     return seed
 
 
-def sample_cohort(runner: Runner, n: int = 500, spread: float = 0.15, seed: int | None = 0) -> dict:
+def sample_cohort(runner: Runner, n: int = 500, spread: float = value("cohort.default_spread"), seed: int | None = 0) -> dict:
     """Draw ``n`` runners around a profile (instructor cohort view).
 
     Strengths are log-normal around the runner's (coefficient of variation
@@ -812,7 +813,7 @@ def endurance_hold(target_load: float, row: str = "trunk", duration_s: float | N
     F, R = FREY_LAW_2012_ROWS[row]
     et = endurance_time_closed_form(tl, F, R)
     hi = LIMITS["hold_duration_s"][1]
-    dur = min(hi, 1.5 * et) if duration_s is None else _check("hold_duration_s", duration_s, label="duration_s")
+    dur = min(hi, value("hold.display_factor") * et) if duration_s is None else _check("hold_duration_s", duration_s, label="duration_s")
     LD, LR, step = value("hold.LD"), value("hold.LR"), value("hold.step_s")
     n = max(1, int(math.ceil(dur / step)))
     dt = dur / n

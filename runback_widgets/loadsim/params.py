@@ -176,6 +176,8 @@ PARAMETERS = MappingProxyType(
         "hold.LD": _p(10.0, "1/s", "xia_freylaw_2008", "Controller gain while muscle is recruited (development)."),
         "hold.LR": _p(10.0, "1/s", "xia_freylaw_2008", "Controller gain while muscle is de-recruited (relaxation)."),
         "hold.step_s": _p(0.5, "s", "assumption", "Time step for the endurance-hold integration."),
+        "hold.display_factor": _p(1.5, "1", "assumption",
+                                  "A hold is drawn to this multiple of its endurance time (to show the failure)."),
         # --- training base and strength training (claims A04, A14) --------------------------
         "training.base_time_constant": _p(6.0, "weeks", "assumption",
                                           "Weeks of consistent running for the running-specific capacity to adapt "
@@ -200,6 +202,8 @@ PARAMETERS = MappingProxyType(
                                   "As above, the lumbar task (deep core and lumbar extensors together)."),
         "output.step_s": _p(20.0, "s", "assumption", "Time step of the run model; 60 min = 180 steps."),
         # --- cohort and uncertainty band ----------------------------------------------------
+        "cohort.default_spread": _p(0.15, "1", "assumption",
+                                    "Default spread of strengths in a drawn class (coefficient of variation)."),
         "cohort.mass_cv": _p(0.10, "1", "assumption", "Spread of body mass in a drawn class (coefficient of variation)."),
         "cohort.weeks_spread": _p(0.5, "1", "assumption",
                                   "Training base in a drawn class varies uniformly by ± this fraction."),

@@ -46,6 +46,7 @@ GUIDE = ROOT / "docs" / "instructor-guide.md"
 
 CLAIM_IDS = [f"A{i:02d}" for i in range(1, 15)]
 NOTE_IDS = [f"N{i:02d}" for i in range(1, 8)]
+NOTE_IDS += ["N20"]  # run load simulator v2 (issue 11): the hip-weakness mechanism is a hypothesis
 ALL_IDS = CLAIM_IDS + NOTE_IDS
 
 #: page name (as used in ``shown_in``) -> feature package that provides its app

@@ -14,8 +14,9 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import content
 from ..ui.theme import COLORS, DASHES, figure_layout
-from .model import GROUPS, SHARE_KEYS, CohortResult, RunResult
+from .model import GROUPS, SHARE_KEYS, Band, CohortResult, HoldResult, RunResult
 
 __all__ = [
     "GROUP_LABELS",
@@ -25,7 +26,9 @@ __all__ = [
     "CompareChart",
     "CohortChart",
     "PreventionChart",
+    "HoldChart",
     "takeover_text",
+    "duration_text",
 ]
 
 #: Plain names (with the anatomical term) for legends and summaries.
@@ -38,6 +41,15 @@ GROUP_LABELS = {
 }
 _PATTERNS = {"hip_abductors": "", "hip_extensors": "/", "deep_core": ".", "lumbar_extensors": "x", "passive": "-"}
 _HEIGHT = 380
+
+
+def _title(key: str) -> str:
+    return content.load_toml("loadsim.toml")["figures"][key]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
 def _layout(title: str, ytitle: str, top: int = 80, **kw) -> dict:
@@ -70,6 +82,16 @@ def takeover_text(minute: float | None) -> str:
     return "never" if minute is None else f"minute {int(math.floor(minute)) + (0 if minute == int(minute) else 1)}"
 
 
+def duration_text(seconds: float) -> str:
+    """'2 min 20 s' style (rounded to 10 s above a minute)."""
+    if not math.isfinite(seconds):
+        return "never"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    s = int(round(seconds / 10.0)) * 10
+    return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
+
+
 class SharesChart:
     """Stacked load shares over the run (who carries the stance demand)."""
 
@@ -83,7 +105,7 @@ class SharesChart:
                 fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15) if _PATTERNS[key] else None,
                 hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
             ))
-        self.fig = go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand", top=120,
+        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("shares"), "Share of stance load", top=120,
                                                                yaxis_tickformat=".0%", yaxis_range=[0, 1]))
         self.update(result)
 
@@ -104,10 +126,10 @@ class FatigueChart:
         traces = [
             go.Scatter(x=x, y=result.fatigue[g], name=GROUP_LABELS[g], mode="lines",
                        line=dict(color=COLORS[g], width=3, dash=DASHES[i]),
-                       hovertemplate="%{y:.0%} fatigued at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>")
+                       hovertemplate="%{y:.0%} of capacity lost at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>")
             for i, g in enumerate(GROUPS)
         ]
-        self.fig = go.FigureWidget(data=traces, layout=_layout("How tired each muscle group gets", "Fatigued fraction",
+        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("fatigue"), "Capacity lost",
                                                                yaxis_tickformat=".0%", yaxis_range=[0, 1]))
 
     def update(self, result: RunResult) -> None:
@@ -119,9 +141,10 @@ class FatigueChart:
 
 
 class IndexChart:
-    """Lumbar load index over the run, the reference level 1.0, and the takeover marked."""
+    """Lumbar load index over the run, the reference level 1.0, the takeover marked, and the
+    uncertainty band (traces 3 and 4: upper edge, then lower edge filled up to it)."""
 
-    def __init__(self, result: RunResult):
+    def __init__(self, result: RunResult, band: Band | None = None):
         x = _minutes(result)
         self.fig = go.FigureWidget(
             data=[
@@ -133,12 +156,18 @@ class IndexChart:
                 go.Scatter(x=[], y=[], name="Back takes over", mode="markers",
                            marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
                            hovertemplate="takeover at minute %{x:.0f}<extra></extra>"),
+                go.Scatter(x=[], y=[], mode="lines", line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                           showlegend=False, hovertemplate="upper edge %{y:.2f}<extra></extra>"),
+                go.Scatter(x=[], y=[], name="Model uncertainty (5-95 %)", mode="lines", fill="tonexty",
+                           fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
+                           line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                           hovertemplate="lower edge %{y:.2f}<extra></extra>"),
             ],
-            layout=_layout("Load on the lower back", "Load index (1 = reference)", yaxis_rangemode="tozero"),
+            layout=_layout(_title("index"), "Load index (1 = reference)", yaxis_rangemode="tozero"),
         )
-        self.update(result)
+        self.update(result, band)
 
-    def update(self, result: RunResult) -> None:
+    def update(self, result: RunResult, band: Band | None = None) -> None:
         x = _minutes(result)
         t = result.takeover_min
         with self.fig.batch_update():
@@ -150,6 +179,10 @@ class IndexChart:
             else:
                 self.fig.data[2].x = [t]
                 self.fig.data[2].y = [float(np.interp(t * 60.0, result.time_s, result.lumbar_load_index))]
+            if band is not None:
+                bx = np.round(band.time_min, 3)
+                self.fig.data[3].x, self.fig.data[3].y = bx, band.high
+                self.fig.data[4].x, self.fig.data[4].y = bx, band.low
             self.fig.layout.shapes = _takeover_shape(t)
 
 
@@ -184,24 +217,35 @@ class CompareChart:
 
 
 class CohortChart:
-    """Histogram of takeover minutes in a cohort (runners whose back never takes over are counted apart)."""
+    """Histogram of takeover minutes in a cohort; the runners who never reach it get their own bar."""
 
     def __init__(self, cohort: CohortResult):
         self.fig = go.FigureWidget(
-            data=[go.Histogram(x=[], xbins=dict(start=0, size=5), name="Runners",
+            data=[go.Histogram(x=[], xbins=dict(start=0, size=5), name="Back takes over at this minute",
                                marker=dict(color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1),
                                            pattern=dict(shape="/")),
-                               hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>")],
-            layout=_layout("When does the back take over? (class cohort)", "Number of runners", bargap=0.05),
+                               hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>"),
+                  go.Bar(x=[], y=[], name="Never in this run", width=5,
+                         marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
+                         hovertemplate="%{y} runners never reach it<extra></extra>")],
+            layout=_layout(_title("cohort"), "Number of runners", bargap=0.05),
         )
         self.update(cohort)
 
     def update(self, cohort: CohortResult) -> None:
         t = cohort.takeover_min
         finite = t[np.isfinite(t)]
+        never = int(t.size - finite.size)
+        d = cohort.plan.duration_min
         with self.fig.batch_update():
             self.fig.data[0].x = finite
-            self.fig.layout.xaxis.range = [0, cohort.plan.duration_min]
+            self.fig.data[1].x = [d + 7.5]
+            self.fig.data[1].y = [never]
+            self.fig.layout.xaxis.range = [0, d + 10]
+            self.fig.layout.xaxis.tickmode = "array"
+            ticks = list(np.arange(0, d + 1e-9, 10 if d <= 120 else 30))
+            self.fig.layout.xaxis.tickvals = ticks + [d + 7.5]
+            self.fig.layout.xaxis.ticktext = [f"{v:g}" for v in ticks] + ["never"]
             self.fig.layout.xaxis.title.text = "Minute the back takes over"
 
 
@@ -223,3 +267,37 @@ class PreventionChart:
             for trace, res in zip(self.fig.data, (before, after)):
                 trace.x = _minutes(res)
                 trace.y = res.lumbar_load_index
+
+
+class HoldChart:
+    """Endurance hold (three-compartment model): active fraction, capacity left, the target, the failure."""
+
+    def __init__(self, hold: HoldResult):
+        self.fig = go.FigureWidget(
+            data=[
+                go.Scatter(name="Capacity left (1 - fatigued)", mode="lines",
+                           line=dict(color=COLORS["deep_core"], width=4),
+                           hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>"),
+                go.Scatter(name="Target load", mode="lines", line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                           hoverinfo="skip"),
+                go.Scatter(name="Active (working) units", mode="lines",
+                           line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
+                           hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>"),
+                go.Scatter(x=[], y=[], name="Gives out", mode="markers",
+                           marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
+                           hovertemplate="gives out at %{x:.0f} s<extra></extra>"),
+            ],
+            layout=_layout(_title("hold"), "Fraction of maximal force", yaxis_tickformat=".0%", yaxis_range=[0, 1.02]),
+        )
+        self.fig.layout.xaxis.title.text = "Seconds of the hold"
+        self.update(hold)
+
+    def update(self, hold: HoldResult) -> None:
+        step = max(1, hold.time_s.size // 400)  # at most ~400 points per line
+        x = np.round(hold.time_s[::step], 1)
+        with self.fig.batch_update():
+            self.fig.data[0].x, self.fig.data[0].y = x, 1.0 - hold.fatigued[::step]
+            self.fig.data[1].x, self.fig.data[1].y = [x[0], x[-1]], [hold.target_load, hold.target_load]
+            self.fig.data[2].x, self.fig.data[2].y = x, hold.active[::step]
+            e = hold.endurance_s
+            self.fig.data[3].x, self.fig.data[3].y = ([e], [hold.target_load]) if math.isfinite(e) else ([], [])

@@ -208,6 +208,9 @@ PARAMETERS = MappingProxyType(
         "cohort.weeks_spread": _p(0.5, "1", "assumption",
                                   "Training base in a drawn class varies uniformly by ± this fraction."),
         "band.draws": _p(200, "runs", "assumption", "Parameter draws behind the uncertainty band."),
+        "band.step_s": _p(60.0, "s", "assumption",
+                          "Time step for the band's draws (3 × the run's step: the band costs a third; the midpoint "
+                          "rule keeps it within 0.002 of 20-s steps)."),
         "band.low_percentile": _p(5.0, "%", "assumption", "Lower edge of the band."),
         "band.high_percentile": _p(95.0, "%", "assumption", "Upper edge of the band."),
     }

@@ -21,16 +21,18 @@ from .. import content
 from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels
 from . import figures as F
-from .model import GROUPS, LIMITS, CohortResult, Runner, RunPlan, RunResult, pace_min_per_km, sample_cohort, simulate_cohort, simulate_run, with_training
+from .model import (GROUPS, LIMITS, Band, CohortResult, HoldResult, Runner, RunPlan, RunResult, endurance_hold, pace_min_per_km,
+                    sample_cohort, simulate_cohort, simulate_run, uncertainty_band, with_training)
+from .params import value
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
 
 __all__ = ["RunLoadSimulator", "CLAIMS", "parameter_table", "preset_table"]
 
 #: Claims and clinical notes this dashboard shows (registry ids).
-CLAIMS = ["A09", "A04", "A14", "A01", "N07"]
+CLAIMS = ["A09", "N20", "A04", "A14", "A01", "N07"]
 
 _CUSTOM = "custom"
-_VIEWS = ("run", "compare", "cohort", "prevention")
+_VIEWS = ("run", "compare", "cohort", "prevention", "hold")
 def _wide() -> widgets.Layout:
     """A control that shares a wrapping row: at least 22em (or the full width on a
     phone), so a long label never squeezes the slider track to nothing."""
@@ -76,6 +78,8 @@ class RunLoadSimulator(widgets.VBox):
     result_b = traitlets.Instance(RunResult, allow_none=True)
     cohort = traitlets.Instance(CohortResult, allow_none=True)
     prevention = traitlets.Instance(RunResult, allow_none=True)
+    band = traitlets.Instance(Band, allow_none=True)
+    hold = traitlets.Instance(HoldResult, allow_none=True)
     preset = traitlets.Unicode(DEFAULT_PRESET)
     view = traitlets.Unicode("run")
 
@@ -127,7 +131,10 @@ class RunLoadSimulator(widgets.VBox):
                                                  layout=_wide(), style=_STYLE)
         self._base_weeks = widgets.IntSlider(value=8, min=0, max=26, step=1, description=c["base_weeks"],
                                              layout=_wide(), style=_STYLE)
-        self._summaries = {k: widgets.HTML() for k in ("index", "shares", "fatigue", "compare", "cohort", "prevention")}
+        # endurance hold (three-compartment model, trunk row)
+        self._hold_load = widgets.FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description=c["hold_load"],
+                                              readout_format=".0%", layout=_wide(), style=_STYLE, continuous_update=False)
+        self._summaries = {k: widgets.HTML() for k in ("index", "shares", "fatigue", "compare", "cohort", "prevention", "hold")}
         for k, w in self._summaries.items():
             w.add_class(f"rb-summary-{k}")
         self._claims = claims_section(CLAIMS)
@@ -141,6 +148,7 @@ class RunLoadSimulator(widgets.VBox):
                                    layout=widgets.Layout(width="100%", display="none")),
             "prevention": widgets.VBox([widgets.Box([self._strength_weeks, self._base_weeks], layout=wrap)],
                                        layout=widgets.Layout(width="100%", display="none")),
+            "hold": widgets.VBox([widgets.Box([self._hold_load], layout=wrap)], layout=widgets.Layout(width="100%", display="none")),
         }
         self._n_controls = {k: len(p.children) for k, p in self._panels.items()}
         self._view_box = widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%"))
@@ -177,6 +185,7 @@ class RunLoadSimulator(widgets.VBox):
             w.observe(g(lambda ch: self._refresh(self._update_cohort)), names="value")
         for w in (self._strength_weeks, self._base_weeks):
             w.observe(g(lambda ch: self._refresh(self._update_prevention)), names="value")
+        self._hold_load.observe(g(lambda ch: self._refresh(self._update_hold)), names="value")
         self._detail.observe(g(lambda ch: self._render_text()), names="value")
 
     def _refresh(self, update) -> None:
@@ -221,10 +230,11 @@ class RunLoadSimulator(widgets.VBox):
     def _recompute(self) -> None:
         result = simulate_run(self.runner(), self.plan())
         self.result = result
+        self.band = uncertainty_band(self.runner(), self.plan())  # 200 parameter draws: the shaded band
         self._pace.value = f"<span class='rb-pace'>{html.escape(self._txt['sentences']['pace'].format(pace=_fmt_pace(self._speed.value)))}</span>"
         for key in ("index", "shares", "fatigue"):
             if key in self._charts:
-                self._charts[key].update(result)
+                self._charts[key].update(*((result, self.band) if key == "index" else (result,)))
         if self.view == "compare":
             self._update_compare()
         elif self.view == "cohort":
@@ -242,11 +252,12 @@ class RunLoadSimulator(widgets.VBox):
         self.view = view
         if view == "run":
             if "index" not in self._charts:
-                self._charts["index"] = F.IndexChart(self.result)
+                self._charts["index"] = F.IndexChart(self.result, self.band)
                 self._charts["shares"] = F.SharesChart(self.result)
                 self._charts["fatigue"] = F.FatigueChart(self.result)
-            for k in ("index", "shares", "fatigue"):
+            for k in ("shares", "fatigue"):
                 self._charts[k].update(self.result)
+            self._charts["index"].update(self.result, self.band)
             keys = ("index", "shares", "fatigue")
         elif view == "compare":
             self._update_compare()
@@ -254,9 +265,12 @@ class RunLoadSimulator(widgets.VBox):
         elif view == "cohort":
             self._update_cohort()
             keys = ("cohort",)
-        else:
+        elif view == "prevention":
             self._update_prevention()
             keys = ("prevention",)
+        else:
+            self._update_hold()
+            keys = ("hold",)
         panel = self._panels[view]
         if len(panel.children) == self._n_controls[view]:  # first visit: add the figures once
             panel.children = tuple(panel.children) + tuple(self._figure_block(k) for k in keys)
@@ -292,13 +306,21 @@ class RunLoadSimulator(widgets.VBox):
         else:
             self._charts["prevention"].update(self.result, self.prevention)
 
+    def _update_hold(self) -> None:
+        self.hold = endurance_hold(self._hold_load.value, "trunk")
+        if "hold" not in self._charts:
+            self._charts["hold"] = F.HoldChart(self.hold)
+        else:
+            self._charts["hold"].update(self.hold)
+
     # ------------------------------------------------------------------ text
     def takeover_sentence(self, detail: bool | None = None) -> str:
         """The one plain sentence under the controls (plain or detailed wording)."""
         r = self.result
         detail = self._detail.value if detail is None else detail
         s = self._txt["sentences"]
-        end = {"hips": float(r.hip_share[-1]), "back": float(r.back_share[-1]), "passive": float(r.load_share["passive"][-1])}
+        end = {"hips": float(r.hip_share[-1]), "back": float(r.back_share[-1]), "passive": float(r.load_share["passive"][-1]),
+               "index": float(r.lumbar_load_index[-1]), "rise": float(r.lumbar_load_index[-1]) - 1.0}
         if r.takeover_min is None:
             text = (s["no_takeover_detail"] if detail else s["no_takeover"]).format(**end)
         else:
@@ -319,8 +341,12 @@ class RunLoadSimulator(widgets.VBox):
         self._sentence.value = f'<p role="status" aria-live="polite" style="{style}">{html.escape(self.takeover_sentence(detail), quote=False)}</p>'
         sm = self._txt["summaries"]
         end = {k: float(v[-1]) for k, v in r.load_share.items()}
-        self._set_summary("index", sm["index"].format(start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index,
-                                                      takeover=F.takeover_text(r.takeover_min)))
+        index_text = sm["index"].format(start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index,
+                                        takeover=F.takeover_text(r.takeover_min))
+        if self.band is not None:
+            index_text += sm["band"].format(low=float(self.band.low[-1]), high=float(self.band.high[-1]),
+                                            draws=int(value("band.draws")), take=self.band.takeover_fraction)
+        self._set_summary("index", index_text)
         self._set_summary("shares", sm["shares"].format(hips=end["hip_abductors"] + end["hip_extensors"], core=end["deep_core"],
                                                         lumbar=end["lumbar_extensors"], passive=end["passive"]))
         self._set_summary("fatigue", sm["fatigue"].format(duration=r.plan.duration_min, ha=float(r.fatigue["hip_abductors"][-1]),
@@ -335,7 +361,13 @@ class RunLoadSimulator(widgets.VBox):
             t = self.cohort.takeover_min
             finite = t[np.isfinite(t)]
             median = sm["cohort_median"].format(median=F.takeover_text(float(np.median(finite)))) if finite.size else ""
-            self._set_summary("cohort", sm["cohort"].format(n=self.cohort.n, pct=self.cohort.fraction_taken_over, median=median))
+            self._set_summary("cohort", sm["cohort"].format(n=self.cohort.n, pct=self.cohort.fraction_taken_over, median=median,
+                                                            never=int(t.size - finite.size)))
+        if self.hold is not None and self.view == "hold":
+            h = self.hold
+            key = "hold" if math.isfinite(h.endurance_s) else "hold_never"
+            shown = h.endurance_s if math.isfinite(h.endurance_s) else float(h.time_s[-1])
+            self._set_summary("hold", sm[key].format(load=h.target_load, time=F.duration_text(shown)))
         if self.prevention is not None and self.view == "prevention":
             p = self.prevention
             self._set_summary("prevention", sm["prevention"].format(sw=self._strength_weeks.value, bw=self._base_weeks.value,
@@ -354,6 +386,7 @@ class RunLoadSimulator(widgets.VBox):
         "strength_weeks": ("_strength_weeks", int),
         "base_weeks": ("_base_weeks", int),
         "cohort_n": ("_cohort_n", int),
+        "hold_load": ("_hold_load", float),
     }
 
     def scenario_state(self) -> dict[str, str]:
@@ -469,13 +502,14 @@ def parameter_table() -> widgets.HTML:
             src_html = "<em>assumption</em>"
         val = r["value"]
         val_txt = f"{val:.5g}" if isinstance(val, float) else html.escape(str(val))
+        rng = "definition" if r["range"] is None else f"{r['range'][0]:g} to {r['range'][1]:g}"
         rows.append(f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{val_txt}</td><td>{html.escape(r['unit'])}</td>"
-                    f"<td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>")
+                    f"<td>{html.escape(rng)}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>")
     return widgets.HTML(
         '<div style="overflow-x:auto;max-width:100%"><table class="rb-params" style="font-size:0.9em">'
         "<caption>Every number in the model (runback_widgets/loadsim/params.py)</caption>"
         "<thead><tr><th scope='col'>Parameter</th><th scope='col'>Value</th><th scope='col'>Unit</th>"
-        "<th scope='col'>Source</th><th scope='col'>Why this value</th></tr></thead>"
+        "<th scope='col'>Plausible range (band)</th><th scope='col'>Source</th><th scope='col'>Why this value</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 

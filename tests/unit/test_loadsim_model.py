@@ -278,9 +278,10 @@ def test_uncertainty_band_brackets_the_default_run_and_widens_with_time():
     runner, plan = PRESETS["weak_glutes"]
     band = uncertainty_band(runner, plan, n=200, seed=0)
     res = simulate_run(runner, plan)
-    assert band.low.shape == res.time_s.shape
+    assert band.time_s[-1] == pytest.approx(res.time_s[-1])
     assert (band.low <= band.median).all() and (band.median <= band.high).all()
-    assert (band.low <= res.lumbar_load_index + 1e-9).mean() > 0.95 and (res.lumbar_load_index <= band.high + 1e-9).mean() > 0.95
+    run_on_band = np.interp(band.time_s, res.time_s, res.lumbar_load_index)
+    assert (band.low <= run_on_band + 1e-9).mean() > 0.95 and (run_on_band <= band.high + 1e-9).mean() > 0.95
     assert band.high[-1] - band.low[-1] > band.high[0] - band.low[0] > 0
     # every conclusion the quiz draws about weak hips survives the band at minute 60: the back load is up
     base = uncertainty_band(PRESETS["well_conditioned"][0], plan, n=200, seed=0)

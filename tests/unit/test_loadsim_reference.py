@@ -84,3 +84,18 @@ def test_endurance_hold_matches_scipy_three_compartment_solution(row, target):
     hold = endurance_hold(target, row)
     assert hold.endurance_s == pytest.approx(_three_compartment_hold(target, F, R), rel=0.005, abs=0.5)
     assert math.isfinite(endurance_time_closed_form(target, F, R))
+
+
+def test_band_step_is_accurate_enough():
+    """The band runs on band.step_s (60 s) instead of 20 s: the index differs by <= 0.002 (weak hips, 5 m/s, 3 h)."""
+    from runback_widgets.loadsim.model import _simulate_cohort
+    from runback_widgets.loadsim.params import resolve
+
+    runner, plan = CASES["weak_hips_fast_long"]
+    S = np.array([[runner.strength[g] for g in GROUPS]])
+    fine = simulate_run(runner, plan)
+    P = resolve()
+    P["output.step_s"] = value("band.step_s")
+    coarse = _simulate_cohort(S, np.array([runner.body_mass_kg]), np.array([runner.training_weeks]), plan, P, False)
+    on_coarse = np.interp(coarse.time_s, fine.time_s, fine.lumbar_load_index)
+    assert np.abs(coarse.lumbar_load_index[0] - on_coarse).max() <= 0.002

@@ -18,20 +18,32 @@ def _ydata(fig, i=0):
     return np.asarray(fig.data[i].y, dtype=float)
 
 
-def test_starts_on_weak_glutes_with_sentence_and_three_drawn_figures(app):
+def test_starts_on_weak_glutes_with_sentence_band_and_three_drawn_figures(app):
     app._preset.value = "weak_glutes"
     assert app.preset == "weak_glutes"
     expected = simulate_run(*PRESETS["weak_glutes"])
-    assert app.result.takeover_min == pytest.approx(expected.takeover_min)
-    assert "At minute 25 your lower back starts doing the glutes' work." in app._sentence.value
+    assert app.result.takeover_min is None and expected.takeover_min is None
+    assert "Your hips keep carrying more than your lower back." in app._sentence.value
+    assert f"{expected.lumbar_load_index[-1] - 1:+.0%}" in app._sentence.value
     figs = [app._charts[k].fig for k in ("index", "shares", "fatigue")]
     for fig in figs:
-        assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data if t.y is not None)
-    # the takeover is marked on the index chart and the shares chart
-    assert list(app._charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
-    assert len(app._charts["shares"].fig.layout.shapes) == 1
+        assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data[:2] if t.y is not None)
+    # the uncertainty band is drawn around the run: upper edge above, lower edge below the line (mostly)
+    index = app._charts["index"].fig
+    high, low = _ydata(index, 3), _ydata(index, 4)
+    assert len(high) == len(low) > 10 and (high >= low).all() and high[-1] > low[-1]
+    assert "Shaded band" in app._summaries["index"].value
     for key in ("index", "shares", "fatigue"):
         assert "rb-figure-summary" in app._summaries[key].value
+
+
+def test_takeover_is_marked_and_said(app):
+    app._preset.value = "returning_after_break"
+    expected = simulate_run(*PRESETS["returning_after_break"])
+    assert app.result.takeover_min == pytest.approx(expected.takeover_min)
+    assert "your lower back starts carrying as much as your hips" in app._sentence.value
+    assert list(app._charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
+    assert len(app._charts["shares"].fig.layout.shapes) == 1
 
 
 def test_slider_moves_update_figures_and_switch_preset_to_custom(app):
@@ -75,9 +87,12 @@ def test_views_compare_cohort_prevention_draw_data(app):
     hist = app._charts["cohort"].fig.data[0]
     assert app.cohort.n == app._cohort_n.value
     assert len(hist.x) == int(np.isfinite(app.cohort.takeover_min).sum()) > 0
+    never = app._charts["cohort"].fig.data[1]
+    assert list(never.y) == [int((~np.isfinite(app.cohort.takeover_min)).sum())] and never.y[0] > 0
     app._cohort_n.value = 200
     assert app.cohort.n == 200
     assert "200 runners" in app._summaries["cohort"].value
+    assert f"{int((~np.isfinite(app.cohort.takeover_min)).sum())} never reach" in app._summaries["cohort"].value
 
     app._view.value = "prevention"
     fig = app._charts["prevention"].fig
@@ -100,9 +115,9 @@ def test_detail_toggle_switches_wording_and_claims(app):
     app._preset.value = "weak_glutes"
     app._detail.value = True
     assert "lumbar extensors" in app._sentence.value
-    assert "three-compartment" in app._intro.value
+    assert "effort dose" in app._intro.value
     app._detail.value = False
-    assert "glutes' work" in app._sentence.value
+    assert "hips keep carrying more" in app._sentence.value
     for cid in CLAIMS:
         assert f'data-claim-id="{cid}"' in app._claims.value
 
@@ -181,3 +196,18 @@ def test_a_slider_echo_within_half_a_step_keeps_the_preset():
     assert app._preset.value == "weak_glutes"
     app._speed.value = app._speed.value + 0.3
     assert app._preset.value == "custom"
+
+
+def test_endurance_hold_view_draws_and_follows_its_slider():
+    from runback_widgets.loadsim.model import endurance_hold
+
+    app = RunLoadSimulator()
+    app._view.value = "hold"
+    fig = app._charts["hold"].fig
+    et = endurance_hold(0.5, "trunk").endurance_s
+    assert list(fig.data[3].x) == [pytest.approx(et)]
+    assert "2 min 20 s" in app._summaries["hold"].value
+    app._hold_load.value = 0.2
+    assert fig.data[3].x[0] > 4 * et
+    assert "11 min" in app._summaries["hold"].value
+    assert "hold_load=0.2" in "&".join(f"{k}={v}" for k, v in app.scenario_state().items())

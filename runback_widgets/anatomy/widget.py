@@ -30,7 +30,7 @@ PAIN_LABELS = {"muscle": "Muscle-related", "bone": "Bone-related", "discogenic":
 CLAIMS_OVERVIEW = ["A01", "A02"]
 CLAIMS_PAIN = ["A06", "A07", "A08", "N04", "N05"]
 CLAIMS_SAGITTAL = ["A11", "N03", "N07"]
-CLAIMS_GAIT = ["A03", "N06", "A09", "A14"]
+CLAIMS_GAIT = ["A03", "N06", "A09", "N20", "A14"]
 
 _WIDE = dict(width="auto", max_width="100%")
 _SLIDER = dict(width="100%", max_width="34em")

@@ -89,8 +89,7 @@ PARAMETERS = MappingProxyType(
                                 "Default cadence rises modestly with speed.", (4.0, 12.0)),
         "run.cadence_exponent": _p(0.5, "1", "assumption",
                                    "Per-step hip and trunk demand scales with (cadence / default cadence)^-k: shorter "
-                                   "steps load each stance less. Direction as in Lenhart et al. 2014 (hip muscle forces "
-                                   "at +/-10 % step rate); the size k is not from a paper.", (0.2, 1.0)),
+                                   "steps load each stance less (direction and size assumed).", (0.2, 1.0)),
         "run.grf_slow": _p(1.2, "× BW", "keller_1996",
                            "Peak vertical ground reaction force at 1.5 m/s (walking), the start of Keller et al.'s "
                            "linear rise.", (1.1, 1.3)),
@@ -119,12 +118,13 @@ PARAMETERS = MappingProxyType(
                                            "rises with running speed (Semciw et al. 2016); the size k is assumed.",
                                            (0.6, 1.4)),
         "hip_extensors.speed_exponent": _p(1.6, "1", "assumption",
-                                           "Extensor demand rises more steeply with speed than abductor demand (hip "
-                                           "extensors drive faster running, Hamner & Delp 2013); the size k is assumed.",
+                                           "Extensor demand rises more steeply with speed than abductor demand (assumed: "
+                                           "the hip extensors' part in propulsion grows with speed); k assumed.",
                                            (1.2, 2.2)),
         "lumbar.speed_exponent": _p(1.0, "1", "assumption",
-                                    "Lumbar demand ∝ (peak ground reaction force)^k (trunk muscle EMG rises with speed, "
-                                    "Saunders et al. 2004); k assumed.", (0.6, 1.4)),
+                                    "Lumbar demand ∝ (peak ground reaction force)^k: abdominal and superficial multifidus EMG "
+                                    "rose with speed from walking to running at 5 m/s (Saunders et al. 2005); k assumed.",
+                                    (0.6, 1.4)),
         # --- sharing within the lumbar task ---------------------------------------------------
         "deep_core.lumbar_weight": _p(0.35, "1", "assumption",
                                       "Fraction of the lumbar task a strength-1 deep core (multifidus, quadratus "

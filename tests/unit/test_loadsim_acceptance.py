@@ -77,8 +77,9 @@ def test_A2_reference_runner_strength_loss_matches_prolonged_running_data():
 
 
 def test_A3_walking_pace_barely_tires_the_deep_core():
-    """A3. Basis: the deep trunk muscles work at low levels in walking (Saunders et al. 2004 recorded them at
-    1-2 m/s); an hour at 1.5 m/s must not cost the deep group more than 5 % of its capacity."""
+    """A3. Basis: walking is a low trunk demand (Keller et al. 1996: 1.2 BW peak force at 1.5 m/s against 1.6 BW
+    at 3 m/s; Saunders et al. 2004 and 2005 recorded trunk muscle activity rising from walking to running).
+    Issue 11 criterion: an hour at 1.5 m/s costs the deep group at most 5 % of its capacity."""
     res = simulate_run(REFERENCE, RunPlan(60, 1.5))
     assert res.fatigue["deep_core"][-1] <= 0.05
 
@@ -173,8 +174,8 @@ def test_A8_realistic_weakness_shows_and_training_helps():
 
 def test_A9_gluteal_activation_rises_with_speed_extensors_more_steeply():
     """A9. Basis: gluteus medius EMG amplitude rises with running speed (Semciw et al. 2016, systematic
-    review); the hip extensors' contribution grows more steeply at higher speeds (Hamner & Delp 2013,
-    2-5 m/s). Checked over 2-5 m/s."""
+    review). The steeper rise of the hip extensors is the model's assumption (issue 11 points to Hamner &
+    Delp 2013 and Lenhart et al. 2014; their results could not be checked here). Checked over 2-5 m/s."""
     speeds = np.arange(2.0, 5.01, 0.25)
     act = [gluteal_activation(float(v)) for v in speeds]
     ab = np.array([a["hip_abductors"] for a in act])

@@ -617,17 +617,27 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     u_ha, u_he = P["output.share_hip_abductors"] / ref_ha, P["output.share_hip_extensors"] / ref_he
     u_l = P["output.share_lumbar"] / ref_lumbar
     thr = P["output.takeover_ratio"]
-    rates = np.stack([c["rh"], c["rh"], c["rt"], c["rt"]], axis=1)
-    fm, ne = c["fmax"][:, None], c["n"][:, None]
-    F = np.zeros((n_r, 4))
+    # fatigue state as rows (group, runner): contiguous rows, no stacking per step
+    fm = c["fmax"]
+    rates = np.stack([c["rh"], c["rh"], c["rt"], c["rt"]]) / fm
+    half, full = rates * (0.5 * dt), rates * dt
+    ne = c["n"]
+    ne = float(ne[0]) if np.all(ne == ne[0]) else ne
+
+    def dose(A, F):
+        e = A / (1.0 - F)
+        return e * e if isinstance(ne, float) and ne == 2 else e ** ne  # squaring is faster than a power
+
+    F = np.zeros((4, n_r))
     index = np.empty((n_r, n + 1))
     takeover = np.full(n_r, np.nan)
     min_ratio = np.full(n_r, np.inf)
     prev = None
     for k in range(n + 1):
-        ha, he, dc, le, pas, _, a0, a1, a2, a3 = _loads(consts, F[:, 0], F[:, 1], F[:, 2], F[:, 3], np.exp)
-        index[:, k] = (le + pas) / ref_back
-        ratio = (ha * u_ha + he * u_he) / ((le + pas) * u_l)
+        ha, he, dc, le, pas, _, a0, a1, a2, a3 = _loads(consts, F[0], F[1], F[2], F[3], np.exp)
+        back = le + pas
+        index[:, k] = back / ref_back
+        ratio = (ha * u_ha + he * u_he) / (back * u_l)
         np.minimum(min_ratio, ratio, out=min_ratio)
         new = np.isnan(takeover) & (ratio <= thr)
         if new.any():
@@ -638,10 +648,9 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
         prev = ratio
         if k == n:
             break
-        A = np.stack([a0, a1, a2, a3], axis=1)
-        H = fm - (fm - F) * np.exp(-rates * (A / (1.0 - F)) ** ne * (0.5 * dt) / fm)  # midpoint rule
-        A = np.stack(_loads(consts, H[:, 0], H[:, 1], H[:, 2], H[:, 3], np.exp)[6:], axis=1)
-        F = fm - (fm - F) * np.exp(-rates * (A / (1.0 - H)) ** ne * dt / fm)
+        H = fm - (fm - F) * np.exp(-half * dose(np.array((a0, a1, a2, a3)), F))  # midpoint rule
+        F = fm - (fm - F) * np.exp(-full * dose(np.array(_loads(consts, H[0], H[1], H[2], H[3], np.exp)[6:]), H))
+    F = F.T
     common = np.stack([ha * u_ha, he * u_he, dc * u_l, le * u_l, pas * u_l], axis=1)
     final_share = common / common.sum(axis=1, keepdims=True)
     return CohortResult(plan=plan, strength=S, body_mass_kg=mass, training_weeks=weeks, time_s=np.arange(n + 1) * dt,

@@ -120,7 +120,9 @@ about 2 min 20 s at 50 % of maximum, 11 min at 20 %. For intermittent work, Loof
 running-form changes beyond the trunk lean (Bramah et al. 2018 found more pelvic drop and forward trunk
 lean in *injured* runners than in uninjured ones, a comparison between groups, not a fatigue protocol); no
 slow fatigue processes (glycogen, central fatigue), no recovery within a run, no pain, no tissue damage,
-no day-to-day training history. The stance efforts, speed exponents, transfer gain, sigmoid and training
+no day-to-day training history. Where the hips cannot even start the run within their capacity (very weak hips at a
+fast pace, e.g. strength 0.45 or less at 4.5 m/s or more), trunk lean reaches its limit and the index stops
+rising with further weakness: a real runner could not hold that pace, and the model should not be read there. The stance efforts, speed exponents, transfer gain, sigmoid and training
 rules are **assumptions**, labelled in the table with the range we consider plausible; the band shows what
 they can change. What survives the band: weak hips and a weak deep core raise the back's load from the
 start; the load builds during a run; more base and more strength lower it. What does not: the exact

@@ -92,6 +92,19 @@ def duration_text(seconds: float) -> str:
     return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
 
 
+def _takeover_xy(result: RunResult) -> dict:
+    t = result.takeover_min
+    if t is None:
+        return {"x": [], "y": []}
+    return {"x": [t], "y": [float(np.interp(t * 60.0, result.time_s, result.lumbar_load_index))]}
+
+
+def _band_xy(band: Band | None, edge: str) -> dict:
+    if band is None:
+        return {"x": [], "y": []}
+    return {"x": np.round(band.time_min, 3), "y": getattr(band, edge)}
+
+
 class SharesChart:
     """Stacked load shares over the run (who carries the stance demand)."""
 
@@ -106,8 +119,8 @@ class SharesChart:
                 hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
             ))
         self.fig = go.FigureWidget(data=traces, layout=_layout(_title("shares"), "Share of stance load", top=120,
-                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1]))
-        self.update(result)
+                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1],
+                                                               shapes=_takeover_shape(result.takeover_min)))
 
     def update(self, result: RunResult) -> None:
         x = _minutes(result)
@@ -153,19 +166,20 @@ class IndexChart:
                            hovertemplate="index %{y:.2f} at minute %{x:.0f}<extra></extra>"),
                 go.Scatter(x=[x[0], x[-1]], y=[1.0, 1.0], name="Well-conditioned runner, start of an easy run", mode="lines",
                            line=dict(color=COLORS["passive"], width=2, dash="dot"), hoverinfo="skip"),
-                go.Scatter(x=[], y=[], name="Back takes over", mode="markers",
+                go.Scatter(**_takeover_xy(result), name="Back takes over", mode="markers",
                            marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
                            hovertemplate="takeover at minute %{x:.0f}<extra></extra>"),
-                go.Scatter(x=[], y=[], mode="lines", line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                go.Scatter(**_band_xy(band, "high"), mode="lines", line=dict(width=0, color=COLORS["lumbar_extensors"]),
                            showlegend=False, hovertemplate="upper edge %{y:.2f}<extra></extra>"),
-                go.Scatter(x=[], y=[], name="Model uncertainty (5-95 %)", mode="lines", fill="tonexty",
+                go.Scatter(**_band_xy(band, "low"), name="Model uncertainty (5-95 %)", mode="lines", fill="tonexty",
                            fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
                            line=dict(width=0, color=COLORS["lumbar_extensors"]),
                            hovertemplate="lower edge %{y:.2f}<extra></extra>"),
             ],
-            layout=_layout(_title("index"), "Load index (1 = reference)", yaxis_rangemode="tozero"),
+            layout=_layout(_title("index"), "Load index (1 = reference)", yaxis_rangemode="tozero",
+                           shapes=_takeover_shape(result.takeover_min)),
         )
-        self.update(result, band)
+        # All data is in the constructor: updates sent before the browser view exists can be lost.
 
     def update(self, result: RunResult, band: Band | None = None) -> None:
         x = _minutes(result)
@@ -174,15 +188,12 @@ class IndexChart:
             self.fig.data[0].x = x
             self.fig.data[0].y = result.lumbar_load_index
             self.fig.data[1].x = [x[0], x[-1]]
-            if t is None:
-                self.fig.data[2].x, self.fig.data[2].y = [], []
-            else:
-                self.fig.data[2].x = [t]
-                self.fig.data[2].y = [float(np.interp(t * 60.0, result.time_s, result.lumbar_load_index))]
+            marker = _takeover_xy(result)
+            self.fig.data[2].x, self.fig.data[2].y = marker["x"], marker["y"]
             if band is not None:
-                bx = np.round(band.time_min, 3)
-                self.fig.data[3].x, self.fig.data[3].y = bx, band.high
-                self.fig.data[4].x, self.fig.data[4].y = bx, band.low
+                for i, edge in ((3, "high"), (4, "low")):
+                    xy = _band_xy(band, edge)
+                    self.fig.data[i].x, self.fig.data[i].y = xy["x"], xy["y"]
             self.fig.layout.shapes = _takeover_shape(t)
 
 
@@ -192,24 +203,24 @@ class CompareChart:
     def __init__(self, a: RunResult, b: RunResult, label_a: str = "A", label_b: str = "B"):
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(name=f"A: {label_a}", mode="lines", line=dict(color=COLORS["lumbar_extensors"], width=4)),
-                go.Scatter(name=f"B: {label_b}", mode="lines", line=dict(color=COLORS["bone"], width=4, dash="dash")),
-                go.Scatter(name="A takes over", mode="markers", marker=dict(symbol="x", size=14, color=COLORS["danger"])),
-                go.Scatter(name="B takes over", mode="markers", marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"])),
+                go.Scatter(x=_minutes(a), y=a.lumbar_load_index, name=f"A: {label_a}", mode="lines",
+                           line=dict(color=COLORS["lumbar_extensors"], width=4)),
+                go.Scatter(x=_minutes(b), y=b.lumbar_load_index, name=f"B: {label_b}", mode="lines",
+                           line=dict(color=COLORS["bone"], width=4, dash="dash")),
+                go.Scatter(**_takeover_xy(a), name="A takes over", mode="markers", marker=dict(symbol="x", size=14, color=COLORS["danger"])),
+                go.Scatter(**_takeover_xy(b), name="B takes over", mode="markers",
+                           marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"])),
             ],
             layout=_layout("Lower back load: A vs B", "Lumbar load index", yaxis_rangemode="tozero"),
         )
-        self.update(a, b, label_a, label_b)
 
     def update(self, a: RunResult, b: RunResult, label_a: str | None = None, label_b: str | None = None) -> None:
         with self.fig.batch_update():
             for i, res in enumerate((a, b)):
                 self.fig.data[i].x = _minutes(res)
                 self.fig.data[i].y = res.lumbar_load_index
-                mark = self.fig.data[2 + i]
-                t = res.takeover_min
-                mark.x = [] if t is None else [t]
-                mark.y = [] if t is None else [float(np.interp(t * 60.0, res.time_s, res.lumbar_load_index))]
+                mark, xy = self.fig.data[2 + i], _takeover_xy(res)
+                mark.x, mark.y = xy["x"], xy["y"]
             if label_a is not None:
                 self.fig.data[0].name = f"A: {label_a}"
             if label_b is not None:
@@ -220,17 +231,24 @@ class CohortChart:
     """Histogram of takeover minutes in a cohort; the runners who never reach it get their own bar."""
 
     def __init__(self, cohort: CohortResult):
+        t = cohort.takeover_min
+        d = cohort.plan.duration_min
         self.fig = go.FigureWidget(
-            data=[go.Histogram(x=[], xbins=dict(start=0, size=5), name="Back takes over at this minute",
+            data=[go.Histogram(x=t[np.isfinite(t)], xbins=dict(start=0, size=5), name="Back takes over at this minute",
                                marker=dict(color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1),
                                            pattern=dict(shape="/")),
                                hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>"),
-                  go.Bar(x=[], y=[], name="Never in this run", width=5,
+                  go.Bar(x=[d + 7.5], y=[int((~np.isfinite(t)).sum())], name="Never in this run", width=5,
                          marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
                          hovertemplate="%{y} runners never reach it<extra></extra>")],
-            layout=_layout(_title("cohort"), "Number of runners", bargap=0.05),
+            layout=_layout(_title("cohort"), "Number of runners", bargap=0.05, **self._axis(d)),
         )
-        self.update(cohort)
+
+    @staticmethod
+    def _axis(d: float) -> dict:
+        ticks = list(np.arange(0, d + 1e-9, 10 if d <= 120 else 30))
+        return {"xaxis_range": [0, d + 10], "xaxis_tickmode": "array", "xaxis_tickvals": ticks + [d + 7.5],
+                "xaxis_ticktext": [f"{v:g}" for v in ticks] + ["never"], "xaxis_title_text": "Minute the back takes over"}
 
     def update(self, cohort: CohortResult) -> None:
         t = cohort.takeover_min
@@ -241,12 +259,7 @@ class CohortChart:
             self.fig.data[0].x = finite
             self.fig.data[1].x = [d + 7.5]
             self.fig.data[1].y = [never]
-            self.fig.layout.xaxis.range = [0, d + 10]
-            self.fig.layout.xaxis.tickmode = "array"
-            ticks = list(np.arange(0, d + 1e-9, 10 if d <= 120 else 30))
-            self.fig.layout.xaxis.tickvals = ticks + [d + 7.5]
-            self.fig.layout.xaxis.ticktext = [f"{v:g}" for v in ticks] + ["never"]
-            self.fig.layout.xaxis.title.text = "Minute the back takes over"
+            self.fig.update_layout(**self._axis(d))
 
 
 class PreventionChart:
@@ -255,12 +268,13 @@ class PreventionChart:
     def __init__(self, before: RunResult, after: RunResult):
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(name="Today", mode="lines", line=dict(color=COLORS["lumbar_extensors"], width=4)),
-                go.Scatter(name="After the programme", mode="lines", line=dict(color=COLORS["hip_extensors"], width=4, dash="dash")),
+                go.Scatter(x=_minutes(before), y=before.lumbar_load_index, name="Today", mode="lines",
+                           line=dict(color=COLORS["lumbar_extensors"], width=4)),
+                go.Scatter(x=_minutes(after), y=after.lumbar_load_index, name="After the programme", mode="lines",
+                           line=dict(color=COLORS["hip_extensors"], width=4, dash="dash")),
             ],
             layout=_layout("Prevention what-if: the same run", "Lumbar load index", yaxis_rangemode="tozero"),
         )
-        self.update(before, after)
 
     def update(self, before: RunResult, after: RunResult) -> None:
         with self.fig.batch_update():
@@ -273,31 +287,36 @@ class HoldChart:
     """Endurance hold (three-compartment model): active fraction, capacity left, the target, the failure."""
 
     def __init__(self, hold: HoldResult):
+        xy = self._xy(hold)
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(name="Capacity left (1 - fatigued)", mode="lines",
+                go.Scatter(**xy[0], name="Capacity left (1 - fatigued)", mode="lines",
                            line=dict(color=COLORS["deep_core"], width=4),
                            hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>"),
-                go.Scatter(name="Target load", mode="lines", line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                go.Scatter(**xy[1], name="Target load", mode="lines", line=dict(color=COLORS["passive"], width=2, dash="dot"),
                            hoverinfo="skip"),
-                go.Scatter(name="Active (working) units", mode="lines",
+                go.Scatter(**xy[2], name="Active (working) units", mode="lines",
                            line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
                            hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>"),
-                go.Scatter(x=[], y=[], name="Gives out", mode="markers",
+                go.Scatter(**xy[3], name="Gives out", mode="markers",
                            marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
                            hovertemplate="gives out at %{x:.0f} s<extra></extra>"),
             ],
-            layout=_layout(_title("hold"), "Fraction of maximal force", yaxis_tickformat=".0%", yaxis_range=[0, 1.02]),
+            layout=_layout(_title("hold"), "Fraction of maximal force", yaxis_tickformat=".0%", yaxis_range=[0, 1.02],
+                           xaxis_title_text="Seconds of the hold"),
         )
-        self.fig.layout.xaxis.title.text = "Seconds of the hold"
-        self.update(hold)
 
-    def update(self, hold: HoldResult) -> None:
+    @staticmethod
+    def _xy(hold: HoldResult) -> list[dict]:
         step = max(1, hold.time_s.size // 400)  # at most ~400 points per line
         x = np.round(hold.time_s[::step], 1)
+        e = hold.endurance_s
+        return [{"x": x, "y": 1.0 - hold.fatigued[::step]},
+                {"x": [x[0], x[-1]], "y": [hold.target_load, hold.target_load]},
+                {"x": x, "y": hold.active[::step]},
+                {"x": [e], "y": [hold.target_load]} if math.isfinite(e) else {"x": [], "y": []}]
+
+    def update(self, hold: HoldResult) -> None:
         with self.fig.batch_update():
-            self.fig.data[0].x, self.fig.data[0].y = x, 1.0 - hold.fatigued[::step]
-            self.fig.data[1].x, self.fig.data[1].y = [x[0], x[-1]], [hold.target_load, hold.target_load]
-            self.fig.data[2].x, self.fig.data[2].y = x, hold.active[::step]
-            e = hold.endurance_s
-            self.fig.data[3].x, self.fig.data[3].y = ([e], [hold.target_load]) if math.isfinite(e) else ([], [])
+            for trace, xy in zip(self.fig.data, self._xy(hold)):
+                trace.x, trace.y = xy["x"], xy["y"]

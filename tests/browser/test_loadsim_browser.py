@@ -39,6 +39,9 @@ def test_preset_and_slider_update_plots(dashboard):
     page = dp.page
     assert "Your hips keep carrying more than your lower back" in page.inner_text("body")
     assert "Shaded band" in page.inner_text("body")
+    # the uncertainty band (traces 3 and 4 of the index chart) is drawn, with the run inside it
+    band = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].data.slice(3).map(t => t.y ? Object.keys(t.y).length : 0)")
+    assert band[0] > 10 and band[1] > 10, band
     before = _index_y(dp)
     snap = _snapshot(dp)
 

@@ -142,7 +142,7 @@ class FatigueChart:
                        hovertemplate="%{y:.0%} of capacity lost at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>")
             for i, g in enumerate(GROUPS)
         ]
-        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("fatigue"), "Capacity lost",
+        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("fatigue"), "Capacity lost", top=120,
                                                                yaxis_tickformat=".0%", yaxis_range=[0, 1]))
 
     def update(self, result: RunResult) -> None:
@@ -176,7 +176,7 @@ class IndexChart:
                            line=dict(width=0, color=COLORS["lumbar_extensors"]),
                            hovertemplate="lower edge %{y:.2f}<extra></extra>"),
             ],
-            layout=_layout(_title("index"), "Load index (1 = reference)", yaxis_rangemode="tozero",
+            layout=_layout(_title("index"), "Load index (1 = reference)", top=110, yaxis_rangemode="tozero",
                            shapes=_takeover_shape(result.takeover_min)),
         )
         # All data is in the constructor: updates sent before the browser view exists can be lost.

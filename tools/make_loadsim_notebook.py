@@ -74,7 +74,9 @@ $f$ the fraction of capacity lost to fatigue. The deep core and the lumbar exten
 **in proportion to their capacities**, so they work at the same effort, and a weak deep core hands part
 of its work to the lumbar extensors at once, from the first step, as in Raabe & Chaudhari's simulations
 (superficial muscles compensated with up to 45 ± 10 % more force; compression rose up to 15 %, shear up
-to 19 %).
+to 19 %). The same rule has a consequence worth noticing: a *stronger* lower back takes a larger share of
+the lumbar task from the deep core, so the lower back's load (which the index counts) rises a little while
+its effort falls. Load is not the same as strain.
 
 **3. Compensation is a change of movement, and it is smooth.** As a hip group's effort rises, trunk lean
 (a compensated Trendelenburg sideways, more forward lean in the sagittal plane) moves a fraction
@@ -99,7 +101,7 @@ Heitsman (2012). An adaptive ODE solver in the tests agrees with the simulator w
 **5. Outputs.** The **lumbar load index** is the back load (lumbar extensors plus passive tissue) relative to
 the reference runner (70 kg, typical strength, 12 weeks of base, 3 m/s) at minute 0. *Fatigue* is the fraction
 of a group's capacity lost. The **hip : back ratio** compares the load on both hip groups with the load on the
-back (1.83 for the reference runner); **the back takes over** at the first minute it falls to 1. The
+back (1.81 for the reference runner); **the back takes over** at the first minute it falls to 1. The
 **shaded band** is the 5th to 95th percentile of the index over 200 draws of every uncertain number in the
 table below, each drawn from its plausible range.
 

@@ -52,7 +52,7 @@ three-compartment model (Xia & Frey-Law 2008; F, R of Frey-Law et al. 2012):
 tissue) relative to the reference runner (70 kg, strength 1.0, 12 weeks'
 base, 3 m/s) at minute 0. ``fatigue[g]``: fraction of capacity lost (0..1).
 ``load_share``: shares of the total stance load. ``hip_back_ratio``: hip load
-over back load (1.83 for the reference runner). ``takeover_min``: first
+over back load (1.81 for the reference runner). ``takeover_min``: first
 minute that ratio falls to 1.0 (``None`` if it never does). Every number is in
 ``params.py``; ``simulate_run(..., params={...})`` runs an edited table.
 """
@@ -374,7 +374,7 @@ class RunResult:
         Back load (lumbar extensors + passive tissue) relative to the
         reference runner (70 kg, strength 1.0, 12 weeks, 3 m/s) at minute 0.
     hip_back_ratio : ndarray
-        Load on both hip groups over load on the back (reference runner: 1.83).
+        Load on both hip groups over load on the back (reference runner: 1.81).
     takeover_min : float or None
         First minute the hip : back ratio falls to ``output.takeover_ratio`` (1.0).
     effort : mapping

@@ -323,3 +323,8 @@ def test_endurance_hold_trace():
     assert hold.active[0] == 0 and hold.active.max() == pytest.approx(0.4, abs=0.01)
     assert (np.diff(hold.fatigued) >= -1e-12).all()
     assert endurance_hold(0.05, "trunk", duration_s=600).endurance_s == math.inf
+
+
+def test_reference_hip_back_ratio_is_the_documented_value():
+    res = simulate_run(Runner(), RunPlan(60, value("run.reference_speed")))
+    assert res.hip_back_ratio[0] == pytest.approx(1.81, abs=0.005)  # model docstring and notebook quote 1.81

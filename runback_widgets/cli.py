@@ -45,11 +45,13 @@ FILE_DENYLIST = [r"(.*/)?\..*", r".*\.(ipynb|py)"]
 
 
 def notebook_files(notebooks: Path) -> list[str]:
-    """Notebooks Voila serves (relative names), hidden files and checkpoints excluded."""
+    """Notebooks Voila serves (relative names): hidden files and checkpoints excluded, and
+    so is anything a symbolic link leads to outside the folder (never served either)."""
     return sorted(
         str(p.relative_to(notebooks))
         for p in notebooks.rglob("*.ipynb")
         if not any(part.startswith(".") for part in p.relative_to(notebooks).parts)
+        and guard.inside(str(notebooks), str(p.relative_to(notebooks)))
     )
 
 
@@ -324,6 +326,13 @@ def serve(args: argparse.Namespace) -> int:
         if f and not Path(f).is_file():
             raise SystemExit(f"runback: no such file: {f}")
     tls = bool(args.certfile)
+    if tls:
+        import ssl
+
+        try:
+            guard.server_options(certfile=args.certfile, keyfile=args.keyfile)
+        except (ssl.SSLError, OSError) as exc:
+            raise SystemExit(f"runback: cannot use --certfile/--keyfile ({exc}); give a PEM certificate and its key")
     # Pre-heated kernels fetch their visitor's request on /voila/query with this key.
     query_key = secrets.token_urlsafe(24)
     os.environ[guard.QUERY_KEY_ENV] = query_key

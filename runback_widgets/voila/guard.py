@@ -27,7 +27,7 @@ puts them in place); the upstream issue each one works around is named.
   culler leaves connected kernels alone unless ``cull_connected``, which would use
   the short idle limit meant for closed tabs).
 * **Paths** (``InsideRootMixin``, ``files_handler``): nothing outside the notebooks
-  folder through a symbolic link inside it.
+  folder through a symbolic link inside it (page, tree, contents and files routes).
 * **Errors** (``render_handler``): a full disk and other failures give a
   plain-words page, not a bare "500".
 * **HTTP server** (``GuardedHTTPServer``): request headers and bodies must arrive
@@ -202,9 +202,6 @@ def request_info_handler(key: str):
             if kid is not None and Base._waiters.get(kid) is self:
                 del Base._waiters[kid]
 
-        def check_origin(self, origin: str) -> bool:
-            return True  # kernels send no Origin; the key is the credential
-
     return RunbackRequestInfoSocketHandler
 
 
@@ -367,6 +364,9 @@ def files_handler():
     from voila.static_file_handler import AllowListFileHandler
 
     class InsideRootFileHandler(AllowListFileHandler):
+        """Tornado 6.6 resolves links in its static file handler; older releases the
+        dependency ranges allow may not: checked here as well."""
+
         def validate_absolute_path(self, root, absolute_path):
             if not inside(root, os.path.relpath(absolute_path, root)):
                 raise HTTPError(404)

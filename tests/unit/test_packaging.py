@@ -409,3 +409,55 @@ def test_repo2docker_image_spec_installs_the_package(tmp_path):
     assert copy and post, out
     assert post.start() > copy.start(), "postBuild must run after the repository is copied"
     assert re.search(r"^USER \$\{NB_USER\}", out[:post.start()], re.M)
+
+
+# --- building with the declared build requirements --------------------------------
+
+
+def build_floor() -> tuple[str, Version]:
+    """The lowest setuptools [build-system] allows (its ``>=`` bound)."""
+    reqs = [Requirement(r) for r in pyproject()["build-system"]["requires"]]
+    (st,) = [r for r in reqs if canonicalize_name(r.name) == "setuptools"]
+    floors = [s.version for s in st.specifier if s.operator == ">="]
+    assert floors, f"[build-system] should give setuptools a floor (>=), has {st.specifier}"
+    return st.name, Version(floors[0])
+
+
+def test_build_requirements_are_setuptools_only_with_a_floor():
+    reqs = [canonicalize_name(Requirement(r).name) for r in pyproject()["build-system"]["requires"]]
+    assert reqs == ["setuptools"], reqs
+    assert pyproject()["build-system"]["build-backend"] == "setuptools.build_meta"
+    _, floor = build_floor()
+    # `license = "MIT"` (an SPDX expression) needs setuptools 77 (68.2.2 fails on it).
+    assert floor >= Version("77"), f"setuptools>={floor} cannot build this pyproject's licence field"
+
+
+@pytest.mark.slow
+def test_no_isolation_build_with_the_lowest_allowed_setuptools(tmp_path):
+    """Builds the wheel with exactly the setuptools floor, no build isolation.
+
+    A distribution packager (Debian, conda-forge) builds with the build tools it
+    has, not with the newest ones: the floor in [build-system] must be true.
+    """
+    name, floor = build_floor()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    res = subprocess.run([str(py), "-m", "pip", "install", "-q", f"{name}=={floor}"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    src = tmp_path / "src"
+    src.mkdir()
+    _copy_repo(src)
+    out = tmp_path / "dist"
+    res = subprocess.run([str(py), "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
+                          "-w", str(out), str(src)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, f"setuptools {floor} cannot build this project:\n{(res.stdout + res.stderr)[-3000:]}"
+    (wheel,) = out.glob("runback_widgets-*.whl")
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as z:
+        meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+        names = z.namelist()
+    assert "License-Expression: MIT" in meta, meta[:800]
+    assert any(n.startswith("runback_widgets/content/") and n.endswith(".toml") for n in names), "content files missing"

@@ -162,6 +162,9 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
     # The dashboards draw with FigureWidget (anywidget), never fig.show(): plotly's
     # JupyterLab mime renderer (another 4.8 MB of JavaScript per visitor) is not needed.
     c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+    from .voila import pool  # a page is never sent without its dashboard's outputs
+
+    pool.executor_config(c)
     if args.classroom:
         plan = pool_plan(notebooks, args.classroom, args.focus)
         pools = {"default": {"pool_size": 0}}

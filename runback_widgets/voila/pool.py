@@ -46,6 +46,21 @@ WARM_TIMEOUT_S = 180.0
 CONNECT_GRACE_S = 60.0
 
 
+#: How long Voila's executor waits, after a cell's execute reply, for that cell's
+#: outputs (nbclient's ``iopub_timeout``, 4 s by default). Outputs arriving later
+#: are dropped, and with them the dashboard: under CPU contention (a class
+#: arriving, a refill warming) a widget cell's display message can trail its
+#: reply by more than 4 s, and the page was then served without its dashboard
+#: (issue 10: 2-5 of 30 pages on this 2-core machine). The wait ends as soon as
+#: the cell's outputs are in, so a long timeout costs nothing when all is well.
+IOPUB_TIMEOUT_S = 60
+
+
+def executor_config(c) -> None:
+    """Voila executor settings for every page (``runback serve``, pooled or not)."""
+    c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_S
+
+
 def _load() -> float:
     try:
         return os.getloadavg()[0]

@@ -161,3 +161,59 @@ def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_
                     await km.shutdown_kernel(kid, now=True)
 
     asyncio.run(scenario())
+
+
+# --- lost dashboards: outputs arriving after nbclient's iopub_timeout ----------------
+
+#: Kernel-side stand-in for a loaded server: from this cell on, every IOPub
+#: message (outputs, status) leaves the kernel ``delay`` s late, in order, while
+#: execute replies stay on time. That is what a class arriving does to a page's
+#: widget cell: its reply is in, its display message trails it.
+DELAY_IOPUB = """
+import queue, threading, time
+_thread = get_ipython().kernel.iopub_thread
+_send = _thread.send_multipart
+_late = queue.Queue()
+
+def _deliver():
+    while True:
+        due, args, kwargs = _late.get()
+        time.sleep(max(0.0, due - time.monotonic()))
+        _send(*args, **kwargs)
+
+threading.Thread(target=_deliver, daemon=True).start()
+_thread.send_multipart = lambda *a, **kw: _late.put((time.monotonic() + {delay}, a, kw))
+"""
+
+
+def run_page(config, delay: float):
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
+                nbformat.v4.new_code_cell("print('the dashboard')")]
+    executor = VoilaExecutor(nb, config=config, kernel_name="python3")
+    executor.execute(nb, {})
+    return "".join(o.get("text", "") for o in nb.cells[1].outputs)
+
+
+def test_a_page_keeps_its_dashboard_when_outputs_trail_the_reply(tmp_path):
+    """runback serve's executor settings keep outputs that arrive 6 s after the reply.
+
+    With nbclient's default (4 s) the same page loses them: checked first, so the
+    stand-in really produces the fault.
+    """
+    from traitlets.config import Config
+
+    from runback_widgets import cli
+    from runback_widgets.voila import pool
+
+    delay = 6.0
+    assert pool.IOPUB_TIMEOUT_S > delay
+    assert run_page(Config(), delay) == "", "the stand-in did not make the default executor drop the output"
+    args = cli.build_parser().parse_args(["serve"])
+    config = cli.voila_config(args, tmp_path)
+    assert config.VoilaExecutor.iopub_timeout == pool.IOPUB_TIMEOUT_S
+    assert run_page(config, delay) == "the dashboard\n"

@@ -126,6 +126,10 @@ def test_student_servers_get_runback_serves_page_policy():
     for flag in ("--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.strip_sources=True",
                  "--MappingKernelManager.cull_connected=False"):
         assert flag in cmd
+    # ... and the executor's wait for outputs (voila/pool.py: a page never loses its dashboard).
+    from runback_widgets.voila import pool
+
+    assert f"--VoilaExecutor.iopub_timeout={pool.IOPUB_TIMEOUT_S}" in cmd
 
 
 def test_memory_matches_the_guides_sizing():

@@ -170,6 +170,9 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
     # The dashboards draw with FigureWidget (anywidget), never fig.show(): plotly's
     # JupyterLab mime renderer (another 4.8 MB of JavaScript per visitor) is not needed.
     c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+    from .voila import pool  # a page is never sent without its dashboard's outputs
+
+    pool.executor_config(c)
     if is_loopback(args.host):
         # DNS rebinding: a page from another site whose name now points at 127.0.0.1
         # must not reach this server. Jupyter's own check (403 unless the Host header

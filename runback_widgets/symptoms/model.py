@@ -222,7 +222,7 @@ class Assessment:
 
     @property
     def fit_text(self) -> Mapping:
-        """``{"plain", "detail", "claims"}`` of the sentence used when no type leads."""
+        """``{"none_plain", "none_detail", "claims"}``: the sentence used when no type leads."""
         return _DATA["fit"]
 
     @property

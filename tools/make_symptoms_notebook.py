@@ -77,12 +77,12 @@ weights_table()
 
 Two of the article's premises that the research does not support well: that back pain is
 common in runners because of the impact (A01 against N08), and that stiff sacroiliac joints
-wear the lower back (A03 against N13).
+wear the lower back (A03 against N06 and N13).
 """),
     ("code", """
 # The article's claims beside the clinical notes that question them (from claims.toml).
 from runback_widgets.ui.components import claims_section
-claims_section(["A01", "N08", "A03", "N13"])
+claims_section(["A01", "N08", "A03", "N06", "N13"])
 """),
     ("md", """
 ## The explorer

@@ -401,6 +401,8 @@ def _holds(item: Mapping, *, urgency, leading, ticked, consider_ids, has_pattern
         ("leading" not in item or leading in item["leading"]),
         ("any_symptom" not in item or bool(ticked.intersection(item["any_symptom"]))),
         ("consider" not in item or bool(consider_ids.intersection(item["consider"]))),
+        (not ticked.intersection(item.get("none_symptom", ()))),
+        (not consider_ids.intersection(item.get("none_consider", ()))),
         (not item.get("pattern") or has_pattern),
         (not item.get("leg") or leg),
         (not item.get("exercise") or exercise_ok),

@@ -24,7 +24,7 @@ def test_red_flag_shows_banner_first(dashboard):
     page.get_by_label("Pain beside the spine on one side").check()
     page.get_by_label("Muscle spasms in the lower back").check()
     page.wait_for_function("() => document.body.innerText.includes('Self-care first')", timeout=20_000)
-    page.get_by_label("Numbness or tingling around the groin").check()
+    page.get_by_label("Numbness or tingling around the genitals").check()
     banner = page.locator(BANNER)
     banner.wait_for(state="visible", timeout=20_000)
     text = banner.inner_text()
@@ -36,7 +36,7 @@ def test_red_flag_shows_banner_first(dashboard):
     chart = page.locator(".js-plotly-plot").first.bounding_box()
     assert box_banner["y"] < lead["y"] < chart["y"]
     # Unticking removes it again.
-    page.get_by_label("Numbness or tingling around the groin").uncheck()
+    page.get_by_label("Numbness or tingling around the genitals").uncheck()
     page.wait_for_function(f"() => !document.querySelector('{BANNER}')", timeout=20_000)
     assert dp.console_errors() == [] and dp.page_errors == []
 

@@ -154,6 +154,11 @@ def _ids(claims) -> str:
     return ", ".join(html.escape(c) for c in claims)
 
 
+def _cite(claims, sources, detail: bool) -> str:
+    """Claim ids (whose boxes name the references); reference ids too in the student view."""
+    return _ids(claims) + (f"; {_ids(sources)}" if detail else "")
+
+
 class SymptomExplorer(widgets.VBox):
     """Tick symptoms, enter an age, and see the ranking, urgency, evidence and next steps."""
 
@@ -417,7 +422,7 @@ class SymptomExplorer(widgets.VBox):
         u = model.urgency_text("emergency")
         d = self.detail
         items = "".join(
-            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_ids(r.claims)}; {_ids(r.sources)})</span></li>"
+            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_cite(r.claims, r.sources, d)})</span></li>"
             for r in a.reasons
             if r.tier == "emergency"
         )
@@ -445,7 +450,7 @@ class SymptomExplorer(widgets.VBox):
         items = "".join(
             f'<li data-consider-id="{html.escape(c.id)}"><strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} '
             f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
-            f'<span class="rb-src-ids">({_ids(c.claims)}; {_ids(c.sources)})</span></li>'
+            f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span></li>'
             for c in a.consider
         )
         return (
@@ -474,7 +479,7 @@ class SymptomExplorer(widgets.VBox):
         body = u["detail"] if d else u["plain"]
         src = f' <span class="rb-src-ids">({_ids(u["claims"])})</span>' if u["claims"] else ""
         why = "".join(
-            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_ids(r.claims)}; {_ids(r.sources)})</span></li>"
+            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_cite(r.claims, r.sources, d)})</span></li>"
             for r in a.reasons
             if r.tier == a.urgency
         )

@@ -52,7 +52,10 @@ def test_consider_list_names_conditions_with_tier_and_source(app):
     text = _text(app.consider_box.value)
     assert "Spondylolysis" in text
     assert urgency_text(app.result.consider[0].tier)["title"] in text
-    assert "micheli_wood_1995" in text
+    assert "N15" in text  # the claim box names Micheli & Wood 1995
+    app._detail_toggle.value = True
+    assert "micheli_wood_1995" in _text(app.consider_box.value)  # student view: reference ids too
+    app._detail_toggle.value = False
     assert "none of the three article types fits well" in _text(app._leading.value).lower()
     steps = _text(app._steps.value).lower()
     assert "mountain climbers" not in steps and "roll your buttock" not in steps

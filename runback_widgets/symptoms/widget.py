@@ -434,29 +434,30 @@ class SymptomExplorer(widgets.VBox):
             f'<p class="rb-src-ids">Source: clinical notes {_ids(u["claims"])}.</p></div>'
         )
 
-    def _safety_html(self, a: Assessment, d: bool) -> str:
-        if not a.safety_net:
+    @staticmethod
+    def _note_box(css: str, label: str, title: str, rows) -> str:
+        """A labelled box with one list item per (data attribute, id, inner HTML) row; "" without rows."""
+        items = "".join(f'<li data-{attr}="{html.escape(rid)}">{inner}</li>' for attr, rid, inner in rows)
+        if not items:
             return ""
-        items = "".join(
-            f'<li data-safety-id="{html.escape(x.id)}">{html.escape(x.text(d))} '
-            f'<span class="rb-src-ids">({_ids(x.claims)})</span></li>'
+        return f'<div class="{css}" role="note" aria-label="{label}"><strong>{title}</strong><ul>{items}</ul></div>'
+
+    def _safety_html(self, a: Assessment, d: bool) -> str:
+        rows = [
+            ("safety-id", x.id, f'{html.escape(x.text(d))} <span class="rb-src-ids">({_ids(x.claims)})</span>')
             for x in a.safety_net
-        )
-        return f'<div class="rb-safety" role="note" aria-label="Safety net"><strong>Safety net: when to act fast</strong><ul>{items}</ul></div>'
+        ]
+        return self._note_box("rb-safety", "Safety net", "Safety net: when to act fast", rows)
 
     def _consider_html(self, a: Assessment, d: bool) -> str:
-        if not a.consider:
-            return ""
-        items = "".join(
-            f'<li data-consider-id="{html.escape(c.id)}"><strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} '
-            f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
-            f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span></li>'
+        rows = [
+            ("consider-id", c.id, f"<strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} "
+             f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
+             f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span>')
             for c in a.consider
-        )
-        return (
-            '<div class="rb-consider" role="note" aria-label="Also consider"><strong>Also consider '
-            f"(outside the article's three types)</strong><ul>{items}</ul></div>"
-        )
+        ]
+        return self._note_box("rb-consider", "Also consider",
+                              "Also consider (outside the article&#x27;s three types)", rows)
 
     def _leading_html(self, a: Assessment) -> str:
         if not a.ranking and a.leading is None and a.urgency == "not_enough_information":

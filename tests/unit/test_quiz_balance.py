@@ -40,20 +40,21 @@ def _param(path: Path):
     return pytest.param(path, id=path.stem, marks=marks)
 
 
-def longest_share(questions) -> float:
+def _share(questions, pick) -> float:
+    """Share of questions whose correct option's length equals ``pick`` (max or min) of the lengths."""
     hits = 0
     for q in questions:
         lengths = [len(o) for o in q["options"]]
-        hits += lengths[q["correct"]] == max(lengths)
+        hits += lengths[q["correct"]] == pick(lengths)
     return hits / len(questions)
+
+
+def longest_share(questions) -> float:
+    return _share(questions, max)
 
 
 def shortest_share(questions) -> float:
-    hits = 0
-    for q in questions:
-        lengths = [len(o) for o in q["options"]]
-        hits += lengths[q["correct"]] == min(lengths)
-    return hits / len(questions)
+    return _share(questions, min)
 
 
 def position_shares(questions) -> dict[int, float]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from .harness import axe_check
+
 pytestmark = pytest.mark.browser
 
 NB = "02-symptom-explorer"
@@ -159,4 +161,7 @@ def test_leg_pain_draws_safety_net_and_consider_list(dashboard, screenshot_dir):
     chart = page.locator(".js-plotly-plot").first.bounding_box()
     assert urg["y"] < safety.bounding_box()["y"] < consider.bounding_box()["y"] < chart["y"]
     page.screenshot(path=str(screenshot_dir / "symptoms-safety-net.png"), full_page=False)
+    # The new boxes pass axe-core like the rest of the page.
+    blocking, _ = axe_check(page)
+    assert not blocking, blocking
     assert dp.console_errors() == [] and dp.page_errors == []

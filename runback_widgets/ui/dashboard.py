@@ -520,6 +520,26 @@ class Dashboard(widgets.VBox):
                 self._updating = False
                 self.changed_in_browser = frozenset()
 
+        self._sync_figures()
+
+    def _sync_figures(self) -> None:
+        """Keep each figure's *initial* state (what a page that connects later draws) current.
+
+        A plotly FigureWidget sends every change as a message and never updates the state a
+        new page view starts from. Under Voila the page connects after the notebook ran, so
+        whatever a share link (or anything before the first view) changed was lost: the
+        figures showed their defaults. Here the start state follows the figure, silently
+        (views already open got the messages)."""
+        import copy
+
+        for fig in _figure_widgets(self):
+            stamp = (fig._last_trace_edit_id, fig._last_layout_edit_id)
+            if getattr(fig, "_rb_synced", None) == stamp:
+                continue
+            fig._trait_values["_widget_data"] = copy.deepcopy(fig._data)
+            fig._trait_values["_widget_layout"] = copy.deepcopy(fig._layout_obj._props)
+            fig._rb_synced = stamp
+
     def settle(self, changed: set[str]) -> set[str]:
         """Inside ``update``: take the inputs ``update`` itself just set into ``changed``
         (so they are drawn in this round, not another)."""
@@ -585,6 +605,15 @@ class Dashboard(widgets.VBox):
             notes.append("These settings could not be applied; some defaults are shown.")
         return notes
 
+    def reset(self) -> None:
+        """Every control back to its default (presets last, so their values apply)."""
+        with self.batch():
+            for spec in sorted(self.controls, key=lambda c: isinstance(c, Preset)):
+                setattr(self, spec.name, spec.coerce(spec.default))
+                if isinstance(spec, Preset):
+                    self._pending.add(spec.name)  # (re)apply its values even if it did not change
+                    self._flush()
+
     def set(self, **values) -> None:
         """Set several controls at once (one recompute)."""
         with self.batch():
@@ -594,5 +623,14 @@ class Dashboard(widgets.VBox):
                 setattr(self, name, value)
 
 
-def control_keys(controls: Iterable[Control]) -> list[str]:
-    return [c.key for c in controls]
+def _figure_widgets(root: widgets.Widget):
+    """Every plotly FigureWidget under ``root`` (children, recursively)."""
+    stack, seen = [root], set()
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if hasattr(w, "_widget_data") and hasattr(w, "_last_trace_edit_id"):
+            yield w
+        stack.extend(getattr(w, "children", ()) or ())

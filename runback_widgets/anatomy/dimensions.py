@@ -34,58 +34,20 @@ LEVELS = ("L1", "L2", "L3", "L4", "L5")
 #: body_width = upper end-plate width, body_depth = upper end-plate depth,
 #: body_height = posterior body height; pedicle_width, canal_width, canal_depth;
 #: tp_span = tip-to-tip width across the transverse processes.
+# fmt: off
 VERTEBRA = {
-    "L1": dict(
-        body_width=40.0,
-        body_depth=34.0,
-        body_height=25.0,
-        pedicle_width=9.0,
-        canal_width=22.0,
-        canal_depth=17.0,
-        tp_span=72.0,
-        spinous_length=28.0,
-    ),
-    "L2": dict(
-        body_width=42.0,
-        body_depth=35.0,
-        body_height=26.0,
-        pedicle_width=9.5,
-        canal_width=22.5,
-        canal_depth=17.0,
-        tp_span=80.0,
-        spinous_length=29.0,
-    ),
-    "L3": dict(
-        body_width=44.0,
-        body_depth=36.0,
-        body_height=26.0,
-        pedicle_width=11.0,
-        canal_width=23.0,
-        canal_depth=17.0,
-        tp_span=90.0,
-        spinous_length=29.0,
-    ),
-    "L4": dict(
-        body_width=47.0,
-        body_depth=36.0,
-        body_height=26.0,
-        pedicle_width=13.0,
-        canal_width=24.0,
-        canal_depth=17.0,
-        tp_span=84.0,
-        spinous_length=27.0,
-    ),
-    "L5": dict(
-        body_width=49.0,
-        body_depth=36.0,
-        body_height=25.0,
-        pedicle_width=17.0,
-        canal_width=26.0,
-        canal_depth=17.0,
-        tp_span=92.0,
-        spinous_length=22.0,
-    ),
+    "L1": dict(body_width=40.0, body_depth=34.0, body_height=25.0, pedicle_width=9.0, canal_width=22.0,
+               canal_depth=17.0, tp_span=72.0, spinous_length=28.0),
+    "L2": dict(body_width=42.0, body_depth=35.0, body_height=26.0, pedicle_width=9.5, canal_width=22.5,
+               canal_depth=17.0, tp_span=80.0, spinous_length=29.0),
+    "L3": dict(body_width=44.0, body_depth=36.0, body_height=26.0, pedicle_width=11.0, canal_width=23.0,
+               canal_depth=17.0, tp_span=90.0, spinous_length=29.0),
+    "L4": dict(body_width=47.0, body_depth=36.0, body_height=26.0, pedicle_width=13.0, canal_width=24.0,
+               canal_depth=17.0, tp_span=84.0, spinous_length=27.0),
+    "L5": dict(body_width=49.0, body_depth=36.0, body_height=25.0, pedicle_width=17.0, canal_width=26.0,
+               canal_depth=17.0, tp_span=92.0, spinous_length=22.0),
 }
+# fmt: on
 
 #: Ranges [mm] the tests check the model's meshes against (panjabi_1992: level means
 #: across L1-L5, widened by about two standard deviations).

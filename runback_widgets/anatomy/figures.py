@@ -291,6 +291,32 @@ def _sagittal_traces(out: dict, hamstrings: float, hip_flexors: float) -> list[d
     ]
 
 
+def _label(x: float, y: float, text: str, size: int) -> dict:
+    """A text label in data coordinates, left-aligned at (x, y)."""
+    return dict(x=x, y=y, text=text, showarrow=False, xanchor="left", font=dict(size=size))
+
+
+def _pull(head, tail, tightness: float, color: str, text: str, anchor: str) -> dict:
+    """An arrow annotation for a muscle's pull on the pelvis (thicker = tighter)."""
+    return dict(
+        x=head[0],
+        y=head[1],
+        ax=tail[0],
+        ay=tail[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=2,
+        arrowwidth=2 + 2 * tightness,
+        arrowcolor=COLORS[color],
+        text=text,
+        xanchor=anchor,
+        font=dict(size=12),
+    )
+
+
 class SagittalChart:
     """Side view: vertebral bodies, discs, sacrum, pelvis, femur, and the two muscle pulls."""
 
@@ -361,36 +387,13 @@ class SagittalChart:
             c = poly.mean(axis=0)
             ann.append(dict(x=c[0], y=c[1], text=lvl, showarrow=False, font=dict(size=12, color="#1A1A1A")))
         s1 = out["s1_post"]
+        ann.append(_label(s1[0] + 70, s1[1] + 8, f"sacral slope {p.sacral_slope:.0f}°", 12))
         ann.append(
-            dict(
-                x=s1[0] + 70,
-                y=s1[1] + 8,
-                text=f"sacral slope {p.sacral_slope:.0f}°",
-                showarrow=False,
-                xanchor="left",
-                font=dict(size=12),
+            _label(
+                out["l1_top_plate"][0][0] + 40, out["l1_top_plate"][0][1] + 20, f"lordosis L1–S1 {p.lordosis:.0f}°", 13
             )
         )
-        ann.append(
-            dict(
-                x=out["l1_top_plate"][0][0] + 40,
-                y=out["l1_top_plate"][0][1] + 20,
-                text=f"lordosis L1–S1 {p.lordosis:.0f}°",
-                showarrow=False,
-                xanchor="left",
-                font=dict(size=13),
-            )
-        )
-        ann.append(
-            dict(
-                x=out["hip"][0] + 30,
-                y=out["hip"][1] - 25,
-                text="hip joint",
-                showarrow=False,
-                xanchor="left",
-                font=dict(size=12),
-            )
-        )
+        ann.append(_label(out["hip"][0] + 30, out["hip"][1] - 25, "hip joint", 12))
         ann.append(
             dict(
                 x=0.0,
@@ -407,43 +410,25 @@ class SagittalChart:
         if hamstrings > 0:
             it = out["ischial_tuberosity"]
             ann.append(
-                dict(
-                    x=it[0] - 12,
-                    y=it[1] - 70,
-                    ax=it[0] - 12,
-                    ay=it[1] - 10,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowwidth=2 + 2 * hamstrings,
-                    arrowcolor=COLORS["hip_extensors"],
-                    text="hamstrings pull down",
-                    xanchor="right",
-                    font=dict(size=12),
+                _pull(
+                    (it[0] - 12, it[1] - 70),
+                    (it[0] - 12, it[1] - 10),
+                    hamstrings,
+                    "hip_extensors",
+                    "hamstrings pull down",
+                    "right",
                 )
             )
         if hip_flexors > 0:
             h = out["hip"]
             ann.append(
-                dict(
-                    x=h[0] + 45,
-                    y=h[1] + 10,
-                    ax=h[0] + 25,
-                    ay=h[1] + 70,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowwidth=2 + 2 * hip_flexors,
-                    arrowcolor=COLORS["lumbar_extensors"],
-                    text="hip flexors pull forward and down",
-                    xanchor="left",
-                    font=dict(size=12),
+                _pull(
+                    (h[0] + 45, h[1] + 10),
+                    (h[0] + 25, h[1] + 70),
+                    hip_flexors,
+                    "lumbar_extensors",
+                    "hip flexors pull forward and down",
+                    "left",
                 )
             )
         tilt = p.tilt
@@ -560,28 +545,11 @@ def _gait_annotations(state: am.GaitState) -> list[dict]:
     msg = f"{side} (swing) side drops {state.pelvic_drop:.1f}°" if side else "both feet off the ground"
     if state.trendelenburg:
         msg += " · Trendelenburg"
+    paper = dict(xref="paper", yref="paper")
     return [
-        dict(
-            x=0.0,
-            y=1.04,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            xanchor="left",
-            text="<b>Pelvis from behind</b>",
-            font=dict(size=14),
-        ),
-        dict(
-            x=0.0,
-            y=0.405,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            xanchor="left",
-            text="<b>How hard each group works now</b>",
-            font=dict(size=14),
-        ),
-        dict(x=0.0, y=0.44, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg, font=dict(size=13)),
+        _label(0.0, 1.04, "<b>Pelvis from behind</b>", 14) | paper,
+        _label(0.0, 0.405, "<b>How hard each group works now</b>", 14) | paper,
+        _label(0.0, 0.44, msg, 13) | paper,
         dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
         dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
     ]
@@ -595,7 +563,7 @@ class GaitChart:
         self.groups = groups
         d = _gait_data(state, groups)
         fig = make_subplots(rows=2, cols=1, row_heights=[0.58, 0.42], vertical_spacing=0.14)
-        fig.add_trace(
+        stick = [  # the pelvis from behind (top panel)
             go.Scatter(
                 name="Pelvis",
                 mode="lines",
@@ -605,10 +573,6 @@ class GaitChart:
                 hoverinfo="name",
                 **d[0],
             ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
             go.Scatter(
                 name="Spine",
                 mode="lines+markers",
@@ -617,17 +581,9 @@ class GaitChart:
                 hoverinfo="name",
                 **d[1],
             ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
             go.Scatter(
                 name="Right leg", mode="lines", line=dict(color=OKABE_ITO["blue"], width=10), hoverinfo="name", **d[2]
             ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
             go.Scatter(
                 name="Left leg",
                 mode="lines",
@@ -635,10 +591,6 @@ class GaitChart:
                 hoverinfo="name",
                 **d[3],
             ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
             go.Scatter(
                 name="SI joints",
                 mode="markers+text",
@@ -649,9 +601,9 @@ class GaitChart:
                 hoverinfo="name+text",
                 **d[4],
             ),
-            row=1,
-            col=1,
-        )
+        ]
+        for trace in stick:
+            fig.add_trace(trace, row=1, col=1)
         fig.add_trace(
             go.Bar(
                 name="Effort",

@@ -24,15 +24,7 @@ LAYERS = ("bones", "discs", "joints", "nerves", "muscles")
 
 SEGMENTS = ("L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1")
 SIDES = ("left", "right")
-_MUSCLES = (
-    "erector_spinae",
-    "multifidus",
-    "quadratus_lumborum",
-    "gluteus_maximus",
-    "gluteus_medius",
-    "hamstrings_origin",
-    "iliopsoas",
-)
+_MUSCLES = ("erector_spinae", "multifidus", "quadratus_lumborum", "gluteus_maximus", "gluteus_medius", "hamstrings_origin", "iliopsoas")  # fmt: skip
 
 
 def _structure_ids() -> dict[str, str]:

@@ -8,12 +8,9 @@ and each figure is checked against what the model computes for that state in Pyt
 
 from __future__ import annotations
 
-import shutil
-import time
-
 import pytest
 
-from .harness import NOTEBOOKS, open_dashboard, start_server
+from .harness import open_dashboard, start_classroom
 
 pytestmark = pytest.mark.browser
 
@@ -112,16 +109,7 @@ def test_anatomy_link_restores_all_three_figures(dashboard, case):
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory):
     """``--classroom`` with one pre-heated kernel on the anatomy page."""
-    base = tmp_path_factory.mktemp("links-classroom")
-    folder = base / "notebooks"
-    folder.mkdir()
-    for name in ("index.ipynb", f"{ANATOMY}.ipynb"):
-        shutil.copy(NOTEBOOKS / name, folder / name)
-    srv = start_server(base, args=[f"--notebooks={folder}", "--classroom=1", f"--focus={ANATOMY}"], timeout=300)
-    deadline = time.monotonic() + 300
-    while "runback: ready" not in srv.log() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert "runback: ready" in srv.log(), srv.log()[-2000:]
+    srv = start_classroom(tmp_path_factory.mktemp("links-classroom"), ANATOMY)
     yield srv
     srv.stop()
 

@@ -34,7 +34,7 @@ REQUIRED_IDS = (
             "iliopsoas",
         )
         for s in ("left", "right")
-    ]
+    ]  # fmt: skip
     + ["abdominal_wall"]
 )
 EXPECTED_LAYER = {

@@ -22,7 +22,6 @@ from runback_widgets.loadsim import PRESETS, RunPlan, simulate_cohort, simulate_
 from runback_widgets.loadsim.model import GROUPS, sample_cohort, uncertainty_band  # noqa: E402
 from tests.unit.loadsim_reference import reference_run  # noqa: E402
 
-
 CPU: dict[int, list] = {}
 
 
@@ -48,19 +47,25 @@ def main() -> None:
     simulate_run(runner, plan)
     single = timeit(lambda: simulate_run(runner, plan), 300)
     med_single = statistics.median(single)
-    print(f"simulate_run, 60 min:            median {med_single * 1e3:.3f} ms  (min {min(single) * 1e3:.3f} ms, "
-          f"CPU {cpu_median(single) * 1e3:.3f} ms)   target <= 2 ms")
+    print(
+        f"simulate_run, 60 min:            median {med_single * 1e3:.3f} ms  (min {min(single) * 1e3:.3f} ms, "
+        f"CPU {cpu_median(single) * 1e3:.3f} ms)   target <= 2 ms"
+    )
 
     kw = sample_cohort(runner, n=1000, spread=0.15, seed=0)
     plan90 = RunPlan(duration_min=90, speed_m_s=3.0)
     cohort = timeit(lambda: simulate_cohort(plan=plan90, **kw), 7)
-    print(f"simulate_cohort, 1000 x 90 min:  median {statistics.median(cohort):.3f} s   (min {min(cohort):.3f} s, "
-          f"CPU {cpu_median(cohort):.3f} s)   target <= 0.3 s")
+    print(
+        f"simulate_cohort, 1000 x 90 min:  median {statistics.median(cohort):.3f} s   (min {min(cohort):.3f} s, "
+        f"CPU {cpu_median(cohort):.3f} s)   target <= 0.3 s"
+    )
 
     band = timeit(lambda: uncertainty_band(runner, plan), 15)
-    print(f"uncertainty band, 200 draws x 60 min: median {statistics.median(band) * 1e3:.1f} ms  (min {min(band) * 1e3:.1f} ms, "
-          f"CPU {cpu_median(band) * 1e3:.1f} ms)   "
-          f"= {statistics.median(band) / med_single:.0f} single runs")
+    print(
+        f"uncertainty band, 200 draws x 60 min: median {statistics.median(band) * 1e3:.1f} ms  (min {min(band) * 1e3:.1f} ms, "
+        f"CPU {cpu_median(band) * 1e3:.1f} ms)   "
+        f"= {statistics.median(band) / med_single:.0f} single runs"
+    )
 
     from runback_widgets.loadsim.widget import RunLoadSimulator
 
@@ -71,15 +76,19 @@ def main() -> None:
         t0 = time.perf_counter()
         app._strength["hip_abductors"].value = v  # what a slider drag does: run + band + 3 figures in batch_update
         upd.append(time.perf_counter() - t0)
-    print(f"dashboard slider update (kernel side, incl. band): median {statistics.median(upd) * 1e3:.1f} ms   target <= 100 ms")
+    print(
+        f"dashboard slider update (kernel side, incl. band): median {statistics.median(upd) * 1e3:.1f} ms   target <= 100 ms"
+    )
 
     t0 = time.perf_counter()
     res = simulate_run(runner, plan)
     F, index, _ = reference_run(runner, plan, res.time_s)
     t_ref = time.perf_counter() - t0
     worst = max(float(np.abs(res.fatigue[g] - F[:, j]).max()) for j, g in enumerate(GROUPS))
-    print(f"reference (scipy RK45, rtol 1e-9): {t_ref:.2f} s for one 60-min run; max |df| vs fast = {worst:.5f}, "
-          f"max |d index| = {float(np.abs(res.lumbar_load_index - index).max()):.5f}")
+    print(
+        f"reference (scipy RK45, rtol 1e-9): {t_ref:.2f} s for one 60-min run; max |df| vs fast = {worst:.5f}, "
+        f"max |d index| = {float(np.abs(res.lumbar_load_index - index).max()):.5f}"
+    )
 
 
 if __name__ == "__main__":

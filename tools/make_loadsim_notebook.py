@@ -3,10 +3,10 @@
 Run: .venv/bin/python tools/make_loadsim_notebook.py
 Tasks and answers come from runback_widgets/content/loadsim.toml.
 """
-import sys
-import tomllib
+
 from pathlib import Path
 
+import tomllib
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,8 +17,12 @@ tasks = "\n".join(
     for i, t in enumerate(TEXT["task"], start=1)
 )
 
-write_notebook(ROOT / "notebooks" / "03-run-load-simulator.ipynb", [
-    ("md", """
+write_notebook(
+    ROOT / "notebooks" / "03-run-load-simulator.ipynb",
+    [
+        (
+            "md",
+            """
 # Run load simulator: who carries the load when hips tire
 
 **Educational model, not a diagnosis or medical advice.**
@@ -34,8 +38,11 @@ After this lesson you can:
   strength training and a running base change (A14);
 - tell which numbers come from papers and which are assumptions, and which conclusions survive the
   model's uncertainty (the shaded band).
-"""),
-    ("md", r"""
+""",
+        ),
+        (
+            "md",
+            r"""
 ## Background
 
 **The hypothesis (A09, N20).** At every foot contact the pelvis must be held level and the trunk upright.
@@ -129,25 +136,37 @@ rules are **assumptions**, labelled in the table with the range we consider plau
 they can change. What survives the band: weak hips and a weak deep core raise the back's load from the
 start; the load builds during a run; more base and more strength lower it. What does not: the exact
 minute of a takeover.
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Every number the model uses, with its source (rendered from runback_widgets/loadsim/params.py).
 from runback_widgets.loadsim.widget import parameter_table, preset_table
 parameter_table()
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # What each preset gives, computed now from the model.
 preset_table()
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## The simulator
 
 Pick a runner, change anything, and read the sentence under the controls. The views below show who carries
 the load, how much capacity each group loses, and the load on the lower back with its uncertainty band;
 compare two runners, a whole class, the same runner after a prevention programme, or hold a plank to
 exhaustion.
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).
 from runback_widgets.loadsim.widget import RunLoadSimulator
 app = RunLoadSimulator()
@@ -155,25 +174,40 @@ assert app.preset == "weak_glutes" and app.result.takeover_min is None and app.b
 # Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
-    ("md", "## Tasks\n\n" + tasks),
-    ("md", """
+""",
+        ),
+        ("md", "## Tasks\n\n" + tasks),
+        (
+            "md",
+            """
 ## Self-check
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Self-check questions with feedback (from runback_widgets/content/quiz/03-run-load-simulator.toml).
 from runback_widgets.ui.quiz import Quiz
 Quiz("03-run-load-simulator")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## References
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Sources of every claim shown on this page, plus the papers behind the model.
 from runback_widgets.ui.components import references_section
 references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_2012", "looft_2018", "freylaw_avin_2010", "riazati_2020", "keller_1996", "lieberman_2015", "semciw_2016", "saunders_2004", "saunders_2005", "raabe_chaudhari_2018", "chaudhari_2020", "bramah_2018"])
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Legend
 
 - **Colours and patterns** (the same in every dashboard): hip abductors orange (plain), hip extensors green
@@ -184,5 +218,7 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
   uncertain numbers (5th to 95th percentile).
 - **Dotted grey line at 1.0:** a well-conditioned runner at the start of an easy run.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
-"""),
-])
+""",
+        ),
+    ],
+)

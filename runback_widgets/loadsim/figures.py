@@ -73,8 +73,18 @@ def _minutes(result: RunResult) -> np.ndarray:
 def _takeover_shape(minute: float | None) -> list:
     if minute is None:
         return []
-    return [dict(type="line", xref="x", yref="paper", x0=minute, x1=minute, y0=0, y1=1,
-                 line=dict(color=COLORS["danger"], width=2, dash="dash"))]
+    return [
+        dict(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=minute,
+            x1=minute,
+            y0=0,
+            y1=1,
+            line=dict(color=COLORS["danger"], width=2, dash="dash"),
+        )
+    ]
 
 
 def takeover_text(minute: float | None) -> str:
@@ -112,15 +122,31 @@ class SharesChart:
         x = _minutes(result)
         traces = []
         for key in SHARE_KEYS:
-            traces.append(go.Scatter(
-                x=x, y=result.load_share[key], name=GROUP_LABELS[key], mode="lines", stackgroup="share",
-                line=dict(color=COLORS[key], width=1),
-                fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15) if _PATTERNS[key] else None,
-                hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
-            ))
-        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("shares"), "Share of stance load", top=120,
-                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1],
-                                                               shapes=_takeover_shape(result.takeover_min)))
+            traces.append(
+                go.Scatter(
+                    x=x,
+                    y=result.load_share[key],
+                    name=GROUP_LABELS[key],
+                    mode="lines",
+                    stackgroup="share",
+                    line=dict(color=COLORS[key], width=1),
+                    fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15)
+                    if _PATTERNS[key]
+                    else None,
+                    hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
+                )
+            )
+        self.fig = go.FigureWidget(
+            data=traces,
+            layout=_layout(
+                _title("shares"),
+                "Share of stance load",
+                top=120,
+                yaxis_tickformat=".0%",
+                yaxis_range=[0, 1],
+                shapes=_takeover_shape(result.takeover_min),
+            ),
+        )
 
     def update(self, result: RunResult) -> None:
         x = _minutes(result)
@@ -137,13 +163,20 @@ class FatigueChart:
     def __init__(self, result: RunResult):
         x = _minutes(result)
         traces = [
-            go.Scatter(x=x, y=result.fatigue[g], name=GROUP_LABELS[g], mode="lines",
-                       line=dict(color=COLORS[g], width=3, dash=DASHES[i]),
-                       hovertemplate="%{y:.0%} of capacity lost at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>")
+            go.Scatter(
+                x=x,
+                y=result.fatigue[g],
+                name=GROUP_LABELS[g],
+                mode="lines",
+                line=dict(color=COLORS[g], width=3, dash=DASHES[i]),
+                hovertemplate="%{y:.0%} of capacity lost at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>",
+            )
             for i, g in enumerate(GROUPS)
         ]
-        self.fig = go.FigureWidget(data=traces, layout=_layout(_title("fatigue"), "Capacity lost", top=120,
-                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1]))
+        self.fig = go.FigureWidget(
+            data=traces,
+            layout=_layout(_title("fatigue"), "Capacity lost", top=120, yaxis_tickformat=".0%", yaxis_range=[0, 1]),
+        )
 
     def update(self, result: RunResult) -> None:
         x = _minutes(result)
@@ -161,23 +194,53 @@ class IndexChart:
         x = _minutes(result)
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(x=x, y=result.lumbar_load_index, name="Your lower back", mode="lines",
-                           line=dict(color=COLORS["lumbar_extensors"], width=4),
-                           hovertemplate="index %{y:.2f} at minute %{x:.0f}<extra></extra>"),
-                go.Scatter(x=[x[0], x[-1]], y=[1.0, 1.0], name="Well-conditioned runner, start of an easy run", mode="lines",
-                           line=dict(color=COLORS["passive"], width=2, dash="dot"), hoverinfo="skip"),
-                go.Scatter(**_takeover_xy(result), name="Back takes over", mode="markers",
-                           marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
-                           hovertemplate="takeover at minute %{x:.0f}<extra></extra>"),
-                go.Scatter(**_band_xy(band, "high"), mode="lines", line=dict(width=0, color=COLORS["lumbar_extensors"]),
-                           showlegend=False, hovertemplate="upper edge %{y:.2f}<extra></extra>"),
-                go.Scatter(**_band_xy(band, "low"), name="Model uncertainty (5-95 %)", mode="lines", fill="tonexty",
-                           fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
-                           line=dict(width=0, color=COLORS["lumbar_extensors"]),
-                           hovertemplate="lower edge %{y:.2f}<extra></extra>"),
+                go.Scatter(
+                    x=x,
+                    y=result.lumbar_load_index,
+                    name="Your lower back",
+                    mode="lines",
+                    line=dict(color=COLORS["lumbar_extensors"], width=4),
+                    hovertemplate="index %{y:.2f} at minute %{x:.0f}<extra></extra>",
+                ),
+                go.Scatter(
+                    x=[x[0], x[-1]],
+                    y=[1.0, 1.0],
+                    name="Well-conditioned runner, start of an easy run",
+                    mode="lines",
+                    line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                    hoverinfo="skip",
+                ),
+                go.Scatter(
+                    **_takeover_xy(result),
+                    name="Back takes over",
+                    mode="markers",
+                    marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
+                    hovertemplate="takeover at minute %{x:.0f}<extra></extra>",
+                ),
+                go.Scatter(
+                    **_band_xy(band, "high"),
+                    mode="lines",
+                    line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                    showlegend=False,
+                    hovertemplate="upper edge %{y:.2f}<extra></extra>",
+                ),
+                go.Scatter(
+                    **_band_xy(band, "low"),
+                    name="Model uncertainty (5-95 %)",
+                    mode="lines",
+                    fill="tonexty",
+                    fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
+                    line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                    hovertemplate="lower edge %{y:.2f}<extra></extra>",
+                ),
             ],
-            layout=_layout(_title("index"), "Load index (1 = reference)", top=110, yaxis_rangemode="tozero",
-                           shapes=_takeover_shape(result.takeover_min)),
+            layout=_layout(
+                _title("index"),
+                "Load index (1 = reference)",
+                top=110,
+                yaxis_rangemode="tozero",
+                shapes=_takeover_shape(result.takeover_min),
+            ),
         )
         # All data is in the constructor: updates sent before the browser view exists can be lost.
 
@@ -203,13 +266,32 @@ class CompareChart:
     def __init__(self, a: RunResult, b: RunResult, label_a: str = "A", label_b: str = "B"):
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(x=_minutes(a), y=a.lumbar_load_index, name=f"A: {label_a}", mode="lines",
-                           line=dict(color=COLORS["lumbar_extensors"], width=4)),
-                go.Scatter(x=_minutes(b), y=b.lumbar_load_index, name=f"B: {label_b}", mode="lines",
-                           line=dict(color=COLORS["bone"], width=4, dash="dash")),
-                go.Scatter(**_takeover_xy(a), name="A takes over", mode="markers", marker=dict(symbol="x", size=14, color=COLORS["danger"])),
-                go.Scatter(**_takeover_xy(b), name="B takes over", mode="markers",
-                           marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"])),
+                go.Scatter(
+                    x=_minutes(a),
+                    y=a.lumbar_load_index,
+                    name=f"A: {label_a}",
+                    mode="lines",
+                    line=dict(color=COLORS["lumbar_extensors"], width=4),
+                ),
+                go.Scatter(
+                    x=_minutes(b),
+                    y=b.lumbar_load_index,
+                    name=f"B: {label_b}",
+                    mode="lines",
+                    line=dict(color=COLORS["bone"], width=4, dash="dash"),
+                ),
+                go.Scatter(
+                    **_takeover_xy(a),
+                    name="A takes over",
+                    mode="markers",
+                    marker=dict(symbol="x", size=14, color=COLORS["danger"]),
+                ),
+                go.Scatter(
+                    **_takeover_xy(b),
+                    name="B takes over",
+                    mode="markers",
+                    marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"]),
+                ),
             ],
             layout=_layout("Lower back load: A vs B", "Lumbar load index", yaxis_rangemode="tozero"),
         )
@@ -234,21 +316,38 @@ class CohortChart:
         t = cohort.takeover_min
         d = cohort.plan.duration_min
         self.fig = go.FigureWidget(
-            data=[go.Histogram(x=t[np.isfinite(t)], xbins=dict(start=0, size=5), name="Back takes over at this minute",
-                               marker=dict(color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1),
-                                           pattern=dict(shape="/")),
-                               hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>"),
-                  go.Bar(x=[d + 7.5], y=[int((~np.isfinite(t)).sum())], name="Never in this run", width=5,
-                         marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
-                         hovertemplate="%{y} runners never reach it<extra></extra>")],
+            data=[
+                go.Histogram(
+                    x=t[np.isfinite(t)],
+                    xbins=dict(start=0, size=5),
+                    name="Back takes over at this minute",
+                    marker=dict(
+                        color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1), pattern=dict(shape="/")
+                    ),
+                    hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>",
+                ),
+                go.Bar(
+                    x=[d + 7.5],
+                    y=[int((~np.isfinite(t)).sum())],
+                    name="Never in this run",
+                    width=5,
+                    marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
+                    hovertemplate="%{y} runners never reach it<extra></extra>",
+                ),
+            ],
             layout=_layout(_title("cohort"), "Number of runners", bargap=0.05, **self._axis(d)),
         )
 
     @staticmethod
     def _axis(d: float) -> dict:
         ticks = list(np.arange(0, d + 1e-9, 10 if d <= 120 else 30))
-        return {"xaxis_range": [0, d + 10], "xaxis_tickmode": "array", "xaxis_tickvals": ticks + [d + 7.5],
-                "xaxis_ticktext": [f"{v:g}" for v in ticks] + ["never"], "xaxis_title_text": "Minute the back takes over"}
+        return {
+            "xaxis_range": [0, d + 10],
+            "xaxis_tickmode": "array",
+            "xaxis_tickvals": ticks + [d + 7.5],
+            "xaxis_ticktext": [f"{v:g}" for v in ticks] + ["never"],
+            "xaxis_title_text": "Minute the back takes over",
+        }
 
     def update(self, cohort: CohortResult) -> None:
         t = cohort.takeover_min
@@ -268,10 +367,20 @@ class PreventionChart:
     def __init__(self, before: RunResult, after: RunResult):
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(x=_minutes(before), y=before.lumbar_load_index, name="Today", mode="lines",
-                           line=dict(color=COLORS["lumbar_extensors"], width=4)),
-                go.Scatter(x=_minutes(after), y=after.lumbar_load_index, name="After the programme", mode="lines",
-                           line=dict(color=COLORS["hip_extensors"], width=4, dash="dash")),
+                go.Scatter(
+                    x=_minutes(before),
+                    y=before.lumbar_load_index,
+                    name="Today",
+                    mode="lines",
+                    line=dict(color=COLORS["lumbar_extensors"], width=4),
+                ),
+                go.Scatter(
+                    x=_minutes(after),
+                    y=after.lumbar_load_index,
+                    name="After the programme",
+                    mode="lines",
+                    line=dict(color=COLORS["hip_extensors"], width=4, dash="dash"),
+                ),
             ],
             layout=_layout("Prevention what-if: the same run", "Lumbar load index", yaxis_rangemode="tozero"),
         )
@@ -290,20 +399,42 @@ class HoldChart:
         xy = self._xy(hold)
         self.fig = go.FigureWidget(
             data=[
-                go.Scatter(**xy[0], name="Capacity left (1 - fatigued)", mode="lines",
-                           line=dict(color=COLORS["deep_core"], width=4),
-                           hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>"),
-                go.Scatter(**xy[1], name="Target load", mode="lines", line=dict(color=COLORS["passive"], width=2, dash="dot"),
-                           hoverinfo="skip"),
-                go.Scatter(**xy[2], name="Active (working) units", mode="lines",
-                           line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
-                           hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>"),
-                go.Scatter(**xy[3], name="Gives out", mode="markers",
-                           marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
-                           hovertemplate="gives out at %{x:.0f} s<extra></extra>"),
+                go.Scatter(
+                    **xy[0],
+                    name="Capacity left (1 - fatigued)",
+                    mode="lines",
+                    line=dict(color=COLORS["deep_core"], width=4),
+                    hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>",
+                ),
+                go.Scatter(
+                    **xy[1],
+                    name="Target load",
+                    mode="lines",
+                    line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                    hoverinfo="skip",
+                ),
+                go.Scatter(
+                    **xy[2],
+                    name="Active (working) units",
+                    mode="lines",
+                    line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
+                    hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>",
+                ),
+                go.Scatter(
+                    **xy[3],
+                    name="Gives out",
+                    mode="markers",
+                    marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
+                    hovertemplate="gives out at %{x:.0f} s<extra></extra>",
+                ),
             ],
-            layout=_layout(_title("hold"), "Fraction of maximal force", yaxis_tickformat=".0%", yaxis_range=[0, 1.02],
-                           xaxis_title_text="Seconds of the hold"),
+            layout=_layout(
+                _title("hold"),
+                "Fraction of maximal force",
+                yaxis_tickformat=".0%",
+                yaxis_range=[0, 1.02],
+                xaxis_title_text="Seconds of the hold",
+            ),
         )
 
     @staticmethod
@@ -311,10 +442,12 @@ class HoldChart:
         step = max(1, hold.time_s.size // 400)  # at most ~400 points per line
         x = np.round(hold.time_s[::step], 1)
         e = hold.endurance_s
-        return [{"x": x, "y": 1.0 - hold.fatigued[::step]},
-                {"x": [x[0], x[-1]], "y": [hold.target_load, hold.target_load]},
-                {"x": x, "y": hold.active[::step]},
-                {"x": [e], "y": [hold.target_load]} if math.isfinite(e) else {"x": [], "y": []}]
+        return [
+            {"x": x, "y": 1.0 - hold.fatigued[::step]},
+            {"x": [x[0], x[-1]], "y": [hold.target_load, hold.target_load]},
+            {"x": x, "y": hold.active[::step]},
+            {"x": [e], "y": [hold.target_load]} if math.isfinite(e) else {"x": [], "y": []},
+        ]
 
     def update(self, hold: HoldResult) -> None:
         with self.fig.batch_update():

@@ -61,9 +61,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -159,7 +159,9 @@ class Runner:
         mass = _check("body_mass_kg", self.body_mass_kg)
         weeks = _check("training_weeks", self.training_weeks)
         if not isinstance(self.strength, Mapping):
-            raise ValueError(f"strength must be a mapping of muscle group to a number, got {type(self.strength).__name__}")
+            raise ValueError(
+                f"strength must be a mapping of muscle group to a number, got {type(self.strength).__name__}"
+            )
         unknown = [k for k in self.strength if k not in GROUPS]
         if unknown:
             raise ValueError(
@@ -170,7 +172,7 @@ class Runner:
         object.__setattr__(self, "training_weeks", weeks)
         object.__setattr__(self, "strength", MappingProxyType(full))
 
-    def replace(self, **changes) -> "Runner":
+    def replace(self, **changes) -> Runner:
         """A copy with some fields changed; ``strength`` entries are merged."""
         strength = dict(self.strength)
         strength.update(changes.pop("strength", {}) or {})
@@ -224,7 +226,9 @@ def pace_min_per_km(speed_m_s: float) -> float:
 
 
 def _default_cadence(speed, P):
-    return P["run.cadence_at_reference"] + P["run.cadence_slope"] * (np.asarray(speed, dtype=float) - P["run.reference_speed"])
+    return P["run.cadence_at_reference"] + P["run.cadence_slope"] * (
+        np.asarray(speed, dtype=float) - P["run.reference_speed"]
+    )
 
 
 def _grf(speed, P):
@@ -246,21 +250,26 @@ def _demands(speed, mass, cadence, P):
     scale = (np.asarray(mass, dtype=float) / P["run.reference_mass"]) ** P["run.mass_exponent"]
     cad = (np.asarray(cadence, dtype=float) / _default_cadence(speed, P)) ** (-P["run.cadence_exponent"])
     common = scale * cad
-    return (P["hip_abductors.effort_ref"] * G ** P["hip_abductors.speed_exponent"] * common,
-            P["hip_extensors.effort_ref"] * G ** P["hip_extensors.speed_exponent"] * common,
-            P["lumbar.effort_ref"] * G ** P["lumbar.speed_exponent"] * common)
+    return (
+        P["hip_abductors.effort_ref"] * G ** P["hip_abductors.speed_exponent"] * common,
+        P["hip_extensors.effort_ref"] * G ** P["hip_extensors.speed_exponent"] * common,
+        P["lumbar.effort_ref"] * G ** P["lumbar.speed_exponent"] * common,
+    )
 
 
 def _dose_rates(P):
     """Dose coefficients r (hip, trunk) [1/s], calibrated to Riazati et al. 2020 (constant-load approximation)."""
     n = P["fatigue.dose_exponent"]
-    x_cal, _, _ = _demands(P["fatigue.calibration_speed"], P["run.reference_mass"],
-                           _default_cadence(P["fatigue.calibration_speed"], P), P)
+    x_cal, _, _ = _demands(
+        P["fatigue.calibration_speed"], P["run.reference_mass"], _default_cadence(P["fatigue.calibration_speed"], P), P
+    )
     a_cal = x_cal / _base_capacity(P["run.reference_training_weeks"], P)
     loss, fmax = P["fatigue.calibration_loss"], P["fatigue.max_loss"]
     # df/dt = r (a / (1 - f))^n (1 - f / fmax) for a constant load a: exact without the effort feedback,
     # whose mean over the run is (1 - loss / 2)^-n (midpoint approximation, error < 1 % of the loss)
-    r_hip = -fmax * np.log1p(-loss / fmax) * (1.0 - 0.5 * loss) ** n / (a_cal ** n * P["fatigue.calibration_minutes"] * 60.0)
+    r_hip = (
+        -fmax * np.log1p(-loss / fmax) * (1.0 - 0.5 * loss) ** n / (a_cal**n * P["fatigue.calibration_minutes"] * 60.0)
+    )
     return r_hip, r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"]
 
 
@@ -275,8 +284,13 @@ def stride_setup(speed_m_s: float, cadence_spm: float | None = None, params=None
     P = resolve(params)
     cad = _default_cadence(v, P) if cadence_spm is None else _check("cadence_spm", cadence_spm)
     xa, xe, xl = _demands(v, P["run.reference_mass"], cad, P)
-    return {"cadence": float(cad), "grf_bw": float(_grf(v, P)), "hip_abductors": float(xa),
-            "hip_extensors": float(xe), "lumbar": float(xl)}
+    return {
+        "cadence": float(cad),
+        "grf_bw": float(_grf(v, P)),
+        "hip_abductors": float(xa),
+        "hip_extensors": float(xe),
+        "lumbar": float(xl),
+    }
 
 
 def gluteal_activation(speed_m_s: float, params=None) -> dict:
@@ -300,13 +314,23 @@ def _consts(S, mass, weeks, speed, cadence, P):
         return np.broadcast_to(np.asarray(x, dtype=float), (n,)).copy()
 
     return {
-        "xa": col(xa), "xe": col(xe), "xl": col(xl),
-        "ca": col(S[:, 0] * b), "ce": col(S[:, 1] * b),
-        "cd": col(wd * S[:, 2] * b), "cl": col((1.0 - wd) * S[:, 3] * b),
-        "cmax": col(P["compensation.max_fraction"]), "mid": col(P["compensation.effort_mid"]),
-        "width": col(P["compensation.effort_width"]), "gain": col(P["compensation.transfer_gain"]),
-        "pf": col(P["compensation.passive_fraction"]), "pmax": col(P["passive.max_fraction"]),
-        "n": col(P["fatigue.dose_exponent"]), "rh": col(r_hip), "rt": col(r_trunk), "fmax": col(P["fatigue.max_loss"]),
+        "xa": col(xa),
+        "xe": col(xe),
+        "xl": col(xl),
+        "ca": col(S[:, 0] * b),
+        "ce": col(S[:, 1] * b),
+        "cd": col(wd * S[:, 2] * b),
+        "cl": col((1.0 - wd) * S[:, 3] * b),
+        "cmax": col(P["compensation.max_fraction"]),
+        "mid": col(P["compensation.effort_mid"]),
+        "width": col(P["compensation.effort_width"]),
+        "gain": col(P["compensation.transfer_gain"]),
+        "pf": col(P["compensation.passive_fraction"]),
+        "pmax": col(P["passive.max_fraction"]),
+        "n": col(P["fatigue.dose_exponent"]),
+        "rh": col(r_hip),
+        "rt": col(r_trunk),
+        "fmax": col(P["fatigue.max_loss"]),
     }
 
 
@@ -331,8 +355,18 @@ def _loads(c, f0, f1, f2, f3, exp):
     cap = cd + cl
     p = pmax / (1.0 + exp((mid - lumbar / cap) / width))
     muscle = lumbar * (1.0 - p) / cap  # effort of the lumbar task (deep core and lumbar extensors alike)
-    return (ha, he, muscle * cd, muscle * cl, moved * pf + lumbar * p, xl + moved,
-            ha / ca0, he / ce0, muscle * (1.0 - f2), muscle * (1.0 - f3))
+    return (
+        ha,
+        he,
+        muscle * cd,
+        muscle * cl,
+        moved * pf + lumbar * p,
+        xl + moved,
+        ha / ca0,
+        he / ce0,
+        muscle * (1.0 - f2),
+        muscle * (1.0 - f3),
+    )
 
 
 _DEFAULT_REFERENCE: list = []
@@ -348,8 +382,14 @@ def _reference_loads(P, default: bool = False):
             _DEFAULT_REFERENCE.append(_reference_loads(P))
         return _DEFAULT_REFERENCE[0]
     ref_speed = P["run.reference_speed"]
-    c = _consts(np.ones((1, 4)), P["run.reference_mass"], P["run.reference_training_weeks"], ref_speed,
-                _default_cadence(ref_speed, P), P)
+    c = _consts(
+        np.ones((1, 4)),
+        P["run.reference_mass"],
+        P["run.reference_training_weeks"],
+        ref_speed,
+        _default_cadence(ref_speed, P),
+        P,
+    )
     ha, he, dc, le, passive, lumbar_total, *_ = _loads(tuple(c[k] for k in _CONST_KEYS), 0.0, 0.0, 0.0, 0.0, np.exp)
     return ha, he, le + passive, lumbar_total
 
@@ -473,7 +513,10 @@ def simulate_run(runner: Runner, plan: RunPlan, params=None) -> RunResult:
     P = resolve(params)
     S = np.array([[runner.strength[g] for g in GROUPS]])
     cad = plan.cadence_spm if plan.cadence_spm is not None else _default_cadence(plan.speed_m_s, P)
-    c = {k: float(v[0]) for k, v in _consts(S, runner.body_mass_kg, runner.training_weeks, plan.speed_m_s, cad, P).items()}
+    c = {
+        k: float(v[0])
+        for k, v in _consts(S, runner.body_mass_kg, runner.training_weeks, plan.speed_m_s, cad, P).items()
+    }
     consts = tuple(c[k] for k in _CONST_KEYS)
     duration_s = plan.duration_min * 60.0
     n = _n_steps(duration_s, P)
@@ -508,8 +551,10 @@ def _package(runner, plan, out, dt, P, default) -> RunResult:
     n = out.shape[0] - 1
     time_s = np.arange(n + 1) * dt
     ref_ha, ref_he, ref_back, ref_lumbar = (float(np.asarray(x).ravel()[0]) for x in _reference_loads(P, default))
-    units = np.array([P["output.share_hip_abductors"] / ref_ha, P["output.share_hip_extensors"] / ref_he]
-                     + [P["output.share_lumbar"] / ref_lumbar] * 3)
+    units = np.array(
+        [P["output.share_hip_abductors"] / ref_ha, P["output.share_hip_extensors"] / ref_he]
+        + [P["output.share_lumbar"] / ref_lumbar] * 3
+    )
     common = out[:, 4:9] * units
     shares = common / common.sum(axis=1, keepdims=True)
     back = out[:, 7] + out[:, 8]
@@ -527,9 +572,18 @@ def _package(runner, plan, out, dt, P, default) -> RunResult:
     if idx.size:
         i = int(idx[0])
         takeover = 0.0 if i == 0 else float(_crossing(time_s[i - 1], time_s[i], ratio[i - 1], ratio[i], thr) / 60.0)
-    return RunResult(runner=runner, plan=plan, time_s=time_s, fatigue=MappingProxyType(fatigue),
-                     load_share=MappingProxyType(load_share), lumbar_load_index=index, hip_back_ratio=ratio,
-                     takeover_min=takeover, effort=MappingProxyType(effort), lumbar_extensor_force=le_force)
+    return RunResult(
+        runner=runner,
+        plan=plan,
+        time_s=time_s,
+        fatigue=MappingProxyType(fatigue),
+        load_share=MappingProxyType(load_share),
+        lumbar_load_index=index,
+        hip_back_ratio=ratio,
+        takeover_min=takeover,
+        effort=MappingProxyType(effort),
+        lumbar_extensor_force=le_force,
+    )
 
 
 def _cohort_arrays(strength, body_mass_kg, training_weeks):
@@ -537,7 +591,9 @@ def _cohort_arrays(strength, body_mass_kg, training_weeks):
     if isinstance(strength, Mapping):
         unknown = [k for k in strength if k not in GROUPS]
         if unknown:
-            raise ValueError(f"strength: unknown muscle group {str(unknown[0])[:40]!r}; valid groups: {', '.join(GROUPS)}")
+            raise ValueError(
+                f"strength: unknown muscle group {str(unknown[0])[:40]!r}; valid groups: {', '.join(GROUPS)}"
+            )
         try:
             cols = [np.atleast_1d(np.asarray(strength.get(g, 1.0), dtype=float)) for g in GROUPS]
         except (TypeError, ValueError, OverflowError):
@@ -555,7 +611,9 @@ def _cohort_arrays(strength, body_mass_kg, training_weeks):
         except (TypeError, ValueError, OverflowError):
             raise ValueError(f"strength must be a mapping or an (N, {len(GROUPS)}) array of numbers") from None
         if S.ndim != 2 or S.shape[1] != len(GROUPS):
-            raise ValueError(f"strength must be a mapping or an (N, {len(GROUPS)}) array in the order {', '.join(GROUPS)}")
+            raise ValueError(
+                f"strength must be a mapping or an (N, {len(GROUPS)}) array in the order {', '.join(GROUPS)}"
+            )
     n = S.shape[0]
     if n < 1 or n > 100_000:
         raise ValueError(f"a cohort needs between 1 and 100000 runners, got {n}")
@@ -568,12 +626,19 @@ def _cohort_arrays(strength, body_mass_kg, training_weeks):
         lo, hi, unit = LIMITS[name]
         bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
         if bad.any():
-            raise ValueError(f"{name} must be between {lo:g} and {hi:g} {unit} for every runner; {int(bad.sum())} value(s) are not")
+            raise ValueError(
+                f"{name} must be between {lo:g} and {hi:g} {unit} for every runner; {int(bad.sum())} value(s) are not"
+            )
     return S, mass, weeks
 
 
-def simulate_cohort(strength, plan: RunPlan, body_mass_kg=value("run.reference_mass"),
-                    training_weeks=value("run.reference_training_weeks"), params=None) -> CohortResult:
+def simulate_cohort(
+    strength,
+    plan: RunPlan,
+    body_mass_kg=value("run.reference_mass"),
+    training_weeks=value("run.reference_training_weeks"),
+    params=None,
+) -> CohortResult:
     """Simulate N runners on the same run at once (vectorised over runners).
 
     Parameters
@@ -626,7 +691,7 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
 
     def dose(A, F):
         e = A / (1.0 - F)
-        return e * e if isinstance(ne, float) and ne == 2 else e ** ne  # squaring is faster than a power
+        return e * e if isinstance(ne, float) and ne == 2 else e**ne  # squaring is faster than a power
 
     F = np.zeros((4, n_r))
     index = np.empty((n_r, n + 1))
@@ -653,9 +718,19 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     F = F.T
     common = np.stack([ha * u_ha, he * u_he, dc * u_l, le * u_l, pas * u_l], axis=1)
     final_share = common / common.sum(axis=1, keepdims=True)
-    return CohortResult(plan=plan, strength=S, body_mass_kg=mass, training_weeks=weeks, time_s=np.arange(n + 1) * dt,
-                        takeover_min=takeover, peak_lumbar_load_index=index.max(axis=1), lumbar_load_index=index,
-                        min_hip_back_ratio=min_ratio, final_fatigue=F, final_share=final_share)
+    return CohortResult(
+        plan=plan,
+        strength=S,
+        body_mass_kg=mass,
+        training_weeks=weeks,
+        time_s=np.arange(n + 1) * dt,
+        takeover_min=takeover,
+        peak_lumbar_load_index=index.max(axis=1),
+        lumbar_load_index=index,
+        min_hip_back_ratio=min_ratio,
+        final_fatigue=F,
+        final_share=final_share,
+    )
 
 
 def _check_count(n, name="n") -> int:
@@ -671,7 +746,9 @@ def _check_seed(seed):
     return seed
 
 
-def sample_cohort(runner: Runner, n: int = 500, spread: float = value("cohort.default_spread"), seed: int | None = 0) -> dict:
+def sample_cohort(
+    runner: Runner, n: int = 500, spread: float = value("cohort.default_spread"), seed: int | None = 0
+) -> dict:
     """Draw ``n`` runners around a profile (instructor cohort view).
 
     Strengths are log-normal around the runner's (coefficient of variation
@@ -773,8 +850,15 @@ def endurance_time_closed_form(target_load: float, F: float, R: float) -> float:
     return -math.log1p(-x) / R
 
 
-def fatigue_curve(target_load: float, duration_s: float, F: float, R: float, duty: float = 1.0,
-                  rest_multiplier: float = 1.0, step_s: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def fatigue_curve(
+    target_load: float,
+    duration_s: float,
+    F: float,
+    R: float,
+    duty: float = 1.0,
+    rest_multiplier: float = 1.0,
+    step_s: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Stride-averaged three-compartment fatigue MF under a constant (rectangular) target load.
 
     ``duty = 1`` is a sustained contraction; with ``duty < 1`` the group rests
@@ -831,7 +915,11 @@ def endurance_hold(target_load: float, row: str = "trunk", duration_s: float | N
     F, R = FREY_LAW_2012_ROWS[row]
     et = endurance_time_closed_form(tl, F, R)
     hi = LIMITS["hold_duration_s"][1]
-    dur = min(hi, value("hold.display_factor") * et) if duration_s is None else _check("hold_duration_s", duration_s, label="duration_s")
+    dur = (
+        min(hi, value("hold.display_factor") * et)
+        if duration_s is None
+        else _check("hold_duration_s", duration_s, label="duration_s")
+    )
     LD, LR, step = value("hold.LD"), value("hold.LR"), value("hold.step_s")
     n = max(1, int(math.ceil(dur / step)))
     dt = dur / n

@@ -76,141 +76,288 @@ _F_TRUNK = FREY_LAW_2012_ROWS["trunk"][0]
 PARAMETERS = MappingProxyType(
     {
         # --- the reference runner (definitions: index = 1.0) -------------------------------
-        "run.reference_speed": _p(3.0, "m/s", "assumption",
-                                  "Definition: the reference run is an easy 3 m/s (5:33 min/km)."),
+        "run.reference_speed": _p(
+            3.0, "m/s", "assumption", "Definition: the reference run is an easy 3 m/s (5:33 min/km)."
+        ),
         "run.reference_mass": _p(70.0, "kg", "assumption", "Definition: the reference runner weighs 70 kg."),
-        "run.reference_training_weeks": _p(12.0, "weeks", "assumption",
-                                           "Definition: the reference runner has 12 weeks of regular running behind them."),
+        "run.reference_training_weeks": _p(
+            12.0, "weeks", "assumption", "Definition: the reference runner has 12 weeks of regular running behind them."
+        ),
         # --- running mechanics -------------------------------------------------------------
-        "run.cadence_at_reference": _p(170.0, "steps/min", "lieberman_2015",
-                                       "Runners at 3.0 m/s had a metabolically optimal stride frequency of about 85 "
-                                       "strides/min (170 steps/min).", (160.0, 180.0)),
-        "run.cadence_slope": _p(8.0, "steps/min per m/s", "assumption",
-                                "Default cadence rises modestly with speed.", (4.0, 12.0)),
-        "run.cadence_exponent": _p(0.5, "1", "assumption",
-                                   "Per-step hip and trunk demand scales with (cadence / default cadence)^-k: shorter "
-                                   "steps load each stance less (direction and size assumed).", (0.2, 1.0)),
-        "run.grf_slow": _p(1.2, "× BW", "keller_1996",
-                           "Peak vertical ground reaction force at 1.5 m/s (walking), the start of Keller et al.'s "
-                           "linear rise.", (1.1, 1.3)),
+        "run.cadence_at_reference": _p(
+            170.0,
+            "steps/min",
+            "lieberman_2015",
+            "Runners at 3.0 m/s had a metabolically optimal stride frequency of about 85 strides/min (170 steps/min).",
+            (160.0, 180.0),
+        ),
+        "run.cadence_slope": _p(
+            8.0, "steps/min per m/s", "assumption", "Default cadence rises modestly with speed.", (4.0, 12.0)
+        ),
+        "run.cadence_exponent": _p(
+            0.5,
+            "1",
+            "assumption",
+            "Per-step hip and trunk demand scales with (cadence / default cadence)^-k: shorter "
+            "steps load each stance less (direction and size assumed).",
+            (0.2, 1.0),
+        ),
+        "run.grf_slow": _p(
+            1.2,
+            "× BW",
+            "keller_1996",
+            "Peak vertical ground reaction force at 1.5 m/s (walking), the start of Keller et al.'s linear rise.",
+            (1.1, 1.3),
+        ),
         "run.grf_slow_speed": _p(1.5, "m/s", "keller_1996", "Speed of that first point (walking, 1.5 m/s)."),
-        "run.grf_fast": _p(2.5, "× BW", "keller_1996",
-                           "Peak vertical ground reaction force about 2.5 × BW at 6.0 m/s (end of the linear rise).",
-                           (2.3, 2.7)),
+        "run.grf_fast": _p(
+            2.5,
+            "× BW",
+            "keller_1996",
+            "Peak vertical ground reaction force about 2.5 × BW at 6.0 m/s (end of the linear rise).",
+            (2.3, 2.7),
+        ),
         "run.grf_fast_speed": _p(6.0, "m/s", "keller_1996", "Speed of that second point (6.0 m/s)."),
-        "run.mass_exponent": _p(1.0 / 3.0, "1", "assumption",
-                                "Demand grows with body mass (exponent 1), strength with mass^(2/3) (geometric "
-                                "similarity), so relative demand grows with mass^(1/3). Strengths are × a typical "
-                                "trained runner of the same body mass.", (0.15, 0.5)),
+        "run.contact_fraction": _p(
+            0.36,
+            "1",
+            "assumption",
+            "One leg's ground contact as a fraction of the stride at the reference speed (0.25 s "
+            "of a 0.71 s stride); typical for recreational running. Not used by the run model "
+            "(which works per stance); the anatomy dashboard's gait view uses it.",
+        ),
+        "run.mass_exponent": _p(
+            1.0 / 3.0,
+            "1",
+            "assumption",
+            "Demand grows with body mass (exponent 1), strength with mass^(2/3) (geometric "
+            "similarity), so relative demand grows with mass^(1/3). Strengths are × a typical "
+            "trained runner of the same body mass.",
+            (0.15, 0.5),
+        ),
         # --- demand per task: effort of a fresh, strength-1.0 group, reference run ------------
-        "hip_abductors.effort_ref": _p(0.35, "1", "assumption",
-                                       "Mean stance effort (fraction of maximal force) of the hip abductors holding the "
-                                       "pelvis level in the frontal plane, reference run. Of the order of running EMG "
-                                       "amplitudes; not a measured number.", (0.25, 0.45)),
-        "hip_extensors.effort_ref": _p(0.30, "1", "assumption",
-                                       "Mean stance effort of the hip extensors (sagittal hip and trunk control), "
-                                       "reference run.", (0.2, 0.4)),
-        "lumbar.effort_ref": _p(0.20, "1", "assumption",
-                                "Mean effort of the lumbar task (deep core and lumbar extensors together control the "
-                                "trunk over the pelvis), reference run.", (0.12, 0.28)),
-        "hip_abductors.speed_exponent": _p(1.0, "1", "assumption",
-                                           "Abductor demand ∝ (peak ground reaction force)^k. Gluteus medius EMG amplitude "
-                                           "rises with running speed (Semciw et al. 2016); the size k is assumed.",
-                                           (0.6, 1.4)),
-        "hip_extensors.speed_exponent": _p(1.6, "1", "assumption",
-                                           "Extensor demand rises more steeply with speed than abductor demand (assumed: "
-                                           "the hip extensors' part in propulsion grows with speed); k assumed.",
-                                           (1.2, 2.2)),
-        "lumbar.speed_exponent": _p(1.0, "1", "assumption",
-                                    "Lumbar demand ∝ (peak ground reaction force)^k: abdominal and superficial multifidus EMG "
-                                    "rose with speed from walking to running at 5 m/s (Saunders et al. 2005); k assumed.",
-                                    (0.6, 1.4)),
+        "hip_abductors.effort_ref": _p(
+            0.35,
+            "1",
+            "assumption",
+            "Mean stance effort (fraction of maximal force) of the hip abductors holding the "
+            "pelvis level in the frontal plane, reference run. Of the order of running EMG "
+            "amplitudes; not a measured number.",
+            (0.25, 0.45),
+        ),
+        "hip_extensors.effort_ref": _p(
+            0.30,
+            "1",
+            "assumption",
+            "Mean stance effort of the hip extensors (sagittal hip and trunk control), reference run.",
+            (0.2, 0.4),
+        ),
+        "lumbar.effort_ref": _p(
+            0.20,
+            "1",
+            "assumption",
+            "Mean effort of the lumbar task (deep core and lumbar extensors together control the "
+            "trunk over the pelvis), reference run.",
+            (0.12, 0.28),
+        ),
+        "hip_abductors.speed_exponent": _p(
+            1.0,
+            "1",
+            "assumption",
+            "Abductor demand ∝ (peak ground reaction force)^k. Gluteus medius EMG amplitude "
+            "rises with running speed (Semciw et al. 2016); the size k is assumed.",
+            (0.6, 1.4),
+        ),
+        "hip_extensors.speed_exponent": _p(
+            1.6,
+            "1",
+            "assumption",
+            "Extensor demand rises more steeply with speed than abductor demand (assumed: "
+            "the hip extensors' part in propulsion grows with speed); k assumed.",
+            (1.2, 2.2),
+        ),
+        "lumbar.speed_exponent": _p(
+            1.0,
+            "1",
+            "assumption",
+            "Lumbar demand ∝ (peak ground reaction force)^k: abdominal and superficial multifidus EMG "
+            "rose with speed from walking to running at 5 m/s (Saunders et al. 2005); k assumed.",
+            (0.6, 1.4),
+        ),
         # --- sharing within the lumbar task ---------------------------------------------------
-        "deep_core.lumbar_weight": _p(0.35, "1", "assumption",
-                                      "Fraction of the lumbar task a strength-1 deep core (multifidus, quadratus "
-                                      "lumborum, psoas, deep erector spinae, the set of Raabe & Chaudhari 2018) carries; "
-                                      "the superficial lumbar extensors carry the rest. Synergists share by capacity, so "
-                                      "a weaker deep core hands its part to the lumbar extensors at once.", (0.25, 0.45)),
+        "deep_core.lumbar_weight": _p(
+            0.35,
+            "1",
+            "assumption",
+            "Fraction of the lumbar task a strength-1 deep core (multifidus, quadratus "
+            "lumborum, psoas, deep erector spinae, the set of Raabe & Chaudhari 2018) carries; "
+            "the superficial lumbar extensors carry the rest. Synergists share by capacity, so "
+            "a weaker deep core hands its part to the lumbar extensors at once.",
+            (0.25, 0.45),
+        ),
         # --- compensation: a change of movement (smooth, no thresholds) ----------------------
-        "compensation.max_fraction": _p(0.5, "1", "assumption",
-                                        "Largest fraction of a hip group's demand that trunk lean (compensated "
-                                        "Trendelenburg, forward lean) can move off the hip.", (0.3, 0.7)),
-        "compensation.effort_mid": _p(0.65, "1", "assumption",
-                                      "Hip effort at which half of that largest fraction is moved (sigmoid midpoint).",
-                                      (0.5, 0.8)),
-        "compensation.effort_width": _p(0.2, "1", "assumption",
-                                        "Width of the sigmoid (effort change from 27 % to 73 % of its range is 2 widths).",
-                                        (0.1, 0.22)),
-        "compensation.transfer_gain": _p(0.5, "1", "assumption",
-                                         "Lumbar effort per unit of hip effort moved by trunk lean (the trunk muscles "
-                                         "have shorter lever arms than the gluteals, so moving work costs them more, "
-                                         "but lean also lowers the total moment).", (0.3, 0.9)),
-        "compensation.passive_fraction": _p(0.3, "1", "assumption",
-                                            "Part of the moved load taken by passive tissue (discs, facets, ligaments) "
-                                            "rather than the lumbar muscles.", (0.15, 0.45)),
-        "passive.max_fraction": _p(0.3, "1", "assumption",
-                                   "Largest fraction of the lumbar task passed to passive tissue when the lumbar muscles "
-                                   "work hard (same sigmoid midpoint and width).", (0.15, 0.45)),
+        "compensation.max_fraction": _p(
+            0.5,
+            "1",
+            "assumption",
+            "Largest fraction of a hip group's demand that trunk lean (compensated "
+            "Trendelenburg, forward lean) can move off the hip.",
+            (0.3, 0.7),
+        ),
+        "compensation.effort_mid": _p(
+            0.65,
+            "1",
+            "assumption",
+            "Hip effort at which half of that largest fraction is moved (sigmoid midpoint).",
+            (0.5, 0.8),
+        ),
+        "compensation.effort_width": _p(
+            0.2,
+            "1",
+            "assumption",
+            "Width of the sigmoid (effort change from 27 % to 73 % of its range is 2 widths).",
+            (0.1, 0.22),
+        ),
+        "compensation.transfer_gain": _p(
+            0.5,
+            "1",
+            "assumption",
+            "Lumbar effort per unit of hip effort moved by trunk lean (the trunk muscles "
+            "have shorter lever arms than the gluteals, so moving work costs them more, "
+            "but lean also lowers the total moment).",
+            (0.3, 0.9),
+        ),
+        "compensation.passive_fraction": _p(
+            0.3,
+            "1",
+            "assumption",
+            "Part of the moved load taken by passive tissue (discs, facets, ligaments) rather than the lumbar muscles.",
+            (0.15, 0.45),
+        ),
+        "passive.max_fraction": _p(
+            0.3,
+            "1",
+            "assumption",
+            "Largest fraction of the lumbar task passed to passive tissue when the lumbar muscles "
+            "work hard (same sigmoid midpoint and width).",
+            (0.15, 0.45),
+        ),
         # --- fatigue while running: an effort dose -------------------------------------------
-        "fatigue.dose_exponent": _p(2.0, "1", "assumption",
-                                    "Capacity lost per second ∝ effort^n, effort = load / remaining capacity: endurance "
-                                    "time then falls like a power of intensity, the form Frey-Law & Avin 2010 found "
-                                    "fits static endurance data best; n = 2 is assumed.", (1.5, 2.5)),
-        "fatigue.max_loss": _p(0.9, "1", "assumption",
-                               "Largest fraction of capacity the model lets a group lose while running (the dose "
-                               "slows as this is approached); runners stop long before.", (0.8, 0.95)),
-        "fatigue.calibration_loss": _p(0.106, "1", "riazati_2020",
-                                       "Mean loss of hip and knee strength (10.6 %) after a moderate continuous run in "
-                                       "master runners; the hip abductors' loss is fitted to it.", (0.06, 0.15)),
-        "fatigue.calibration_minutes": _p(29.0, "min", "riazati_2020",
-                                          "Length of that run: 32 min (women) and 26 min (men), mean about 29 min.",
-                                          (26.0, 32.0)),
-        "fatigue.calibration_speed": _p(3.45, "m/s", "riazati_2020",
-                                        "Speed of that run: 3.3 m/s (women) and 3.6 m/s (men).", (3.3, 3.6)),
-        "fatigue.hip_F": _p(_F_GEN, "1/s", "freylaw_2012",
-                            "General-row fatigue rate F: sets how fast the hip groups tire relative to the trunk "
-                            "groups (only the ratio is used while running)."),
-        "fatigue.trunk_F": _p(_F_TRUNK, "1/s", "freylaw_2012",
-                              "Trunk-row fatigue rate F (deep core, lumbar extensors)."),
+        "fatigue.dose_exponent": _p(
+            2.0,
+            "1",
+            "assumption",
+            "Capacity lost per second ∝ effort^n, effort = load / remaining capacity: endurance "
+            "time then falls like a power of intensity, the form Frey-Law & Avin 2010 found "
+            "fits static endurance data best; n = 2 is assumed.",
+            (1.5, 2.5),
+        ),
+        "fatigue.max_loss": _p(
+            0.9,
+            "1",
+            "assumption",
+            "Largest fraction of capacity the model lets a group lose while running (the dose "
+            "slows as this is approached); runners stop long before.",
+            (0.8, 0.95),
+        ),
+        "fatigue.calibration_loss": _p(
+            0.106,
+            "1",
+            "riazati_2020",
+            "Mean loss of hip and knee strength (10.6 %) after a moderate continuous run in "
+            "master runners; the hip abductors' loss is fitted to it.",
+            (0.06, 0.15),
+        ),
+        "fatigue.calibration_minutes": _p(
+            29.0,
+            "min",
+            "riazati_2020",
+            "Length of that run: 32 min (women) and 26 min (men), mean about 29 min.",
+            (26.0, 32.0),
+        ),
+        "fatigue.calibration_speed": _p(
+            3.45, "m/s", "riazati_2020", "Speed of that run: 3.3 m/s (women) and 3.6 m/s (men).", (3.3, 3.6)
+        ),
+        "fatigue.hip_F": _p(
+            _F_GEN,
+            "1/s",
+            "freylaw_2012",
+            "General-row fatigue rate F: sets how fast the hip groups tire relative to the trunk "
+            "groups (only the ratio is used while running).",
+        ),
+        "fatigue.trunk_F": _p(
+            _F_TRUNK, "1/s", "freylaw_2012", "Trunk-row fatigue rate F (deep core, lumbar extensors)."
+        ),
         # --- endurance hold (three-compartment model, sustained contraction) ----------------
         "hold.LD": _p(10.0, "1/s", "xia_freylaw_2008", "Controller gain while muscle is recruited (development)."),
         "hold.LR": _p(10.0, "1/s", "xia_freylaw_2008", "Controller gain while muscle is de-recruited (relaxation)."),
         "hold.step_s": _p(0.5, "s", "assumption", "Time step for the endurance-hold integration."),
-        "hold.display_factor": _p(1.5, "1", "assumption",
-                                  "A hold is drawn to this multiple of its endurance time (to show the failure)."),
+        "hold.display_factor": _p(
+            1.5, "1", "assumption", "A hold is drawn to this multiple of its endurance time (to show the failure)."
+        ),
         # --- training base and strength training (claims A04, A14) --------------------------
-        "training.base_time_constant": _p(6.0, "weeks", "assumption",
-                                          "Weeks of consistent running for the running-specific capacity to adapt "
-                                          "(63 % of the way).", (3.0, 12.0)),
-        "training.untrained_capacity": _p(0.75, "1", "assumption",
-                                          "Capacity with no running base, relative to a fully adapted runner (new or "
-                                          "returning runners: claim A04).", (0.6, 0.9)),
-        "training.strength_gain_max": _p(0.30, "1", "assumption",
-                                         "Largest relative strength gain from a strength programme (order of novices' "
-                                         "gains in 8-12 weeks).", (0.15, 0.4)),
-        "training.strength_time_constant": _p(8.0, "weeks", "assumption",
-                                              "Weeks of strength training for 63 % of that gain (claim A14).", (4.0, 12.0)),
+        "training.base_time_constant": _p(
+            6.0,
+            "weeks",
+            "assumption",
+            "Weeks of consistent running for the running-specific capacity to adapt (63 % of the way).",
+            (3.0, 12.0),
+        ),
+        "training.untrained_capacity": _p(
+            0.75,
+            "1",
+            "assumption",
+            "Capacity with no running base, relative to a fully adapted runner (new or returning runners: claim A04).",
+            (0.6, 0.9),
+        ),
+        "training.strength_gain_max": _p(
+            0.30,
+            "1",
+            "assumption",
+            "Largest relative strength gain from a strength programme (order of novices' gains in 8-12 weeks).",
+            (0.15, 0.4),
+        ),
+        "training.strength_time_constant": _p(
+            8.0, "weeks", "assumption", "Weeks of strength training for 63 % of that gain (claim A14).", (4.0, 12.0)
+        ),
         # --- outputs -----------------------------------------------------------------------
-        "output.takeover_ratio": _p(1.0, "1", "assumption",
-                                    "Definition: the back 'takes over' when the hip : back load ratio falls to 1 (the "
-                                    "lumbar muscles and passive tissue carry as much as both hip groups)."),
-        "output.share_hip_abductors": _p(0.30, "1", "assumption",
-                                         "Share of the total stance load the hip abductors carry in the reference run "
-                                         "(fixes the common unit of the load shares)."),
+        "output.takeover_ratio": _p(
+            1.0,
+            "1",
+            "assumption",
+            "Definition: the back 'takes over' when the hip : back load ratio falls to 1 (the "
+            "lumbar muscles and passive tissue carry as much as both hip groups).",
+        ),
+        "output.share_hip_abductors": _p(
+            0.30,
+            "1",
+            "assumption",
+            "Share of the total stance load the hip abductors carry in the reference run "
+            "(fixes the common unit of the load shares).",
+        ),
         "output.share_hip_extensors": _p(0.25, "1", "assumption", "As above, hip extensors."),
-        "output.share_lumbar": _p(0.45, "1", "assumption",
-                                  "As above, the lumbar task (deep core and lumbar extensors together)."),
+        "output.share_lumbar": _p(
+            0.45, "1", "assumption", "As above, the lumbar task (deep core and lumbar extensors together)."
+        ),
         "output.step_s": _p(20.0, "s", "assumption", "Time step of the run model; 60 min = 180 steps."),
         # --- cohort and uncertainty band ----------------------------------------------------
-        "cohort.default_spread": _p(0.15, "1", "assumption",
-                                    "Default spread of strengths in a drawn class (coefficient of variation)."),
-        "cohort.mass_cv": _p(0.10, "1", "assumption", "Spread of body mass in a drawn class (coefficient of variation)."),
-        "cohort.weeks_spread": _p(0.5, "1", "assumption",
-                                  "Training base in a drawn class varies uniformly by ± this fraction."),
+        "cohort.default_spread": _p(
+            0.15, "1", "assumption", "Default spread of strengths in a drawn class (coefficient of variation)."
+        ),
+        "cohort.mass_cv": _p(
+            0.10, "1", "assumption", "Spread of body mass in a drawn class (coefficient of variation)."
+        ),
+        "cohort.weeks_spread": _p(
+            0.5, "1", "assumption", "Training base in a drawn class varies uniformly by ± this fraction."
+        ),
         "band.draws": _p(200, "runs", "assumption", "Parameter draws behind the uncertainty band."),
-        "band.step_s": _p(60.0, "s", "assumption",
-                          "Time step for the band's draws (3 × the run's step: the band costs a third; the midpoint "
-                          "rule keeps it within 0.002 of 20-s steps)."),
+        "band.step_s": _p(
+            60.0,
+            "s",
+            "assumption",
+            "Time step for the band's draws (3 × the run's step: the band costs a third; the midpoint "
+            "rule keeps it within 0.002 of 20-s steps).",
+        ),
         "band.low_percentile": _p(5.0, "%", "assumption", "Lower edge of the band."),
         "band.high_percentile": _p(95.0, "%", "assumption", "Upper edge of the band."),
     }
@@ -248,7 +395,9 @@ def resolve(params=None) -> dict:
         raise ValueError(f"params must be a mapping of parameter name to number, got {type(params).__name__}")
     for name, new in params.items():
         if name not in PARAMETERS:
-            raise ValueError(f"params: unknown parameter {str(name)[:60]!r}; see runback_widgets.loadsim.params.PARAMETERS")
+            raise ValueError(
+                f"params: unknown parameter {str(name)[:60]!r}; see runback_widgets.loadsim.params.PARAMETERS"
+            )
         rng = PARAMETERS[name]["range"]
         if rng is None:
             raise ValueError(f"params: {name} is a definition, not an uncertain number; it cannot be edited")
@@ -263,4 +412,3 @@ def resolve(params=None) -> dict:
             raise ValueError(f"params: {name} must be between {lo:g} and {hi:g} ({PARAMETERS[name]['unit']})")
         out[name] = float(arr) if arr.ndim == 0 else arr
     return out
-

@@ -14,6 +14,7 @@ from .model import Runner, RunPlan, with_training
 
 __all__ = ["PRESETS", "PRESET_LABELS", "DEFAULT_PRESET"]
 
+
 def _on_slider_grid(runner: Runner) -> Runner:
     """Round strengths to the dashboard's slider step (0.05) so a preset is exactly reproducible there."""
     return runner.replace(strength={g: round(s * 20) / 20 for g, s in runner.strength.items()})
@@ -32,13 +33,19 @@ PRESETS = MappingProxyType(
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
         "new_runner_too_fast": (
-            Runner(body_mass_kg=78.0, strength={"hip_abductors": 0.75, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
-                   training_weeks=2),
+            Runner(
+                body_mass_kg=78.0,
+                strength={"hip_abductors": 0.75, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
+                training_weeks=2,
+            ),
             RunPlan(duration_min=50.0, speed_m_s=3.3),
         ),
         "returning_after_break": (
-            Runner(body_mass_kg=72.0, strength={"hip_abductors": 0.8, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
-                   training_weeks=1),
+            Runner(
+                body_mass_kg=72.0,
+                strength={"hip_abductors": 0.8, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
+                training_weeks=1,
+            ),
             RunPlan(duration_min=60.0, speed_m_s=3.5),
         ),
         "deep_core_weakness": (
@@ -46,7 +53,11 @@ PRESETS = MappingProxyType(
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
         "strong_after_strength_training": (
-            _on_slider_grid(with_training(Runner(body_mass_kg=70.0, strength=_WEAK_GLUTES, training_weeks=26), strength_training_weeks=8)),
+            _on_slider_grid(
+                with_training(
+                    Runner(body_mass_kg=70.0, strength=_WEAK_GLUTES, training_weeks=26), strength_training_weeks=8
+                )
+            ),
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
     }

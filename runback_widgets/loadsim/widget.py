@@ -11,18 +11,33 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
 import traitlets
 
 from .. import content
-from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels
+from ..ui.glossary import with_glossary
 from . import figures as F
-from .model import (GROUPS, LIMITS, Band, CohortResult, HoldResult, Runner, RunPlan, RunResult, endurance_hold, pace_min_per_km,
-                    sample_cohort, simulate_cohort, simulate_run, uncertainty_band, with_training)
+from .model import (
+    GROUPS,
+    LIMITS,
+    Band,
+    CohortResult,
+    HoldResult,
+    Runner,
+    RunPlan,
+    RunResult,
+    endurance_hold,
+    pace_min_per_km,
+    sample_cohort,
+    simulate_cohort,
+    simulate_run,
+    uncertainty_band,
+    with_training,
+)
 from .params import value
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
 
@@ -33,10 +48,14 @@ CLAIMS = ["A09", "N20", "A04", "A14", "A01", "N07"]
 
 _CUSTOM = "custom"
 _VIEWS = ("run", "compare", "cohort", "prevention", "hold")
+
+
 def _wide() -> widgets.Layout:
     """A control that shares a wrapping row: at least 22em (or the full width on a
     phone), so a long label never squeezes the slider track to nothing."""
     return widgets.Layout(width="auto", max_width="100%", flex="1 1 26em", min_width="min(100%, 22em)")
+
+
 _STYLE = {"description_width": "initial"}
 
 
@@ -56,6 +75,7 @@ def _fmt_pace(speed: float) -> str:
 def _parse_in_range(key: str, raw, slider, notes: list) -> float | None:
     """A shared-link value for ``slider``: the number, or None with a plain note
     (escaped) when it is not a finite number within the slider's range."""
+
     def esc(x) -> str:
         text = str(x)
         return html.escape(text[:40] + ("…" if len(text) > 40 else ""))
@@ -66,7 +86,9 @@ def _parse_in_range(key: str, raw, slider, notes: list) -> float | None:
         notes.append(f"{esc(key)}: '{esc(raw)}' is not a number; kept {slider.value:g}.")
         return None
     if not math.isfinite(v) or v < slider.min or v > slider.max:
-        notes.append(f"{esc(key)} must be between {slider.min:g} and {slider.max:g}; got '{esc(raw)}', kept {slider.value:g}.")
+        notes.append(
+            f"{esc(key)} must be between {slider.min:g} and {slider.max:g}; got '{esc(raw)}', kept {slider.value:g}."
+        )
         return None
     return v
 
@@ -93,12 +115,27 @@ class RunLoadSimulator(widgets.VBox):
         self._detail = DetailToggle()
         self._intro = widgets.HTML()
         options = [(PRESET_LABELS[k], k) for k in PRESETS] + [(c["custom"], _CUSTOM)]
-        self._preset = widgets.Dropdown(options=options, value=DEFAULT_PRESET, description=c["preset"],
-                                        tooltip=c["preset_help"], layout=_wide(), style=_STYLE)
+        self._preset = widgets.Dropdown(
+            options=options,
+            value=DEFAULT_PRESET,
+            description=c["preset"],
+            tooltip=c["preset_help"],
+            layout=_wide(),
+            style=_STYLE,
+        )
 
         def slider(kind, name, lo, hi, step, val, fmt=".1f", cls=widgets.FloatSlider):
-            w = cls(value=val, min=lo, max=hi, step=step, description=c[name], readout_format=fmt,
-                    layout=_wide(), style=_STYLE, continuous_update=True)
+            w = cls(
+                value=val,
+                min=lo,
+                max=hi,
+                step=step,
+                description=c[name],
+                readout_format=fmt,
+                layout=_wide(),
+                style=_STYLE,
+                continuous_update=True,
+            )
             return w
 
         self._mass = slider("f", "body_mass", 40.0, 130.0, 1.0, 70.0, ".0f")
@@ -114,27 +151,65 @@ class RunLoadSimulator(widgets.VBox):
             self._strength[g] = w
         self._sentence = widgets.HTML()
         self._sentence.add_class("rb-loadsim-sentence")
-        self._view = widgets.ToggleButtons(options=list(zip(txt["app"]["views"], _VIEWS)), value="run",
-                                           description="View", style=_STYLE,
-                                           layout=widgets.Layout(width="auto", max_width="100%"))
+        self._view = widgets.ToggleButtons(
+            options=list(zip(txt["app"]["views"], _VIEWS)),
+            value="run",
+            description="View",
+            style=_STYLE,
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
         # A vs B
-        self._runner_b = widgets.Dropdown(options=[(PRESET_LABELS[k], k) for k in PRESETS],
-                                          value="strong_after_strength_training", description=c["runner_b"],
-                                          layout=_wide(), style=_STYLE)
+        self._runner_b = widgets.Dropdown(
+            options=[(PRESET_LABELS[k], k) for k in PRESETS],
+            value="strong_after_strength_training",
+            description=c["runner_b"],
+            layout=_wide(),
+            style=_STYLE,
+        )
         # cohort
-        self._cohort_n = widgets.IntSlider(value=500, min=50, max=2000, step=50, description=c["cohort_n"],
-                                           layout=_wide(), style=_STYLE, continuous_update=False)
-        self._cohort_spread = widgets.FloatSlider(value=0.15, min=0.0, max=0.4, step=0.05, description=c["cohort_spread"],
-                                                  readout_format=".0%", layout=_wide(), style=_STYLE, continuous_update=False)
+        self._cohort_n = widgets.IntSlider(
+            value=500,
+            min=50,
+            max=2000,
+            step=50,
+            description=c["cohort_n"],
+            layout=_wide(),
+            style=_STYLE,
+            continuous_update=False,
+        )
+        self._cohort_spread = widgets.FloatSlider(
+            value=0.15,
+            min=0.0,
+            max=0.4,
+            step=0.05,
+            description=c["cohort_spread"],
+            readout_format=".0%",
+            layout=_wide(),
+            style=_STYLE,
+            continuous_update=False,
+        )
         # prevention
-        self._strength_weeks = widgets.IntSlider(value=8, min=0, max=24, step=1, description=c["strength_weeks"],
-                                                 layout=_wide(), style=_STYLE)
-        self._base_weeks = widgets.IntSlider(value=8, min=0, max=26, step=1, description=c["base_weeks"],
-                                             layout=_wide(), style=_STYLE)
+        self._strength_weeks = widgets.IntSlider(
+            value=8, min=0, max=24, step=1, description=c["strength_weeks"], layout=_wide(), style=_STYLE
+        )
+        self._base_weeks = widgets.IntSlider(
+            value=8, min=0, max=26, step=1, description=c["base_weeks"], layout=_wide(), style=_STYLE
+        )
         # endurance hold (three-compartment model, trunk row)
-        self._hold_load = widgets.FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description=c["hold_load"],
-                                              readout_format=".0%", layout=_wide(), style=_STYLE, continuous_update=False)
-        self._summaries = {k: widgets.HTML() for k in ("index", "shares", "fatigue", "compare", "cohort", "prevention", "hold")}
+        self._hold_load = widgets.FloatSlider(
+            value=0.5,
+            min=0.1,
+            max=0.9,
+            step=0.05,
+            description=c["hold_load"],
+            readout_format=".0%",
+            layout=_wide(),
+            style=_STYLE,
+            continuous_update=False,
+        )
+        self._summaries = {
+            k: widgets.HTML() for k in ("index", "shares", "fatigue", "compare", "cohort", "prevention", "hold")
+        }
         for k, w in self._summaries.items():
             w.add_class(f"rb-summary-{k}")
         self._claims = claims_section(CLAIMS)
@@ -144,24 +219,44 @@ class RunLoadSimulator(widgets.VBox):
         self._panels = {
             "run": widgets.VBox([], layout=widgets.Layout(width="100%")),
             "compare": widgets.VBox([self._runner_b], layout=widgets.Layout(width="100%", display="none")),
-            "cohort": widgets.VBox([widgets.Box([self._cohort_n, self._cohort_spread], layout=wrap)],
-                                   layout=widgets.Layout(width="100%", display="none")),
-            "prevention": widgets.VBox([widgets.Box([self._strength_weeks, self._base_weeks], layout=wrap)],
-                                       layout=widgets.Layout(width="100%", display="none")),
-            "hold": widgets.VBox([widgets.Box([self._hold_load], layout=wrap)], layout=widgets.Layout(width="100%", display="none")),
+            "cohort": widgets.VBox(
+                [widgets.Box([self._cohort_n, self._cohort_spread], layout=wrap)],
+                layout=widgets.Layout(width="100%", display="none"),
+            ),
+            "prevention": widgets.VBox(
+                [widgets.Box([self._strength_weeks, self._base_weeks], layout=wrap)],
+                layout=widgets.Layout(width="100%", display="none"),
+            ),
+            "hold": widgets.VBox(
+                [widgets.Box([self._hold_load], layout=wrap)], layout=widgets.Layout(width="100%", display="none")
+            ),
         }
         self._n_controls = {k: len(p.children) for k, p in self._panels.items()}
         self._view_box = widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%"))
         row = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
-        controls = widgets.VBox([
-            widgets.Box([self._preset], layout=row),
-            widgets.Box([self._mass, self._speed, self._pace, self._duration, self._weeks], layout=row),
-            widgets.HTML(f"<p class='rb-src'>{html.escape(c['strength_help'])}</p>"),
-            widgets.Box(list(self._strength.values()), layout=row),
-        ], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox(
+            [
+                widgets.Box([self._preset], layout=row),
+                widgets.Box([self._mass, self._speed, self._pace, self._duration, self._weeks], layout=row),
+                widgets.HTML(f"<p class='rb-src'>{html.escape(c['strength_help'])}</p>"),
+                widgets.Box(list(self._strength.values()), layout=row),
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         super().__init__(
-            [page_style(), slider_labels(), Disclaimer(), self._intro, self._detail, controls, self._errors,
-             self._sentence, self._view, self._view_box, self._claims],
+            [
+                page_style(),
+                slider_labels(),
+                Disclaimer(),
+                self._intro,
+                self._detail,
+                controls,
+                self._errors,
+                self._sentence,
+                self._view,
+                self._view_box,
+                self._claims,
+            ],
             layout=widgets.Layout(width="100%", max_width="72em"),
             **kwargs,
         )
@@ -171,9 +266,10 @@ class RunLoadSimulator(widgets.VBox):
         self._show_view("run")
         self._render_text()
 
-    # ------------------------------------------------------------------ wiring
+        # ------------------------------------------------------------------ wiring
         # Glossary terms get a hover/focus definition where they first appear.
         with_glossary(self)
+
     def _wire(self) -> None:
         g = guarded(self._errors)
         self._preset.observe(g(self._on_preset), names="value")
@@ -194,8 +290,11 @@ class RunLoadSimulator(widgets.VBox):
 
     # ------------------------------------------------------------------ model
     def runner(self) -> Runner:
-        return Runner(body_mass_kg=self._mass.value, strength={g: w.value for g, w in self._strength.items()},
-                      training_weeks=self._weeks.value)
+        return Runner(
+            body_mass_kg=self._mass.value,
+            strength={g: w.value for g, w in self._strength.items()},
+            training_weeks=self._weeks.value,
+        )
 
     def plan(self) -> RunPlan:
         return RunPlan(duration_min=self._duration.value, speed_m_s=self._speed.value)
@@ -286,9 +385,13 @@ class RunLoadSimulator(widgets.VBox):
         # B runs the same run as A, so only the runner differs.
         self.result_b = simulate_run(b_runner, self.plan())
         if "compare" not in self._charts:
-            self._charts["compare"] = F.CompareChart(self.result, self.result_b, self._label_a(), PRESET_LABELS[self._runner_b.value])
+            self._charts["compare"] = F.CompareChart(
+                self.result, self.result_b, self._label_a(), PRESET_LABELS[self._runner_b.value]
+            )
         else:
-            self._charts["compare"].update(self.result, self.result_b, self._label_a(), PRESET_LABELS[self._runner_b.value])
+            self._charts["compare"].update(
+                self.result, self.result_b, self._label_a(), PRESET_LABELS[self._runner_b.value]
+            )
 
     def _update_cohort(self) -> None:
         kw = sample_cohort(self.runner(), n=self._cohort_n.value, spread=self._cohort_spread.value, seed=0)
@@ -299,7 +402,9 @@ class RunLoadSimulator(widgets.VBox):
             self._charts["cohort"].update(self.cohort)
 
     def _update_prevention(self) -> None:
-        after = with_training(self.runner(), strength_training_weeks=self._strength_weeks.value, base_weeks=self._base_weeks.value)
+        after = with_training(
+            self.runner(), strength_training_weeks=self._strength_weeks.value, base_weeks=self._base_weeks.value
+        )
         self.prevention = simulate_run(after, self.plan())
         if "prevention" not in self._charts:
             self._charts["prevention"] = F.PreventionChart(self.result, self.prevention)
@@ -319,12 +424,19 @@ class RunLoadSimulator(widgets.VBox):
         r = self.result
         detail = self._detail.value if detail is None else detail
         s = self._txt["sentences"]
-        end = {"hips": float(r.hip_share[-1]), "back": float(r.back_share[-1]), "passive": float(r.load_share["passive"][-1]),
-               "index": float(r.lumbar_load_index[-1]), "rise": float(r.lumbar_load_index[-1]) - 1.0}
+        end = {
+            "hips": float(r.hip_share[-1]),
+            "back": float(r.back_share[-1]),
+            "passive": float(r.load_share["passive"][-1]),
+            "index": float(r.lumbar_load_index[-1]),
+            "rise": float(r.lumbar_load_index[-1]) - 1.0,
+        }
         if r.takeover_min is None:
             text = (s["no_takeover_detail"] if detail else s["no_takeover"]).format(**end)
         else:
-            text = (s["takeover_detail"] if detail else s["takeover"]).format(minute=F.takeover_text(r.takeover_min), **end)
+            text = (s["takeover_detail"] if detail else s["takeover"]).format(
+                minute=F.takeover_text(r.takeover_min), **end
+            )
         if end["passive"] >= 0.005:
             text += s["passive"].format(**end)
         return text
@@ -341,28 +453,59 @@ class RunLoadSimulator(widgets.VBox):
         self._sentence.value = f'<p role="status" aria-live="polite" style="{style}">{html.escape(self.takeover_sentence(detail), quote=False)}</p>'
         sm = self._txt["summaries"]
         end = {k: float(v[-1]) for k, v in r.load_share.items()}
-        index_text = sm["index"].format(start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index,
-                                        takeover=F.takeover_text(r.takeover_min))
+        index_text = sm["index"].format(
+            start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index, takeover=F.takeover_text(r.takeover_min)
+        )
         if self.band is not None:
-            index_text += sm["band"].format(low=float(self.band.low[-1]), high=float(self.band.high[-1]),
-                                            draws=int(value("band.draws")), take=self.band.takeover_fraction)
+            index_text += sm["band"].format(
+                low=float(self.band.low[-1]),
+                high=float(self.band.high[-1]),
+                draws=int(value("band.draws")),
+                take=self.band.takeover_fraction,
+            )
         self._set_summary("index", index_text)
-        self._set_summary("shares", sm["shares"].format(hips=end["hip_abductors"] + end["hip_extensors"], core=end["deep_core"],
-                                                        lumbar=end["lumbar_extensors"], passive=end["passive"]))
-        self._set_summary("fatigue", sm["fatigue"].format(duration=r.plan.duration_min, ha=float(r.fatigue["hip_abductors"][-1]),
-                                                          he=float(r.fatigue["hip_extensors"][-1]), dc=float(r.fatigue["deep_core"][-1]),
-                                                          le=float(r.fatigue["lumbar_extensors"][-1])))
+        self._set_summary(
+            "shares",
+            sm["shares"].format(
+                hips=end["hip_abductors"] + end["hip_extensors"],
+                core=end["deep_core"],
+                lumbar=end["lumbar_extensors"],
+                passive=end["passive"],
+            ),
+        )
+        self._set_summary(
+            "fatigue",
+            sm["fatigue"].format(
+                duration=r.plan.duration_min,
+                ha=float(r.fatigue["hip_abductors"][-1]),
+                he=float(r.fatigue["hip_extensors"][-1]),
+                dc=float(r.fatigue["deep_core"][-1]),
+                le=float(r.fatigue["lumbar_extensors"][-1]),
+            ),
+        )
         if self.result_b is not None and self.view == "compare":
             b = self.result_b
-            self._set_summary("compare", sm["compare"].format(a=self._label_a(), b=PRESET_LABELS[self._runner_b.value],
-                                                              ta=F.takeover_text(r.takeover_min), pa=r.peak_lumbar_load_index,
-                                                              tb=F.takeover_text(b.takeover_min), pb=b.peak_lumbar_load_index))
+            self._set_summary(
+                "compare",
+                sm["compare"].format(
+                    a=self._label_a(),
+                    b=PRESET_LABELS[self._runner_b.value],
+                    ta=F.takeover_text(r.takeover_min),
+                    pa=r.peak_lumbar_load_index,
+                    tb=F.takeover_text(b.takeover_min),
+                    pb=b.peak_lumbar_load_index,
+                ),
+            )
         if self.cohort is not None and self.view == "cohort":
             t = self.cohort.takeover_min
             finite = t[np.isfinite(t)]
             median = sm["cohort_median"].format(median=F.takeover_text(float(np.median(finite)))) if finite.size else ""
-            self._set_summary("cohort", sm["cohort"].format(n=self.cohort.n, pct=self.cohort.fraction_taken_over, median=median,
-                                                            never=int(t.size - finite.size)))
+            self._set_summary(
+                "cohort",
+                sm["cohort"].format(
+                    n=self.cohort.n, pct=self.cohort.fraction_taken_over, median=median, never=int(t.size - finite.size)
+                ),
+            )
         if self.hold is not None and self.view == "hold":
             h = self.hold
             key = "hold" if math.isfinite(h.endurance_s) else "hold_never"
@@ -370,9 +513,17 @@ class RunLoadSimulator(widgets.VBox):
             self._set_summary("hold", sm[key].format(load=h.target_load, time=F.duration_text(shown)))
         if self.prevention is not None and self.view == "prevention":
             p = self.prevention
-            self._set_summary("prevention", sm["prevention"].format(sw=self._strength_weeks.value, bw=self._base_weeks.value,
-                                                                    pa=r.peak_lumbar_load_index, pb=p.peak_lumbar_load_index,
-                                                                    ta=F.takeover_text(r.takeover_min), tb=F.takeover_text(p.takeover_min)))
+            self._set_summary(
+                "prevention",
+                sm["prevention"].format(
+                    sw=self._strength_weeks.value,
+                    bw=self._base_weeks.value,
+                    pa=r.peak_lumbar_load_index,
+                    pb=p.peak_lumbar_load_index,
+                    ta=F.takeover_text(r.takeover_min),
+                    tb=F.takeover_text(p.takeover_min),
+                ),
+            )
 
     def _set_summary(self, key: str, text: str) -> None:
         self._summaries[key].value = f'<p class="rb-figure-summary" role="note">{html.escape(text, quote=False)}</p>'
@@ -426,10 +577,10 @@ class RunLoadSimulator(widgets.VBox):
                 v = _parse_in_range(key, raw, getattr(self, attr), notes)
                 if v is not None:
                     widget_values[attr] = kind(round(v)) if kind is int else v
-            elif key.startswith("strength_") and key[len("strength_"):] in self._strength:
-                v = _parse_in_range(key, raw, self._strength[key[len("strength_"):]], notes)
+            elif key.startswith("strength_") and key[len("strength_") :] in self._strength:
+                v = _parse_in_range(key, raw, self._strength[key[len("strength_") :]], notes)
                 if v is not None:
-                    widget_values[("strength", key[len("strength_"):])] = v
+                    widget_values[("strength", key[len("strength_") :])] = v
             else:
                 notes.append(f"Unknown setting '{esc(key)}' was ignored.")
         if widget_values:
@@ -478,8 +629,12 @@ class RunLoadSimulator(widgets.VBox):
         if name not in PRESETS:
             return False
         runner, plan = PRESETS[name]
-        pairs = [(self._mass, runner.body_mass_kg), (self._speed, plan.speed_m_s),
-                 (self._duration, plan.duration_min), (self._weeks, round(runner.training_weeks))]
+        pairs = [
+            (self._mass, runner.body_mass_kg),
+            (self._speed, plan.speed_m_s),
+            (self._duration, plan.duration_min),
+            (self._weeks, round(runner.training_weeks)),
+        ]
         pairs += [(w, runner.strength[g]) for g, w in self._strength.items()]
         return any(abs(float(w.value) - float(target)) > w.step / 2 for w, target in pairs)
 
@@ -503,8 +658,10 @@ def parameter_table() -> widgets.HTML:
         val = r["value"]
         val_txt = f"{val:.5g}" if isinstance(val, float) else html.escape(str(val))
         rng = "definition" if r["range"] is None else f"{r['range'][0]:g} to {r['range'][1]:g}"
-        rows.append(f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{val_txt}</td><td>{html.escape(r['unit'])}</td>"
-                    f"<td>{html.escape(rng)}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>")
+        rows.append(
+            f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{val_txt}</td><td>{html.escape(r['unit'])}</td>"
+            f"<td>{html.escape(rng)}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>"
+        )
     return widgets.HTML(
         '<div style="overflow-x:auto;max-width:100%"><table class="rb-params" style="font-size:0.9em">'
         "<caption>Every number in the model (runback_widgets/loadsim/params.py)</caption>"
@@ -520,7 +677,12 @@ def preset_table() -> widgets.HTML:
     rows = []
     for name, (runner, plan) in PRESETS.items():
         r = simulate_run(runner, plan)
-        short = {"hip_abductors": "abductors", "hip_extensors": "extensors", "deep_core": "deep core", "lumbar_extensors": "lower back"}
+        short = {
+            "hip_abductors": "abductors",
+            "hip_extensors": "extensors",
+            "deep_core": "deep core",
+            "lumbar_extensors": "lower back",
+        }
         s = ", ".join(f"{short[g]} {v:.2f}" for g, v in runner.strength.items())
         le = 100 * (r.lumbar_extensor_force[-1] / base.lumbar_extensor_force[-1] - 1)
         rows.append(

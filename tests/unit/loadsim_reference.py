@@ -43,10 +43,16 @@ class Reference:
         self.cap0 = [s[0] * b, s[1] * b, wd * s[2] * b, (1 - wd) * s[3] * b]
         # dose coefficients, calibrated as documented in params (Riazati et al. 2020)
         vc = P["fatigue.calibration_speed"]
-        a_cal = self.demands(vc, P["run.reference_mass"], self.cadence(vc))[0] / self.base(P["run.reference_training_weeks"])
+        a_cal = self.demands(vc, P["run.reference_mass"], self.cadence(vc))[0] / self.base(
+            P["run.reference_training_weeks"]
+        )
         loss = P["fatigue.calibration_loss"]
-        r_hip = (-self.fmax * math.log(1 - loss / self.fmax) * (1 - loss / 2) ** self.n
-                 / (a_cal ** self.n * P["fatigue.calibration_minutes"] * 60))
+        r_hip = (
+            -self.fmax
+            * math.log(1 - loss / self.fmax)
+            * (1 - loss / 2) ** self.n
+            / (a_cal**self.n * P["fatigue.calibration_minutes"] * 60)
+        )
         r_trunk = r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"]
         self.r = [r_hip, r_hip, r_trunk, r_trunk]
         self.duration_s = plan.duration_min * 60
@@ -67,10 +73,14 @@ class Reference:
     def demands(self, v, mass, cad):
         P = self.P
         G = self.grf(v) / self.grf(P["run.reference_speed"])
-        common = (mass / P["run.reference_mass"]) ** P["run.mass_exponent"] * (cad / self.cadence(v)) ** (-P["run.cadence_exponent"])
-        return [P["hip_abductors.effort_ref"] * G ** P["hip_abductors.speed_exponent"] * common,
-                P["hip_extensors.effort_ref"] * G ** P["hip_extensors.speed_exponent"] * common,
-                P["lumbar.effort_ref"] * G ** P["lumbar.speed_exponent"] * common]
+        common = (mass / P["run.reference_mass"]) ** P["run.mass_exponent"] * (cad / self.cadence(v)) ** (
+            -P["run.cadence_exponent"]
+        )
+        return [
+            P["hip_abductors.effort_ref"] * G ** P["hip_abductors.speed_exponent"] * common,
+            P["hip_extensors.effort_ref"] * G ** P["hip_extensors.speed_exponent"] * common,
+            P["lumbar.effort_ref"] * G ** P["lumbar.speed_exponent"] * common,
+        ]
 
     def loads(self, f):
         """Delivered loads {HA, HE, DC, LE, passive}, lumbar-side total, and load / fresh capacity per group."""
@@ -92,14 +102,23 @@ class Reference:
         passive = moved * P["compensation.passive_fraction"] + lumbar * to_passive
         delivered = [hip[0], hip[1], dc, le]
         rel = [d / c for d, c in zip(delivered, self.cap0)]
-        return {"HA": hip[0], "HE": hip[1], "DC": dc, "LE": le, "passive": passive, "lumbar_total": self.x[2] + moved}, rel
+        return {
+            "HA": hip[0],
+            "HE": hip[1],
+            "DC": dc,
+            "LE": le,
+            "passive": passive,
+            "lumbar_total": self.x[2] + moved,
+        }, rel
 
     def rhs(self, t, f):
         _, rel = self.loads(f)
         return [self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) for i in range(4)]
 
     def solve(self, times_s):
-        sol = solve_ivp(self.rhs, (0.0, self.duration_s), [0.0] * 4, t_eval=times_s, method="RK45", rtol=1e-9, atol=1e-12)
+        sol = solve_ivp(
+            self.rhs, (0.0, self.duration_s), [0.0] * 4, t_eval=times_s, method="RK45", rtol=1e-9, atol=1e-12
+        )
         return sol.y.T
 
 
@@ -110,11 +129,17 @@ def reference_run(runner, plan, times_s, params=None):
     ref = Reference(runner, plan, params)
     F = ref.solve(np.asarray(times_s, dtype=float))
     P = ref.P
-    base_model = Reference(Runner(body_mass_kg=P["run.reference_mass"], training_weeks=P["run.reference_training_weeks"]),
-                           RunPlan(duration_min=1.0, speed_m_s=P["run.reference_speed"]), params)
+    base_model = Reference(
+        Runner(body_mass_kg=P["run.reference_mass"], training_weeks=P["run.reference_training_weeks"]),
+        RunPlan(duration_min=1.0, speed_m_s=P["run.reference_speed"]),
+        params,
+    )
     base, _ = base_model.loads([0.0] * 4)
-    units = {"HA": P["output.share_hip_abductors"] / base["HA"], "HE": P["output.share_hip_extensors"] / base["HE"],
-             "L": P["output.share_lumbar"] / base["lumbar_total"]}
+    units = {
+        "HA": P["output.share_hip_abductors"] / base["HA"],
+        "HE": P["output.share_hip_extensors"] / base["HE"],
+        "L": P["output.share_lumbar"] / base["lumbar_total"],
+    }
     index, ratio = [], []
     for f in F:
         ld, _ = ref.loads(list(f))

@@ -33,8 +33,9 @@ def _in(name):
 
 strengths = st.fixed_dictionaries({}, optional={g: _in("strength") for g in GROUPS})
 runners = st.builds(Runner, body_mass_kg=_in("body_mass_kg"), strength=strengths, training_weeks=_in("training_weeks"))
-plans = st.builds(RunPlan, duration_min=_in("duration_min"), speed_m_s=_in("speed_m_s"),
-                  cadence_spm=st.none() | _in("cadence_spm"))
+plans = st.builds(
+    RunPlan, duration_min=_in("duration_min"), speed_m_s=_in("speed_m_s"), cadence_spm=st.none() | _in("cadence_spm")
+)
 
 FAST = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -61,16 +62,28 @@ def test_valid_input_gives_finite_bounded_output(runner, plan):
 
 
 bad_numbers = st.one_of(
-    st.just(float("nan")), st.just(float("inf")), st.just(-float("inf")), st.just(10**400), st.just(-(10**309)),
-    st.floats(max_value=-1e-9, allow_nan=False), st.floats(min_value=1e3, allow_nan=False, allow_infinity=False),
-    st.text(max_size=20), st.none(), st.booleans(), st.lists(st.integers(), max_size=3),
+    st.just(float("nan")),
+    st.just(float("inf")),
+    st.just(-float("inf")),
+    st.just(10**400),
+    st.just(-(10**309)),
+    st.floats(max_value=-1e-9, allow_nan=False),
+    st.floats(min_value=1e3, allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(field=st.sampled_from(["body_mass_kg", "training_weeks", "strength_value", "strength_key",
-                              "duration_min", "speed_m_s", "cadence_spm"]),
-       bad=bad_numbers, key=st.text(min_size=1, max_size=30).filter(lambda k: k not in GROUPS))
+@given(
+    field=st.sampled_from(
+        ["body_mass_kg", "training_weeks", "strength_value", "strength_key", "duration_min", "speed_m_s", "cadence_spm"]
+    ),
+    bad=bad_numbers,
+    key=st.text(min_size=1, max_size=30).filter(lambda k: k not in GROUPS),
+)
 def test_invalid_input_raises_valueerror_only(field, bad, key):
     assume(not (field == "cadence_spm" and bad is None))  # None = default cadence, valid
     try:
@@ -114,9 +127,13 @@ def test_with_training_stays_valid(runner, sw, bw):
     assert after.training_weeks >= runner.training_weeks
 
 
-edited_tables = st.fixed_dictionaries({}, optional={
-    k: st.floats(min_value=PARAMETERS[k]["range"][0], max_value=PARAMETERS[k]["range"][1], allow_nan=False)
-    for k in ranged_names()})
+edited_tables = st.fixed_dictionaries(
+    {},
+    optional={
+        k: st.floats(min_value=PARAMETERS[k]["range"][0], max_value=PARAMETERS[k]["range"][1], allow_nan=False)
+        for k in ranged_names()
+    },
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

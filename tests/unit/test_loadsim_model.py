@@ -44,8 +44,10 @@ def test_public_api_names_and_result_fields():
 
 
 def test_index_is_one_for_the_reference_runner_at_minute_zero():
-    res = simulate_run(Runner(body_mass_kg=value("run.reference_mass"), training_weeks=value("run.reference_training_weeks")),
-                       RunPlan(30, value("run.reference_speed")))
+    res = simulate_run(
+        Runner(body_mass_kg=value("run.reference_mass"), training_weeks=value("run.reference_training_weeks")),
+        RunPlan(30, value("run.reference_speed")),
+    )
     assert res.lumbar_load_index[0] == pytest.approx(1.0, abs=1e-12)
     # load shares in the reference run are the table's shares
     assert res.hip_share[0] == pytest.approx(value("output.share_hip_abductors") + value("output.share_hip_extensors"))
@@ -61,7 +63,12 @@ def test_every_parameter_is_documented_sourced_and_ranged():
             lo, hi = row["range"]
             assert lo <= row["value"] <= hi, row["name"]
     assert FREY_LAW_2012_ROWS["general"] == (0.00970, 0.00091) and FREY_LAW_2012_ROWS["trunk"] == (0.00755, 0.00075)
-    assert (value("run.grf_slow"), value("run.grf_slow_speed"), value("run.grf_fast"), value("run.grf_fast_speed")) == (1.2, 1.5, 2.5, 6.0)
+    assert (value("run.grf_slow"), value("run.grf_slow_speed"), value("run.grf_fast"), value("run.grf_fast_speed")) == (
+        1.2,
+        1.5,
+        2.5,
+        6.0,
+    )
     assert PARAMETERS["fatigue.calibration_loss"]["source"] == "riazati_2020"
     shares = ("output.share_hip_abductors", "output.share_hip_extensors", "output.share_lumbar")
     assert sum(value(k) for k in shares) == pytest.approx(1.0)
@@ -73,9 +80,13 @@ def test_no_bare_model_numbers_in_code():
     import ast
 
     tree = ast.parse(open(MODEL_SOURCE, encoding="utf-8").read())
-    limits = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "LIMITS")
+    limits = next(
+        n for n in ast.walk(tree) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "LIMITS"
+    )
     skip = {id(n) for n in ast.walk(limits)}
-    floats = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is float and id(n) not in skip}
+    floats = {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is float and id(n) not in skip
+    }
     assert floats <= {0.0, 0.5, 1.0, 50.0, 60.0, 1000.0, 1e-9}, floats
 
 
@@ -83,11 +94,18 @@ def test_edited_table_changes_the_result_and_is_validated():
     base = run("weak_glutes")
     edited = run("weak_glutes", params={"compensation.transfer_gain": 0.9})
     assert edited.peak_lumbar_load_index > base.peak_lumbar_load_index
-    assert run("weak_glutes", params={"fatigue.calibration_loss": 0.15}).fatigue["hip_abductors"][-1] > base.fatigue["hip_abductors"][-1]
-    for bad, words in [({"nope": 1.0}, ["unknown parameter"]), ({"fatigue.dose_exponent": 9.0}, ["1.5", "2.5"]),
-                       ({"fatigue.dose_exponent": float("nan")}, ["fatigue.dose_exponent"]),
-                       ({"fatigue.dose_exponent": "2"}, ["fatigue.dose_exponent"]),
-                       ({"run.reference_speed": 3.5}, ["definition"]), ([1, 2], ["mapping"])]:
+    assert (
+        run("weak_glutes", params={"fatigue.calibration_loss": 0.15}).fatigue["hip_abductors"][-1]
+        > base.fatigue["hip_abductors"][-1]
+    )
+    for bad, words in [
+        ({"nope": 1.0}, ["unknown parameter"]),
+        ({"fatigue.dose_exponent": 9.0}, ["1.5", "2.5"]),
+        ({"fatigue.dose_exponent": float("nan")}, ["fatigue.dose_exponent"]),
+        ({"fatigue.dose_exponent": "2"}, ["fatigue.dose_exponent"]),
+        ({"run.reference_speed": 3.5}, ["definition"]),
+        ([1, 2], ["mapping"]),
+    ]:
         with pytest.raises(ValueError) as err:
             run("weak_glutes", params=bad)
         for w in words:
@@ -177,7 +195,12 @@ def test_invalid_plan_raises_valueerror_naming_parameter_and_range(kwargs, words
         (lambda: simulate_cohort({"glutes": [1.0]}, RunPlan()), ["unknown muscle group"]),
         (lambda: simulate_cohort([["a", 1, 1, 1]], RunPlan()), ["strength"]),
         (lambda: simulate_cohort([[1, 1, 1, 1]], RunPlan(), body_mass_kg="heavy"), ["body_mass_kg"]),
-        (lambda: simulate_cohort([[1, 1, 1, 1]] * 3, RunPlan(), params={"fatigue.dose_exponent": np.array([2.0, 2.1])}), ["one per runner"]),
+        (
+            lambda: simulate_cohort(
+                [[1, 1, 1, 1]] * 3, RunPlan(), params={"fatigue.dose_exponent": np.array([2.0, 2.1])}
+            ),
+            ["one per runner"],
+        ),
     ],
 )
 def test_exported_helpers_reject_bad_input_with_clear_valueerror(call, words):
@@ -222,7 +245,10 @@ def test_preset_story_too_much_too_soon_takes_over_late_realistic_weakness_build
     """The numbers the teaching text uses (content/loadsim.toml, quiz 03)."""
     assert run("well_conditioned").takeover_min is None
     weak = run("weak_glutes")
-    assert weak.takeover_min is None and weak.peak_lumbar_load_index > run("well_conditioned").peak_lumbar_load_index + 0.05
+    assert (
+        weak.takeover_min is None
+        and weak.peak_lumbar_load_index > run("well_conditioned").peak_lumbar_load_index + 0.05
+    )
     assert weak.lumbar_load_index[-1] > weak.lumbar_load_index[0] + 0.05
     for name in ("new_runner_too_fast", "returning_after_break"):
         t = run(name).takeover_min

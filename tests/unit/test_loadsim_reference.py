@@ -25,7 +25,9 @@ from .loadsim_reference import reference_run
 CASES = dict(PRESETS)
 CASES["weak_hips_fast_long"] = (Runner(strength={"hip_abductors": 0.4, "hip_extensors": 0.4}), RunPlan(180, 5.0))
 CASES["edited_table"] = (PRESETS["weak_glutes"][0], RunPlan(90, 4.0))
-EDITS = {"edited_table": {"fatigue.dose_exponent": 2.4, "compensation.effort_mid": 0.55, "deep_core.lumbar_weight": 0.45}}
+EDITS = {
+    "edited_table": {"fatigue.dose_exponent": 2.4, "compensation.effort_mid": 0.55, "deep_core.lumbar_weight": 0.45}
+}
 
 
 @pytest.mark.parametrize("name", list(CASES))

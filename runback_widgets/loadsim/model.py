@@ -232,10 +232,21 @@ def _default_cadence(speed, P):
 
 
 def _grf(speed, P):
-    """Peak vertical ground reaction force [× BW], Keller et al.'s straight line."""
-    v0, v1 = P["run.grf_slow_speed"], P["run.grf_fast_speed"]
-    g0, g1 = P["run.grf_slow"], P["run.grf_fast"]
-    return g0 + (g1 - g0) * (np.asarray(speed, dtype=float) - v0) / (v1 - v0)
+    """Peak vertical ground reaction force [× BW]: walking, blended smoothly into Keller et al.'s running line."""
+    v = np.asarray(speed, dtype=float)
+    v0, v1 = P["run.grf_jog_speed"], P["run.grf_fast_speed"]
+    g0, g1 = P["run.grf_jog"], P["run.grf_fast"]
+    running = g0 + (g1 - g0) * (v - v0) / (v1 - v0)
+    w = 1.0 / (1.0 + np.exp((P["run.walk_run_speed"] - v) / P["run.walk_run_width"]))
+    return P["run.grf_slow"] + w * (running - P["run.grf_slow"])
+
+
+def _gait_scale(speed, P):
+    """Muscle demand scale [× the reference run]: peak force, with walking's lower muscle demand per unit force."""
+    v = np.asarray(speed, dtype=float)
+    w = 1.0 / (1.0 + np.exp((P["run.walk_run_speed"] - v) / P["run.walk_run_width"]))
+    walking = P["run.walk_muscle_factor"] * P["run.grf_slow"]
+    return (walking + w * (_grf(v, P) - walking)) / _grf(P["run.reference_speed"], P)
 
 
 def _base_capacity(weeks, P):
@@ -246,7 +257,7 @@ def _base_capacity(weeks, P):
 
 def _demands(speed, mass, cadence, P):
     """Task demands (x_HA, x_HE, x_L) in units of a fresh strength-1 group's maximal force."""
-    G = _grf(speed, P) / _grf(P["run.reference_speed"], P)
+    G = _gait_scale(speed, P)
     scale = (np.asarray(mass, dtype=float) / P["run.reference_mass"]) ** P["run.mass_exponent"]
     cad = (np.asarray(cadence, dtype=float) / _default_cadence(speed, P)) ** (-P["run.cadence_exponent"])
     common = scale * cad
@@ -257,20 +268,76 @@ def _demands(speed, mass, cadence, P):
     )
 
 
+def _anchor_loads(P, speed):
+    """Hip groups' loads relative to fresh capacity for the reference runner at minute 0 (compensation included)."""
+    cad = _default_cadence(speed, P)
+    c = _consts_base(np.ones((1, 4)), P["run.reference_mass"], P["run.reference_training_weeks"], speed, cad, P)
+    out = _loads(tuple(c[k] for k in _CONST_KEYS), 0.0, 0.0, 0.0, 0.0, np.exp)
+    return out[7], out[8]
+
+
+def _anchor_loss(r, R, loads, minutes, target, n, fm):
+    """Mean hip loss of a constant-load run under df/dt = r e^n (1 - f/fm) - R f (closed form).
+
+    The effort feedback e = a / (1 - f) is taken at the run's mean loss (three fixed-point rounds)."""
+    T = minutes * 60.0
+    total = 0.0
+    for a in loads:
+        mean = 0.5 * target
+        for _ in range(3):  # effort feedback taken at the run's mean loss (fixed point)
+            A = r * (a / (1.0 - mean)) ** n
+            k = A / fm + R
+            decay = np.exp(-k * T)
+            mean = A / k * (1.0 - (1.0 - decay) / (k * T))
+        total = total + A / k * (1.0 - decay)
+    return total / len(loads)
+
+
+_RATES_CACHE: dict = {}
+
+
 def _dose_rates(P):
-    """Dose coefficients r (hip, trunk) [1/s], calibrated to Riazati et al. 2020 (constant-load approximation)."""
-    n = P["fatigue.dose_exponent"]
-    x_cal, _, _ = _demands(
-        P["fatigue.calibration_speed"], P["run.reference_mass"], _default_cadence(P["fatigue.calibration_speed"], P), P
-    )
-    a_cal = x_cal / _base_capacity(P["run.reference_training_weeks"], P)
-    loss, fmax = P["fatigue.calibration_loss"], P["fatigue.max_loss"]
-    # df/dt = r (a / (1 - f))^n (1 - f / fmax) for a constant load a: exact without the effort feedback,
-    # whose mean over the run is (1 - loss / 2)^-n (midpoint approximation, error < 1 % of the loss)
-    r_hip = (
-        -fmax * np.log1p(-loss / fmax) * (1.0 - 0.5 * loss) ** n / (a_cal**n * P["fatigue.calibration_minutes"] * 60.0)
-    )
-    return r_hip, r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"]
+    """Dose coefficient r (hip, trunk) and recovery rate R [1/s], calibrated on two anchors.
+
+    The hip groups' mean loss is fitted to Riazati et al. 2020 (``fatigue.calibration_*``: 29 min at
+    3.45 m/s) and to Millet et al. 2003 (``fatigue.long_run_*``, at the reference speed), for the
+    reference runner with the model's own compensation at minute 0 (nested bisection on the closed form
+    of the constant-load equation; ``tests/unit/test_loadsim_model.py`` checks the full model hits both).
+    """
+    keys = [k for k in P if k.startswith(("run.", "hip_", "compensation.", "training.", "fatigue."))]
+    scalar = not any(isinstance(P[k], np.ndarray) for k in keys)
+    if scalar:
+        key = tuple(float(P[k]) for k in sorted(keys))
+        if key in _RATES_CACHE:
+            return _RATES_CACHE[key]
+    n, fm = P["fatigue.dose_exponent"], P["fatigue.max_loss"]
+    l1, t1 = P["fatigue.calibration_loss"], P["fatigue.calibration_minutes"]
+    l2, t2 = P["fatigue.long_run_loss"], P["fatigue.long_run_minutes"]
+    a1 = _anchor_loads(P, P["fatigue.calibration_speed"])
+    a2 = _anchor_loads(P, P["run.reference_speed"])
+    shape = np.broadcast(*(np.asarray(x) for x in (n, fm, l1, t1, l2, t2, *a1, *a2))).shape
+
+    def r_for(R):  # bisection in log r: the first anchor's loss rises with r
+        lo, hi = np.full(shape, -20.0), np.full(shape, 2.0)
+        for _ in range(P["fatigue.solver_iterations"]):
+            mid = 0.5 * (lo + hi)
+            high = _anchor_loss(np.exp(mid), R, a1, t1, l1, n, fm) > l1
+            hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
+        return np.exp(0.5 * (lo + hi))
+
+    # bisection in R (0 .. 1/60 s): with r refitted to the first anchor, the second anchor's loss falls with R
+    lo, hi = np.zeros(shape), np.full(shape, 1.0 / 60.0)
+    for _ in range(P["fatigue.solver_iterations"]):
+        mid = 0.5 * (lo + hi)
+        high = _anchor_loss(r_for(mid), mid, a2, t2, l2, n, fm) > l2
+        lo, hi = np.where(high, mid, lo), np.where(high, hi, mid)
+    R = 0.5 * (lo + hi)
+    r_hip = r_for(R)
+    out = (r_hip, r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"], R)
+    if scalar:
+        out = tuple(float(np.ravel(x)[0]) for x in out)
+        _RATES_CACHE[key] = out
+    return out
 
 
 def stride_setup(speed_m_s: float, cadence_spm: float | None = None, params=None) -> dict:
@@ -302,11 +369,30 @@ def gluteal_activation(speed_m_s: float, params=None) -> dict:
 
 
 def _consts(S, mass, weeks, speed, cadence, P):
-    """Everything a run needs, as arrays over runners (S: (N, 4) strengths)."""
+    """Everything a run needs, as arrays over runners (S: (N, 4) strengths), fatigue rates included."""
+    c = _consts_base(S, mass, weeks, speed, cadence, P)
+    r_hip, r_trunk, R = _dose_rates(P)
+    n = c["xa"].shape[0]
+
+    def col(x):
+        return np.broadcast_to(np.asarray(x, dtype=float), (n,)).copy()
+
+    c.update(
+        n=col(P["fatigue.dose_exponent"]),
+        rh=col(r_hip),
+        rt=col(r_trunk),
+        rd=col(r_trunk * P["deep_core.fatigue_ratio"]),
+        rec=col(R),
+        fmax=col(P["fatigue.max_loss"]),
+    )
+    return c
+
+
+def _consts_base(S, mass, weeks, speed, cadence, P):
+    """Loads' constants as arrays over runners (no fatigue rates)."""
     S = np.asarray(S, dtype=float)
     xa, xe, xl = _demands(speed, mass, cadence, P)
     b = _base_capacity(weeks, P)
-    r_hip, r_trunk = _dose_rates(P)
     wd = P["deep_core.lumbar_weight"]
     n = max([S.shape[0]] + [np.size(v) for v in P.values() if isinstance(v, np.ndarray)])
 
@@ -327,14 +413,30 @@ def _consts(S, mass, weeks, speed, cadence, P):
         "gain": col(P["compensation.transfer_gain"]),
         "pf": col(P["compensation.passive_fraction"]),
         "pmax": col(P["passive.max_fraction"]),
-        "n": col(P["fatigue.dose_exponent"]),
-        "rh": col(r_hip),
-        "rt": col(r_trunk),
-        "fmax": col(P["fatigue.max_loss"]),
+        "cdref": col(wd * b),
+        "kt": col(P["lumbar.takeover_cost"]),
+        "wp": col(P["passive.load_weight"]),
     }
 
 
-_CONST_KEYS = ("xa", "xe", "xl", "ca", "ce", "cd", "cl", "cmax", "mid", "width", "gain", "pf", "pmax")
+_CONST_KEYS = (
+    "xa",
+    "xe",
+    "xl",
+    "ca",
+    "ce",
+    "cd",
+    "cl",
+    "cmax",
+    "mid",
+    "width",
+    "gain",
+    "pf",
+    "pmax",
+    "cdref",
+    "kt",
+    "wp",
+)
 
 
 def _loads(c, f0, f1, f2, f3, exp):
@@ -342,9 +444,10 @@ def _loads(c, f0, f1, f2, f3, exp):
 
     ``c`` holds the constants in ``_CONST_KEYS`` order. Returns (HA, HE, DC,
     LE, passive) delivered loads, the lumbar-side total (x_L + moved load),
-    and the four groups' loads relative to their fresh capacity.
+    the back load (lumbar muscles with the take-over cost, plus weighted
+    passive load), and the four groups' loads relative to their fresh capacity.
     """
-    xa, xe, xl, ca0, ce0, cd0, cl0, cmax, mid, width, gain, pf, pmax = c
+    xa, xe, xl, ca0, ce0, cd0, cl0, cmax, mid, width, gain, pf, pmax, cdref, kt, wp = c
     ca, ce = ca0 * (1.0 - f0), ce0 * (1.0 - f1)
     ua = cmax / (1.0 + exp((mid - xa / ca) / width))
     ue = cmax / (1.0 + exp((mid - xe / ce) / width))
@@ -355,13 +458,17 @@ def _loads(c, f0, f1, f2, f3, exp):
     cap = cd + cl
     p = pmax / (1.0 + exp((mid - lumbar / cap) / width))
     muscle = lumbar * (1.0 - p) / cap  # effort of the lumbar task (deep core and lumbar extensors alike)
+    short = 1.0 - cd / cdref  # part of a typical deep core's capacity missing (weak or tired): taken over
+    passive = moved * pf + lumbar * p
+    back = lumbar * (1.0 - p) * (1.0 + kt * 0.5 * (short + abs(short))) + wp * passive
     return (
         ha,
         he,
         muscle * cd,
         muscle * cl,
-        moved * pf + lumbar * p,
+        passive,
         xl + moved,
+        back,
         ha / ca0,
         he / ce0,
         muscle * (1.0 - f2),
@@ -390,8 +497,10 @@ def _reference_loads(P, default: bool = False):
         _default_cadence(ref_speed, P),
         P,
     )
-    ha, he, dc, le, passive, lumbar_total, *_ = _loads(tuple(c[k] for k in _CONST_KEYS), 0.0, 0.0, 0.0, 0.0, np.exp)
-    return ha, he, le + passive, lumbar_total
+    ha, he, dc, le, passive, lumbar_total, back, *_ = _loads(
+        tuple(c[k] for k in _CONST_KEYS), 0.0, 0.0, 0.0, 0.0, np.exp
+    )
+    return ha, he, back, lumbar_total
 
 
 # --------------------------------------------------------------------------- results
@@ -419,6 +528,12 @@ class RunResult:
         First minute the hip : back ratio falls to ``output.takeover_ratio`` (1.0).
     effort : mapping
         Group -> load relative to the group's fresh capacity.
+    lumbar_extensor_force : ndarray
+        Superficial lumbar extensors' load relative to the reference back load.
+    beyond_capacity_min : float or None
+        First minute a group's load exceeds its remaining capacity (effort
+        above 1: this runner could not hold the pace that long; the model's
+        numbers after it are outside what it can describe); ``None`` if never.
     """
 
     runner: Runner
@@ -431,6 +546,7 @@ class RunResult:
     takeover_min: float | None
     effort: Mapping[str, np.ndarray]
     lumbar_extensor_force: np.ndarray
+    beyond_capacity_min: float | None = None
 
     @property
     def time_min(self) -> np.ndarray:
@@ -446,7 +562,7 @@ class RunResult:
 
     @property
     def back_share(self) -> np.ndarray:
-        return self.load_share["lumbar_extensors"] + self.load_share["passive"]
+        return self.load_share["deep_core"] + self.load_share["lumbar_extensors"] + self.load_share["passive"]
 
 
 @dataclass(frozen=True)
@@ -521,48 +637,56 @@ def simulate_run(runner: Runner, plan: RunPlan, params=None) -> RunResult:
     duration_s = plan.duration_min * 60.0
     n = _n_steps(duration_s, P)
     dt = duration_s / n
-    fm, ne = c["fmax"], c["n"]
-    rh, rt = c["rh"] * dt / fm, c["rt"] * dt / fm
-    hh, ht = 0.5 * rh, 0.5 * rt
+    fm, ne, rec = c["fmax"], c["n"], c["rec"]
+    rates = (c["rh"], c["rh"], c["rd"], c["rt"])
     exp = math.exp
-    f0 = f1 = f2 = f3 = 0.0
+
+    def step(f, a, ff, r, h):
+        """Exact step of df/dt = r e^n (1 - f/fm) - R f with the effort e = a / (1 - ff) held."""
+        A = r * (a / (1.0 - ff)) ** ne
+        k = A / fm + rec
+        ss = A / k
+        return ss - (ss - f) * exp(-k * h)
+
+    f = (0.0, 0.0, 0.0, 0.0)
     rows = []
     for k in range(n + 1):
-        row = _loads(consts, f0, f1, f2, f3, exp)
-        rows.append((f0, f1, f2, f3) + row)
+        row = _loads(consts, *f, exp)
+        rows.append(f + row)
         if k == n:
             break
         # midpoint rule: loads at the half-step state set the whole step's dose
-        a0, a1, a2, a3 = row[6:]
-        h0 = fm - (fm - f0) * exp(-hh * (a0 / (1.0 - f0)) ** ne)
-        h1 = fm - (fm - f1) * exp(-hh * (a1 / (1.0 - f1)) ** ne)
-        h2 = fm - (fm - f2) * exp(-ht * (a2 / (1.0 - f2)) ** ne)
-        h3 = fm - (fm - f3) * exp(-ht * (a3 / (1.0 - f3)) ** ne)
-        a0, a1, a2, a3 = _loads(consts, h0, h1, h2, h3, exp)[6:]
-        f0 = fm - (fm - f0) * exp(-rh * (a0 / (1.0 - h0)) ** ne)
-        f1 = fm - (fm - f1) * exp(-rh * (a1 / (1.0 - h1)) ** ne)
-        f2 = fm - (fm - f2) * exp(-rt * (a2 / (1.0 - h2)) ** ne)
-        f3 = fm - (fm - f3) * exp(-rt * (a3 / (1.0 - h3)) ** ne)
+        h = tuple(step(f[i], row[7 + i], f[i], rates[i], 0.5 * dt) for i in range(4))
+        a = _loads(consts, *h, exp)[7:]
+        f = tuple(step(f[i], a[i], h[i], rates[i], dt) for i in range(4))
     out = np.array(rows)
     return _package(runner, plan, out, dt, P, params is None)
+
+
+def _shares(P):
+    """The output shares (hip abductors, hip extensors, lumbar task), renormalised to sum to 1."""
+    sa, se, sl = P["output.share_hip_abductors"], P["output.share_hip_extensors"], P["output.share_lumbar"]
+    total = sa + se + sl
+    return sa / total, se / total, sl / total
 
 
 def _package(runner, plan, out, dt, P, default) -> RunResult:
     n = out.shape[0] - 1
     time_s = np.arange(n + 1) * dt
     ref_ha, ref_he, ref_back, ref_lumbar = (float(np.asarray(x).ravel()[0]) for x in _reference_loads(P, default))
-    units = np.array(
-        [P["output.share_hip_abductors"] / ref_ha, P["output.share_hip_extensors"] / ref_he]
-        + [P["output.share_lumbar"] / ref_lumbar] * 3
-    )
+    sa, se, sl = _shares(P)
+    units = np.array([sa / ref_ha, se / ref_he] + [sl / ref_lumbar] * 3)
+    u_back = sl / ref_back
     common = out[:, 4:9] * units
     shares = common / common.sum(axis=1, keepdims=True)
-    back = out[:, 7] + out[:, 8]
+    back = out[:, 10]
     index = back / ref_back
-    ratio = (common[:, 0] + common[:, 1]) / (common[:, 3] + common[:, 4])
+    ratio = (common[:, 0] + common[:, 1]) / (back * u_back)
     le_force = out[:, 7] / ref_back
     fatigue = {g: out[:, i].copy() for i, g in enumerate(GROUPS)}
-    effort = {g: out[:, 10 + i].copy() for i, g in enumerate(GROUPS)}
+    effort = {g: out[:, 11 + i].copy() for i, g in enumerate(GROUPS)}
+    over = np.flatnonzero((out[:, 11:15] / (1.0 - out[:, 0:4])).max(axis=1) > 1.0)
+    beyond = float(time_s[over[0]] / 60.0) if over.size else None
     load_share = {key: shares[:, i].copy() for i, key in enumerate(SHARE_KEYS)}
     for arr in (*fatigue.values(), *effort.values(), *load_share.values(), index, ratio, le_force):
         arr.setflags(write=False)
@@ -583,6 +707,7 @@ def _package(runner, plan, out, dt, P, default) -> RunResult:
         takeover_min=takeover,
         effort=MappingProxyType(effort),
         lumbar_extensor_force=le_force,
+        beyond_capacity_min=beyond,
     )
 
 
@@ -679,19 +804,22 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     n = _n_steps(duration_s, P)
     dt = duration_s / n
     ref_ha, ref_he, ref_back, ref_lumbar = _reference_loads(P, default)
-    u_ha, u_he = P["output.share_hip_abductors"] / ref_ha, P["output.share_hip_extensors"] / ref_he
-    u_l = P["output.share_lumbar"] / ref_lumbar
+    sa, se, sl = _shares(P)
+    u_ha, u_he, u_l, u_b = sa / ref_ha, se / ref_he, sl / ref_lumbar, sl / ref_back
     thr = P["output.takeover_ratio"]
     # fatigue state as rows (group, runner): contiguous rows, no stacking per step
-    fm = c["fmax"]
-    rates = np.stack([c["rh"], c["rh"], c["rt"], c["rt"]]) / fm
-    half, full = rates * (0.5 * dt), rates * dt
+    fm, rec = c["fmax"], c["rec"]
+    rates = np.stack([c["rh"], c["rh"], c["rd"], c["rt"]])
     ne = c["n"]
     ne = float(ne[0]) if np.all(ne == ne[0]) else ne
 
-    def dose(A, F):
-        e = A / (1.0 - F)
-        return e * e if isinstance(ne, float) and ne == 2 else e**ne  # squaring is faster than a power
+    def step(F, A, FF, h):
+        """Exact step of df/dt = r e^n (1 - f/fm) - R f with the effort e = A / (1 - FF) held."""
+        e = A / (1.0 - FF)
+        D = rates * (e * e if isinstance(ne, float) and ne == 2 else e**ne)  # squaring is faster than a power
+        k = D / fm + rec
+        ss = D / k
+        return ss - (ss - F) * np.exp(-k * h)
 
     F = np.zeros((4, n_r))
     index = np.empty((n_r, n + 1))
@@ -699,10 +827,9 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     min_ratio = np.full(n_r, np.inf)
     prev = None
     for k in range(n + 1):
-        ha, he, dc, le, pas, _, a0, a1, a2, a3 = _loads(consts, F[0], F[1], F[2], F[3], np.exp)
-        back = le + pas
+        ha, he, dc, le, pas, _, back, a0, a1, a2, a3 = _loads(consts, F[0], F[1], F[2], F[3], np.exp)
         index[:, k] = back / ref_back
-        ratio = (ha * u_ha + he * u_he) / (back * u_l)
+        ratio = (ha * u_ha + he * u_he) / (back * u_b)
         np.minimum(min_ratio, ratio, out=min_ratio)
         new = np.isnan(takeover) & (ratio <= thr)
         if new.any():
@@ -713,8 +840,9 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
         prev = ratio
         if k == n:
             break
-        H = fm - (fm - F) * np.exp(-half * dose(np.array((a0, a1, a2, a3)), F))  # midpoint rule
-        F = fm - (fm - F) * np.exp(-full * dose(np.array(_loads(consts, H[0], H[1], H[2], H[3], np.exp)[6:]), H))
+        A = np.array((a0, a1, a2, a3))
+        H = step(F, A, F, 0.5 * dt)  # midpoint rule
+        F = step(F, np.array(_loads(consts, H[0], H[1], H[2], H[3], np.exp)[7:]), H, dt)
     F = F.T
     common = np.stack([ha * u_ha, he * u_he, dc * u_l, le * u_l, pas * u_l], axis=1)
     final_share = common / common.sum(axis=1, keepdims=True)

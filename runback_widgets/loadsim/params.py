@@ -106,10 +106,20 @@ PARAMETERS = MappingProxyType(
             1.2,
             "× BW",
             "keller_1996",
-            "Peak vertical ground reaction force at 1.5 m/s (walking), the start of Keller et al.'s linear rise.",
+            "Peak vertical ground reaction force when walking at 1.5 m/s, the start of Keller et al.'s rise; "
+            "the model keeps walking at this value (walking's peak force changes little with speed: assumption).",
             (1.1, 1.3),
         ),
-        "run.grf_slow_speed": _p(1.5, "m/s", "keller_1996", "Speed of that first point (walking, 1.5 m/s)."),
+        "run.grf_slow_speed": _p(1.5, "m/s", "keller_1996", "Speed of that walking point (1.5 m/s)."),
+        "run.grf_jog": _p(
+            1.8,
+            "× BW",
+            "keller_1996",
+            "Peak vertical ground reaction force of slow jogging at 2 m/s: Keller et al. found slow jogging "
+            "more than 50 % above walking (1.5 × 1.2 BW); start of the running line.",
+            (1.7, 2.0),
+        ),
+        "run.grf_jog_speed": _p(2.0, "m/s", "keller_1996", "Speed of that slow-jogging point (2.0 m/s)."),
         "run.grf_fast": _p(
             2.5,
             "× BW",
@@ -118,6 +128,31 @@ PARAMETERS = MappingProxyType(
             (2.3, 2.7),
         ),
         "run.grf_fast_speed": _p(6.0, "m/s", "keller_1996", "Speed of that second point (6.0 m/s)."),
+        "run.walk_run_speed": _p(
+            2.0,
+            "m/s",
+            "assumption",
+            "Centre of the walk-to-run change: below it the demand follows walking, above it the running "
+            "line (a smooth blend; people switch gait at about 2 m/s, and overground mix both gaits over a "
+            "range of speeds).",
+            (1.9, 2.2),
+        ),
+        "run.walk_muscle_factor": _p(
+            0.6,
+            "1",
+            "assumption",
+            "Hip and trunk muscle demand per unit of peak force when walking, relative to running: walking "
+            "vaults over a nearly straight leg, running lands on a bent one whose hip and knee muscles hold "
+            "the body up; gluteal activity is far lower in walking. Size assumed.",
+            (0.4, 0.8),
+        ),
+        "run.walk_run_width": _p(
+            0.08,
+            "m/s",
+            "assumption",
+            "Width of that blend (sigmoid): 2 widths take the blend from 27 % to 73 % running.",
+            (0.05, 0.15),
+        ),
         "run.contact_fraction": _p(
             0.36,
             "1",
@@ -195,6 +230,33 @@ PARAMETERS = MappingProxyType(
             "a weaker deep core hands its part to the lumbar extensors at once.",
             (0.25, 0.45),
         ),
+        "deep_core.fatigue_ratio": _p(
+            0.75,
+            "1",
+            "assumption",
+            "Deep core's fatigue dose rate relative to the superficial lumbar extensors' (trunk row): the deep "
+            "multifidus and deep erector spinae are rich in type I (fatigue-resistant) fibres; size assumed.",
+            (0.5, 1.0),
+        ),
+        "lumbar.takeover_cost": _p(
+            0.3,
+            "1",
+            "raabe_chaudhari_2018",
+            "Extra lower back muscle load per unit of the deep core's part taken over by the superficial "
+            "muscles (a deep core weaker or more tired than a typical runner's). With the deep core "
+            "completely weak, Raabe & Chaudhari 2018 found compensating muscle force up to 45 ± 10 % higher "
+            "and upper-lumbar compression up to 15 % higher: the value sits between the two.",
+            (0.15, 0.45),
+        ),
+        "passive.load_weight": _p(
+            1.5,
+            "1",
+            "assumption",
+            "Weight of load carried by passive tissue (discs, facets, ligaments) in the lower back load "
+            "index, against 1 for muscle: a moment held by passive tissue means a spine nearer end range, "
+            "with more shear and tissue strain; so weaker or more tired trunk muscles raise the index.",
+            (1.0, 2.0),
+        ),
         # --- compensation: a change of movement (smooth, no thresholds) ----------------------
         "compensation.max_fraction": _p(
             0.5,
@@ -253,19 +315,20 @@ PARAMETERS = MappingProxyType(
             (1.5, 2.5),
         ),
         "fatigue.max_loss": _p(
-            0.9,
+            0.6,
             "1",
             "assumption",
             "Largest fraction of capacity the model lets a group lose while running (the dose "
-            "slows as this is approached); runners stop long before.",
-            (0.8, 0.95),
+            "slows as this is approached); runners stop long before (30 % after an ultramarathon).",
+            (0.5, 0.8),
         ),
         "fatigue.calibration_loss": _p(
             0.106,
             "1",
             "riazati_2020",
-            "Mean loss of hip and knee strength (10.6 %) after a moderate continuous run in "
-            "master runners; the hip abductors' loss is fitted to it.",
+            "Mean loss of strength (10.6 %) over all the hip AND knee measures after a moderate continuous "
+            "run in master runners; the model fits the mean loss of its two hip groups to it (the knee is "
+            "not modelled, so this is the nearest like-for-like).",
             (0.06, 0.15),
         ),
         "fatigue.calibration_minutes": _p(
@@ -277,6 +340,21 @@ PARAMETERS = MappingProxyType(
         ),
         "fatigue.calibration_speed": _p(
             3.45, "m/s", "riazati_2020", "Speed of that run: 3.3 m/s (women) and 3.6 m/s (men).", (3.3, 3.6)
+        ),
+        "fatigue.long_run_loss": _p(
+            0.235,
+            "1",
+            "millet_2003",
+            "Second anchor: knee-extensor strength fell 23.5 ± 14.9 % after a 30-km race (189 min) at "
+            "racing pace (Millet et al. 2003; 26 ± 14 % after a marathon, Nicol et al. 1991). The hip "
+            "groups' mean loss is fitted to it at the reference speed: the recovery term makes loss level off.",
+            (0.18, 0.3),
+        ),
+        "fatigue.long_run_minutes": _p(
+            189.0, "min", "millet_2003", "Length of that race: 188.7 ± 27.0 min.", (160.0, 215.0)
+        ),
+        "fatigue.solver_iterations": _p(
+            40, "1", "assumption", "Bisection steps of the two-anchor calibration (each halves the bracket)."
         ),
         "fatigue.hip_F": _p(
             _F_GEN,
@@ -329,15 +407,16 @@ PARAMETERS = MappingProxyType(
             "lumbar muscles and passive tissue carry as much as both hip groups).",
         ),
         "output.share_hip_abductors": _p(
-            0.30,
+            0.35,
             "1",
             "assumption",
             "Share of the total stance load the hip abductors carry in the reference run "
-            "(fixes the common unit of the load shares).",
+            "(fixes the common unit of the load shares; the three shares are renormalised to sum to 1).",
+            (0.25, 0.45),
         ),
-        "output.share_hip_extensors": _p(0.25, "1", "assumption", "As above, hip extensors."),
+        "output.share_hip_extensors": _p(0.30, "1", "assumption", "As above, hip extensors.", (0.2, 0.4)),
         "output.share_lumbar": _p(
-            0.45, "1", "assumption", "As above, the lumbar task (deep core and lumbar extensors together)."
+            0.35, "1", "assumption", "As above, the lumbar task (deep core and lumbar extensors together).", (0.25, 0.45)
         ),
         "output.step_s": _p(20.0, "s", "assumption", "Time step of the run model; 60 min = 180 steps."),
         # --- cohort and uncertainty band ----------------------------------------------------

@@ -16,8 +16,11 @@ a fresh strength-1.0 group, is
 
     x_task = x_ref · G(v)^k_task · (m / 70 kg)^(1/3) · (cadence / default cadence)^(-k_c)
 
-with G(v) the peak vertical ground reaction force relative to 3 m/s, linear
-from 1.2 BW at 1.5 m/s to 2.5 BW at 6 m/s (Keller et al. 1996).
+with G(v) the muscle demand scale relative to 3 m/s: running follows the peak
+vertical ground reaction force, linear from 1.8 BW when slow jogging at 2 m/s
+to 2.5 BW at 6 m/s (Keller et al. 1996: slow jogging > 50 % above walking's
+1.2 BW); walking (below about 2 m/s, blended smoothly by a sigmoid) has 1.2 BW
+and a lower muscle demand per unit of force (``run.walk_muscle_factor``).
 
 *Effort is task-bound.* A group's effort is its demand divided by its
 capacity, ``e = x / (strength · base · (1 - f))`` (``base``: running-base
@@ -33,28 +36,39 @@ straight to passive tissue), and a hard-working lumbar task passes a fraction
 ``p(e_L)`` (the same sigmoid) to passive tissue. No routing order, no
 thresholds, no group that never rests.
 
-*Fatigue while running is an effort dose.* The fraction of capacity lost grows as
-``df/dt = r · e^n · (1 - f / f_max)`` with ``e = a / (1 - f)`` the group's
+*Fatigue while running is an effort dose with recovery.* The fraction of capacity lost grows as
+``df/dt = r · e^n · (1 - f / f_max) - R · f`` with ``e = a / (1 - f)`` the group's
 effort (``a``: its load relative to its fresh capacity), ``n = 2`` (a
 power-law endurance curve, the form of Frey-Law & Avin 2010) and
-``f_max = 0.9`` (the dose slows as capacity runs out). ``r`` is calibrated so that the hip abductors of the
-reference runner lose 10.6 % after 29 min at 3.45 m/s (Riazati et al. 2020);
-trunk groups use ``r`` scaled by the trunk : general F ratio of Frey-Law et
-al. (2012). Integrated with exponential steps whose dose is taken at the
-step's midpoint (20-s steps; ``tests/unit/loadsim_reference.py`` solves the
-same equations with an adaptive ODE solver: max difference 0.0002).
+``f_max = 0.6`` (the dose slows as capacity runs out); ``R`` lets the loss level
+off in long runs. ``r`` and ``R`` are calibrated on two anchors for the
+reference runner's two hip groups (their mean loss): 10.6 % after 29 min at
+3.45 m/s (Riazati et al. 2020, a mean over hip and knee measures) and 23.5 %
+after 189 min (Millet et al. 2003, knee extensors after a 30-km race), taken
+at the reference speed. Trunk groups use ``r`` scaled by the trunk : general
+F ratio of Frey-Law et al. (2012), the deep core a further
+``deep_core.fatigue_ratio`` (type I rich). Integrated with exact exponential
+steps whose effort is taken at the step's midpoint (20-s steps;
+``tests/unit/loadsim_reference.py`` solves the same equations with an
+adaptive ODE solver).
 
 *Endurance hold.* A sustained hold (plank, side plank) uses the
 three-compartment model (Xia & Frey-Law 2008; F, R of Frey-Law et al. 2012):
 :func:`endurance_hold`.
 
-*Outputs.* ``lumbar_load_index``: back load (lumbar extensors + passive
-tissue) relative to the reference runner (70 kg, strength 1.0, 12 weeks'
-base, 3 m/s) at minute 0. ``fatigue[g]``: fraction of capacity lost (0..1).
-``load_share``: shares of the total stance load. ``hip_back_ratio``: hip load
-over back load (1.81 for the reference runner). ``takeover_min``: first
-minute that ratio falls to 1.0 (``None`` if it never does). Every number is in
-``params.py``; ``simulate_run(..., params={...})`` runs an edited table.
+*Outputs.* ``lumbar_load_index``: back load relative to the reference runner
+(70 kg, strength 1.0, 12 weeks' base, 3 m/s) at minute 0. Back load = lower
+back muscle load (deep core + lumbar extensors) × (1 + ``lumbar.takeover_cost``
+× the part of a typical deep core's capacity that is missing, weak or tired,
+and taken over by the superficial muscles; Raabe & Chaudhari 2018) +
+``passive.load_weight`` × passive tissue load. So weaker or more tired trunk
+muscles raise it and stronger ones lower it. ``fatigue[g]``: fraction of
+capacity lost (0..1). ``load_share``: shares of the total stance load.
+``hip_back_ratio``: hip load over back load (1.86 for the reference runner).
+``takeover_min``: first minute that ratio falls to 1.0 (``None`` if it never
+does). ``beyond_capacity_min``: first minute a group's load exceeds its
+remaining capacity (``None`` if never). Every number is in ``params.py``;
+``simulate_run(..., params={...})`` runs an edited table.
 """
 
 from __future__ import annotations
@@ -317,13 +331,13 @@ def _dose_rates(P):
     a2 = _anchor_loads(P, P["run.reference_speed"])
     shape = np.broadcast(*(np.asarray(x) for x in (n, fm, l1, t1, l2, t2, *a1, *a2))).shape
 
-    def r_for(R):  # bisection in log r: the first anchor's loss rises with r
-        lo, hi = np.full(shape, -20.0), np.full(shape, 2.0)
+    def r_for(R):  # bisection in r (0 .. 1/s): the first anchor's loss rises with r
+        lo, hi = np.zeros(shape), np.ones(shape)
         for _ in range(P["fatigue.solver_iterations"]):
             mid = 0.5 * (lo + hi)
-            high = _anchor_loss(np.exp(mid), R, a1, t1, l1, n, fm) > l1
+            high = _anchor_loss(mid, R, a1, t1, l1, n, fm) > l1
             hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
-        return np.exp(0.5 * (lo + hi))
+        return 0.5 * (lo + hi)
 
     # bisection in R (0 .. 1/60 s): with r refitted to the first anchor, the second anchor's loss falls with R
     lo, hi = np.zeros(shape), np.full(shape, 1.0 / 60.0)
@@ -520,10 +534,10 @@ class RunResult:
         Group (and ``"passive"``) -> fraction of the total stance load it
         carries; non-negative, summing to 1 at every time.
     lumbar_load_index : ndarray
-        Back load (lumbar extensors + passive tissue) relative to the
+        Back load (deep core + lumbar extensors with the take-over cost, plus weighted passive tissue) relative to the
         reference runner (70 kg, strength 1.0, 12 weeks, 3 m/s) at minute 0.
     hip_back_ratio : ndarray
-        Load on both hip groups over load on the back (reference runner: 1.81).
+        Load on both hip groups over load on the back (reference runner: 1.86).
     takeover_min : float or None
         First minute the hip : back ratio falls to ``output.takeover_ratio`` (1.0).
     effort : mapping

@@ -6,12 +6,14 @@ parameter table): task demands from Keller's ground-reaction-force line,
 capacity sharing in the lumbar task, sigmoid trunk-lean compensation and the
 effort-dose fatigue ODE
 
-    df/dt = r · (a / (1 - f))^n · (1 - f / f_max)
+    df/dt = r · (a / (1 - f))^n · (1 - f / f_max) - R · f
 
 solved with scipy's adaptive Runge-Kutta (RK45, rtol 1e-9) instead of the
 model's 20-s exponential steps. What it checks: the fast integrator, the
 vectorised cohort path and the packaging (index, ratio, takeover) against a
-straightforward solution of the same equations.
+straightforward solution of the same equations. The calibrated rates r and R
+are taken from the model (``_dose_rates``); that the calibration hits its two
+anchors is checked separately in ``test_loadsim_model.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import math
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from runback_widgets.loadsim.model import _dose_rates
 from runback_widgets.loadsim.params import resolve
 
 GROUPS = ("hip_abductors", "hip_extensors", "deep_core", "lumbar_extensors")
@@ -41,20 +44,9 @@ class Reference:
         s = [runner.strength[g] for g in GROUPS]
         wd = P["deep_core.lumbar_weight"]
         self.cap0 = [s[0] * b, s[1] * b, wd * s[2] * b, (1 - wd) * s[3] * b]
-        # dose coefficients, calibrated as documented in params (Riazati et al. 2020)
-        vc = P["fatigue.calibration_speed"]
-        a_cal = self.demands(vc, P["run.reference_mass"], self.cadence(vc))[0] / self.base(
-            P["run.reference_training_weeks"]
-        )
-        loss = P["fatigue.calibration_loss"]
-        r_hip = (
-            -self.fmax
-            * math.log(1 - loss / self.fmax)
-            * (1 - loss / 2) ** self.n
-            / (a_cal**self.n * P["fatigue.calibration_minutes"] * 60)
-        )
-        r_trunk = r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"]
-        self.r = [r_hip, r_hip, r_trunk, r_trunk]
+        self.cdref = wd * b
+        r_hip, r_trunk, self.R = _dose_rates(P)
+        self.r = [r_hip, r_hip, r_trunk * P["deep_core.fatigue_ratio"], r_trunk]
         self.duration_s = plan.duration_min * 60
 
     def cadence(self, v):
@@ -62,9 +54,19 @@ class Reference:
         return P["run.cadence_at_reference"] + P["run.cadence_slope"] * (v - P["run.reference_speed"])
 
     def grf(self, v):
+        """Walking's peak force, blended into the running line above the walk-run speed."""
         P = self.P
-        slope = (P["run.grf_fast"] - P["run.grf_slow"]) / (P["run.grf_fast_speed"] - P["run.grf_slow_speed"])
-        return P["run.grf_slow"] + slope * (v - P["run.grf_slow_speed"])
+        slope = (P["run.grf_fast"] - P["run.grf_jog"]) / (P["run.grf_fast_speed"] - P["run.grf_jog_speed"])
+        running = P["run.grf_jog"] + slope * (v - P["run.grf_jog_speed"])
+        w = _sig((v - P["run.walk_run_speed"]) / P["run.walk_run_width"])
+        return (1 - w) * P["run.grf_slow"] + w * running
+
+    def scale(self, v):
+        """Muscle demand relative to the reference run: walking's muscle demand per unit force is lower."""
+        P = self.P
+        w = _sig((v - P["run.walk_run_speed"]) / P["run.walk_run_width"])
+        walking = P["run.walk_muscle_factor"] * P["run.grf_slow"]
+        return ((1 - w) * walking + w * self.grf(v)) / self.grf(P["run.reference_speed"])
 
     def base(self, weeks):
         P = self.P
@@ -72,7 +74,7 @@ class Reference:
 
     def demands(self, v, mass, cad):
         P = self.P
-        G = self.grf(v) / self.grf(P["run.reference_speed"])
+        G = self.scale(v)
         common = (mass / P["run.reference_mass"]) ** P["run.mass_exponent"] * (cad / self.cadence(v)) ** (
             -P["run.cadence_exponent"]
         )
@@ -100,6 +102,8 @@ class Reference:
         muscle = lumbar * (1 - to_passive)
         dc, le = muscle * cap[2] / lumbar_cap, muscle * cap[3] / lumbar_cap
         passive = moved * P["compensation.passive_fraction"] + lumbar * to_passive
+        taken_over = max(0.0, 1 - cap[2] / self.cdref)
+        back = muscle * (1 + P["lumbar.takeover_cost"] * taken_over) + P["passive.load_weight"] * passive
         delivered = [hip[0], hip[1], dc, le]
         rel = [d / c for d, c in zip(delivered, self.cap0)]
         return {
@@ -109,11 +113,14 @@ class Reference:
             "LE": le,
             "passive": passive,
             "lumbar_total": self.x[2] + moved,
+            "back": back,
         }, rel
 
     def rhs(self, t, f):
         _, rel = self.loads(f)
-        return [self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) for i in range(4)]
+        return [
+            self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) - self.R * f[i] for i in range(4)
+        ]
 
     def solve(self, times_s):
         sol = solve_ivp(
@@ -135,15 +142,15 @@ def reference_run(runner, plan, times_s, params=None):
         params,
     )
     base, _ = base_model.loads([0.0] * 4)
+    total = P["output.share_hip_abductors"] + P["output.share_hip_extensors"] + P["output.share_lumbar"]
     units = {
-        "HA": P["output.share_hip_abductors"] / base["HA"],
-        "HE": P["output.share_hip_extensors"] / base["HE"],
-        "L": P["output.share_lumbar"] / base["lumbar_total"],
+        "HA": P["output.share_hip_abductors"] / total / base["HA"],
+        "HE": P["output.share_hip_extensors"] / total / base["HE"],
+        "back": P["output.share_lumbar"] / total / base["back"],
     }
     index, ratio = [], []
     for f in F:
         ld, _ = ref.loads(list(f))
-        back = ld["LE"] + ld["passive"]
-        index.append(back / (base["LE"] + base["passive"]))
-        ratio.append((ld["HA"] * units["HA"] + ld["HE"] * units["HE"]) / (back * units["L"]))
+        index.append(ld["back"] / base["back"])
+        ratio.append((ld["HA"] * units["HA"] + ld["HE"] * units["HE"]) / (ld["back"] * units["back"]))
     return F, np.array(index), np.array(ratio)

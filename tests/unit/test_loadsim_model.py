@@ -213,7 +213,7 @@ def test_exported_helpers_reject_bad_input_with_clear_valueerror(call, words):
 def test_helpers_accept_good_input():
     assert pace_min_per_km(3.0) == pytest.approx(1000 / 180)
     s = stride_setup(3.0)
-    assert s["cadence"] == pytest.approx(170.0) and s["grf_bw"] == pytest.approx(1.2 + 1.3 / 3)
+    assert s["cadence"] == pytest.approx(170.0) and s["grf_bw"] == pytest.approx(1.8 + 0.7 / 4, rel=1e-4)
     assert stride_setup(3.0, cadence_spm=190)["hip_abductors"] < s["hip_abductors"]  # shorter steps, less per step
     t, mf = fatigue_curve(0.3, 600, *FREY_LAW_2012_ROWS["trunk"], step_s=1.0)
     assert t.size == 601 and (np.diff(mf) >= 0).all()
@@ -353,4 +353,19 @@ def test_endurance_hold_trace():
 
 def test_reference_hip_back_ratio_is_the_documented_value():
     res = simulate_run(Runner(), RunPlan(60, value("run.reference_speed")))
-    assert res.hip_back_ratio[0] == pytest.approx(1.81, abs=0.005)  # model docstring and notebook quote 1.81
+    assert res.hip_back_ratio[0] == pytest.approx(1.86, abs=0.005)  # model docstring and notebook quote 1.86
+
+
+def test_beyond_capacity_flag_marks_runs_the_runner_could_not_hold():
+    easy = simulate_run(Runner(), RunPlan(60, 3.0))
+    assert easy.beyond_capacity_min is None
+    weak = {"hip_abductors": 0.3, "hip_extensors": 0.3, "deep_core": 0.3, "lumbar_extensors": 0.5}
+    hard = simulate_run(Runner(110, weak, 0), RunPlan(180, 5.5))
+    assert hard.beyond_capacity_min is not None and 0.0 <= hard.beyond_capacity_min <= 180.0
+    i = int(np.searchsorted(hard.time_min, hard.beyond_capacity_min))
+    assert max(hard.effort[g][i] / (1.0 - hard.fatigue[g][i]) for g in GROUPS) > 1.0
+
+
+def test_deep_core_tires_more_slowly_than_the_superficial_lumbar_extensors():
+    res = simulate_run(Runner(), RunPlan(60, 3.0))
+    assert 0.0 < res.fatigue["deep_core"][-1] < res.fatigue["lumbar_extensors"][-1]

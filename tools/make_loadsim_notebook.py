@@ -64,8 +64,12 @@ maximal force of a fresh group of typical strength, is
 
 $$x_\text{task} = x_\text{ref}\;G(v)^{k_\text{task}}\;\Bigl(\frac{m}{70\,\text{kg}}\Bigr)^{1/3}\Bigl(\frac{\text{cadence}}{\text{default cadence}}\Bigr)^{-k_c},$$
 
-where $G(v)$ is the peak vertical ground reaction force relative to 3 m/s, a straight line from
-1.2 × body weight walking at 1.5 m/s to about 2.5 × body weight at 6 m/s (Keller et al. 1996). Gluteus
+where $G(v)$ scales with the peak vertical ground reaction force relative to 3 m/s: when running, a straight
+line from 1.8 × body weight slow jogging at 2 m/s to about 2.5 × body weight at 6 m/s; walking has 1.2 × body
+weight at 1.5 m/s, and slow jogging more than 50 % above it (Keller et al. 1996). Walking also asks the hip
+and trunk muscles less per unit of force (a nearly straight leg; the factor 0.6 is an assumption), and a
+smooth sigmoid around 2 m/s blends walking into running, so an hour's walk costs the hips far less than an
+hour's run. Gluteus
 medius activity rises with running speed (Semciw et al. 2016, a systematic review); that the hip extensors'
 demand rises more steeply (the largest exponent) is an assumption of the model. Trunk muscles work in
 bursts at each step (transversus abdominis is tonic except when running at 3 m/s or faster, Saunders et al.
@@ -81,9 +85,11 @@ $f$ the fraction of capacity lost to fatigue. The deep core and the lumbar exten
 **in proportion to their capacities**, so they work at the same effort, and a weak deep core hands part
 of its work to the lumbar extensors at once, from the first step, as in Raabe & Chaudhari's simulations
 (superficial muscles compensated with up to 45 ± 10 % more force; compression rose up to 15 %, shear up
-to 19 %). The same rule has a consequence worth noticing: a *stronger* lower back takes a larger share of
-the lumbar task from the deep core, so the lower back's load (which the index counts) rises a little while
-its effort falls. Load is not the same as strain.
+to 19 %). The superficial muscles do the deep core's job less efficiently (Raabe & Chaudhari found their
+compensating force up to 45 ± 10 % higher and upper-lumbar compression up to 15 % higher with the deep core
+completely weak), so the index charges a cost for it (``lumbar.takeover_cost``, 0.3 per unit of the deep
+core's capacity missing): a deep core at 0.5 raises the index by about 14 % from minute 0, at 0.3 by about
+19 %.
 
 **3. Compensation is a change of movement, and it is smooth.** As a hip group's effort rises, trunk lean
 (a compensated Trendelenburg sideways, more forward lean in the sagittal plane) moves a fraction
@@ -94,21 +100,26 @@ of its demand off the hip. The lumbar task takes $g \cdot c\,x$ of it (part stra
 and a hard-working lumbar task passes a fraction $p(e_L)$ (the same sigmoid) to passive tissue. There is
 no threshold, no order in which groups are asked, and no group that never rests.
 
-**4. Fatigue while running is an effort dose.** Each group loses capacity at
+**4. Fatigue while running is an effort dose with recovery.** Each group loses capacity at
 
-$$\frac{df}{dt} = r\,e^{\,n}\Bigl(1 - \frac{f}{f_\text{max}}\Bigr),\qquad n = 2,$$
+$$\frac{df}{dt} = r\,e^{\,n}\Bigl(1 - \frac{f}{f_\text{max}}\Bigr) - R\,f,\qquad n = 2,$$
 
-a power law in effort, the form that fits static endurance data best (Frey-Law & Avin 2010). The rate $r$ is
-calibrated so that a typical runner's hip abductors lose 10.6 % of their strength in a 29-minute run at
-3.45 m/s, the mean loss of hip and knee strength Riazati et al. (2020) measured after a moderate continuous
-run (32 min at 3.3 m/s for women, 26 min at 3.6 m/s for men; 12 % after high-intensity intervals). The
-trunk groups tire more slowly, by the ratio of the trunk and general fatigue rates $F$ of Frey-Law, Looft &
-Heitsman (2012). An adaptive ODE solver in the tests agrees with the simulator within 0.0002.
+a power law in effort, the form that fits static endurance data best (Frey-Law & Avin 2010), with a
+recovery term $R\,f$ that makes the loss level off in long runs. $r$ and $R$ are calibrated on two anchors
+for a typical runner's two hip groups (their mean loss): 10.6 % in a 29-minute run at 3.45 m/s, the mean
+loss over the hip **and knee** strength measures Riazati et al. (2020) took after a moderate continuous run
+(32 min at 3.3 m/s for women, 26 min at 3.6 m/s for men; 12 % after high-intensity intervals), and 23.5 %
+after 189 minutes, the knee-extensor loss Millet et al. (2003) measured after a 30-km race (taken at the
+reference speed: an assumption). The trunk groups tire more slowly, by the ratio of the trunk and general
+fatigue rates $F$ of Frey-Law, Looft & Heitsman (2012), and the deep core (rich in fatigue-resistant type I
+fibres) more slowly still (assumed factor 0.75). An adaptive ODE solver in the tests agrees with the
+simulator.
 
-**5. Outputs.** The **lumbar load index** is the back load (lumbar extensors plus passive tissue) relative to
+**5. Outputs.** The **lumbar load index** is the back load (deep core and lumbar extensors, with the cost of a
+deep core's part taken over, plus passive tissue weighted 1.5 × for the end-range strain it means) relative to
 the reference runner (70 kg, typical strength, 12 weeks of base, 3 m/s) at minute 0. *Fatigue* is the fraction
 of a group's capacity lost. The **hip : back ratio** compares the load on both hip groups with the load on the
-back (1.81 for the reference runner); **the back takes over** at the first minute it falls to 1. The
+back (1.86 for the reference runner); **the back takes over** at the first minute it falls to 1. The
 **shaded band** is the 5th to 95th percentile of the index over 200 draws of every uncertain number in the
 table below, each drawn from its plausible range.
 
@@ -128,10 +139,11 @@ about 2 min 20 s at 50 % of maximum, 11 min at 20 %. For intermittent work, Loof
 **What the model leaves out.** Four lumps instead of dozens of muscles; both sides assumed symmetric; no
 running-form changes beyond the trunk lean (Bramah et al. 2018 found more pelvic drop and forward trunk
 lean in *injured* runners than in uninjured ones, a comparison between groups, not a fatigue protocol); no
-slow fatigue processes (glycogen, central fatigue), no recovery within a run, no pain, no tissue damage,
-no day-to-day training history. Where the hips cannot even start the run within their capacity (very weak hips at a
-fast pace, e.g. strength 0.45 or less at 4.5 m/s or more), trunk lean reaches its limit and the index stops
-rising with further weakness: a real runner could not hold that pace, and the model should not be read there. The stance efforts, speed exponents, transfer gain, sigmoid and training
+slow fatigue processes (glycogen, central fatigue) beyond the recovery term, no pain, no tissue damage,
+no day-to-day training history. Where a group's load exceeds what it has left (very weak hips at a fast
+pace), trunk lean reaches its limit and the index stops rising with further weakness: a real runner could
+not hold that pace, and the model should not be read there; the result marks the first such minute
+(`beyond_capacity_min`). The stance efforts, speed exponents, transfer gain, sigmoid and training
 rules are **assumptions**, labelled in the table with the range we consider plausible; the band shows what
 they can change. What survives the band: weak hips and a weak deep core raise the back's load from the
 start; the load builds during a run; more base and more strength lower it. What does not: the exact
@@ -216,7 +228,7 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
 - **Red dashed vertical line / red cross:** the minute the lower back takes over.
 - **Shaded band** around the lower back line: the range of the index over 200 draws of the model's
   uncertain numbers (5th to 95th percentile).
-- **Dotted grey line at 1.0:** a well-conditioned runner at the start of an easy run.
+- **Dotted grey line at 1.0:** the reference runner (typical strength, 12 weeks of base) at the start of an easy run.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """,
         ),

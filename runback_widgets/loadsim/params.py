@@ -416,7 +416,11 @@ PARAMETERS = MappingProxyType(
         ),
         "output.share_hip_extensors": _p(0.30, "1", "assumption", "As above, hip extensors.", (0.2, 0.4)),
         "output.share_lumbar": _p(
-            0.35, "1", "assumption", "As above, the lumbar task (deep core and lumbar extensors together).", (0.25, 0.45)
+            0.35,
+            "1",
+            "assumption",
+            "As above, the lumbar task (deep core and lumbar extensors together).",
+            (0.25, 0.45),
         ),
         "output.step_s": _p(20.0, "s", "assumption", "Time step of the run model; 60 min = 180 steps."),
         # --- cohort and uncertainty band ----------------------------------------------------

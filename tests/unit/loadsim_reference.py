@@ -118,9 +118,7 @@ class Reference:
 
     def rhs(self, t, f):
         _, rel = self.loads(f)
-        return [
-            self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) - self.R * f[i] for i in range(4)
-        ]
+        return [self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) - self.R * f[i] for i in range(4)]
 
     def solve(self, times_s):
         sol = solve_ivp(

@@ -95,7 +95,12 @@ def test_fatigue_calibration_hits_both_anchors():
     and knee measures) after 29 min at 3.45 m/s, within 0.5 %, and Millet et al.'s 23.5 % after 189 min at the
     reference speed, within 1.5 %."""
     for minutes, speed, target, tol in (
-        (value("fatigue.calibration_minutes"), value("fatigue.calibration_speed"), value("fatigue.calibration_loss"), 0.005),
+        (
+            value("fatigue.calibration_minutes"),
+            value("fatigue.calibration_speed"),
+            value("fatigue.calibration_loss"),
+            0.005,
+        ),
         (value("fatigue.long_run_minutes"), value("run.reference_speed"), value("fatigue.long_run_loss"), 0.015),
     ):
         r = simulate_run(REFERENCE, RunPlan(minutes, speed))

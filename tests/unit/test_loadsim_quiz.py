@@ -75,10 +75,10 @@ def test_quiz_check_holds_in_model(q):
 
 
 def test_feedback_numbers_match_the_model():
-    """Numbers quoted in feedback (about 6 % / 15 %, about 11 %, about 140 s, about 11 minutes) hold."""
+    """Numbers quoted in feedback (about 7 % / 18 %, about 11 %, about 140 s, about 11 minutes) hold."""
     weak, ref = simulate_run(*PRESETS["weak_glutes"]), simulate_run(*PRESETS["well_conditioned"])
-    assert 0.04 <= weak.lumbar_load_index[0] / ref.lumbar_load_index[0] - 1 <= 0.08
-    assert 1.12 <= weak.peak_lumbar_load_index <= 1.18
+    assert 0.05 <= weak.lumbar_load_index[0] / ref.lumbar_load_index[0] - 1 <= 0.09
+    assert 1.16 <= weak.peak_lumbar_load_index <= 1.20
     dc = simulate_run(*PRESETS["deep_core_weakness"])
     assert 0.09 <= dc.lumbar_extensor_force[0] / ref.lumbar_extensor_force[0] - 1 <= 0.13
     assert 130 <= endurance_hold(0.5, "trunk").endurance_s <= 150

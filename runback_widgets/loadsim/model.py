@@ -339,13 +339,43 @@ def _dose_rates(P):
             hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
         return 0.5 * (lo + hi)
 
-    # bisection in R (0 .. 1/60 s): with r refitted to the first anchor, the second anchor's loss falls with R
-    lo, hi = np.zeros(shape), np.full(shape, 1.0 / 60.0)
-    for _ in range(P["fatigue.solver_iterations"]):
-        mid = 0.5 * (lo + hi)
-        high = _anchor_loss(r_for(mid), mid, a2, t2, l2, n, fm) > l2
-        lo, hi = np.where(high, mid, lo), np.where(high, hi, mid)
-    R = 0.5 * (lo + hi)
+    if scalar:
+        # bisection in R (0 .. 1/60 s): with r refitted to the first anchor, the second anchor's loss falls with R
+        lo, hi = np.zeros(shape), np.full(shape, 1.0 / 60.0)
+        for _ in range(P["fatigue.solver_iterations"]):
+            mid = 0.5 * (lo + hi)
+            high = _anchor_loss(r_for(mid), mid, a2, t2, l2, n, fm) > l2
+            lo, hi = np.where(high, mid, lo), np.where(high, hi, mid)
+        R = 0.5 * (lo + hi)
+        r_hip = r_for(R)
+    else:
+        # many tables at once (the band): Newton steps in (log r, log R) from the default table's solution
+        r0, _, R0 = _dose_rates(resolve())
+        x = np.stack(np.broadcast_arrays(np.log(r0), np.log(R0), np.zeros(shape))[:2])
+
+        def resid(x):
+            r, R = np.exp(x[0]), np.exp(x[1])
+            return np.stack(
+                [
+                    _anchor_loss(r, R, a1, t1, l1, n, fm) / l1 - 1.0,
+                    _anchor_loss(r, R, a2, t2, l2, n, fm) / l2 - 1.0,
+                ]
+            )
+
+        h = P["fatigue.solver_log_step"]
+        for _ in range(P["fatigue.newton_steps"]):
+            g = resid(x)
+            J0 = (resid(x + np.array([h, 0.0]).reshape(2, *([1] * len(shape)))) - g) / h
+            J1 = (resid(x + np.array([0.0, h]).reshape(2, *([1] * len(shape)))) - g) / h
+            det = J0[0] * J1[1] - J1[0] * J0[1]
+            dx = np.stack([(J1[1] * g[0] - J1[0] * g[1]) / det, (J0[0] * g[1] - J0[1] * g[0]) / det])
+            x = x - np.clip(np.nan_to_num(dx), -1.0, 1.0)  # damped: at most a factor e per step
+            x[1] = np.clip(x[1], np.log(P["fatigue.solver_min_recovery"]), np.log(1.0 / 60.0))
+        r_hip, R = np.exp(x[0]), np.exp(x[1])
+        bad = np.flatnonzero(np.abs(resid(x)).max(axis=0).ravel() > P["fatigue.solver_tolerance"])
+        for i in bad:  # the rare table Newton does not settle: the scalar bisection
+            Pi = {k: (float(np.ravel(v)[i]) if isinstance(v, np.ndarray) and v.size > 1 else v) for k, v in P.items()}
+            r_hip.ravel()[i], _, R.ravel()[i] = _dose_rates(Pi)
     r_hip = r_for(R)
     out = (r_hip, r_hip * P["fatigue.trunk_F"] / P["fatigue.hip_F"], R)
     if scalar:
@@ -652,27 +682,34 @@ def simulate_run(runner: Runner, plan: RunPlan, params=None) -> RunResult:
     n = _n_steps(duration_s, P)
     dt = duration_s / n
     fm, ne, rec = c["fmax"], c["n"], c["rec"]
-    rates = (c["rh"], c["rh"], c["rd"], c["rt"])
+    rh, rd, rt = c["rh"], c["rd"], c["rt"]
     exp = math.exp
-
-    def step(f, a, ff, r, h):
-        """Exact step of df/dt = r e^n (1 - f/fm) - R f with the effort e = a / (1 - ff) held."""
-        A = r * (a / (1.0 - ff)) ** ne
-        k = A / fm + rec
-        ss = A / k
-        return ss - (ss - f) * exp(-k * h)
-
-    f = (0.0, 0.0, 0.0, 0.0)
+    f0 = f1 = f2 = f3 = 0.0
     rows = []
+    hdt = 0.5 * dt
     for k in range(n + 1):
-        row = _loads(consts, *f, exp)
-        rows.append(f + row)
+        row = _loads(consts, f0, f1, f2, f3, exp)
+        rows.append((f0, f1, f2, f3) + row)
         if k == n:
             break
-        # midpoint rule: loads at the half-step state set the whole step's dose
-        h = tuple(step(f[i], row[7 + i], f[i], rates[i], 0.5 * dt) for i in range(4))
-        a = _loads(consts, *h, exp)[7:]
-        f = tuple(step(f[i], a[i], h[i], rates[i], dt) for i in range(4))
+        # exact step of df/dt = A (1 - f/fm) - R f with the dose A = r e^n held; midpoint rule:
+        # the effort at the half-step state sets the whole step's dose
+        a0, a1, a2, a3 = row[7:]
+        A0, A1 = rh * (a0 / (1.0 - f0)) ** ne, rh * (a1 / (1.0 - f1)) ** ne
+        A2, A3 = rd * (a2 / (1.0 - f2)) ** ne, rt * (a3 / (1.0 - f3)) ** ne
+        k0, k1, k2, k3 = A0 / fm + rec, A1 / fm + rec, A2 / fm + rec, A3 / fm + rec
+        h0 = A0 / k0 - (A0 / k0 - f0) * exp(-k0 * hdt)
+        h1 = A1 / k1 - (A1 / k1 - f1) * exp(-k1 * hdt)
+        h2 = A2 / k2 - (A2 / k2 - f2) * exp(-k2 * hdt)
+        h3 = A3 / k3 - (A3 / k3 - f3) * exp(-k3 * hdt)
+        a0, a1, a2, a3 = _loads(consts, h0, h1, h2, h3, exp)[7:]
+        A0, A1 = rh * (a0 / (1.0 - h0)) ** ne, rh * (a1 / (1.0 - h1)) ** ne
+        A2, A3 = rd * (a2 / (1.0 - h2)) ** ne, rt * (a3 / (1.0 - h3)) ** ne
+        k0, k1, k2, k3 = A0 / fm + rec, A1 / fm + rec, A2 / fm + rec, A3 / fm + rec
+        f0 = A0 / k0 - (A0 / k0 - f0) * exp(-k0 * dt)
+        f1 = A1 / k1 - (A1 / k1 - f1) * exp(-k1 * dt)
+        f2 = A2 / k2 - (A2 / k2 - f2) * exp(-k2 * dt)
+        f3 = A3 / k3 - (A3 / k3 - f3) * exp(-k3 * dt)
     out = np.array(rows)
     return _package(runner, plan, out, dt, P, params is None)
 

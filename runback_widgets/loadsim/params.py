@@ -356,6 +356,18 @@ PARAMETERS = MappingProxyType(
         "fatigue.solver_iterations": _p(
             40, "1", "assumption", "Bisection steps of the two-anchor calibration (each halves the bracket)."
         ),
+        "fatigue.newton_steps": _p(
+            6, "1", "assumption", "Newton steps of the same calibration when many tables are fitted at once (the band)."
+        ),
+        "fatigue.solver_log_step": _p(
+            1e-4, "1", "assumption", "Step of the finite-difference slopes in those Newton steps (in log r and log R)."
+        ),
+        "fatigue.solver_min_recovery": _p(
+            1e-9, "1/s", "assumption", "Smallest recovery rate the Newton steps try (a run with almost no recovery)."
+        ),
+        "fatigue.solver_tolerance": _p(
+            1e-4, "1", "assumption", "Relative miss of either anchor above which a table is refitted by bisection."
+        ),
         "fatigue.hip_F": _p(
             _F_GEN,
             "1/s",

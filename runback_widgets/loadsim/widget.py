@@ -213,7 +213,9 @@ class RunLoadSimulator(widgets.VBox):
         self._apply_preset(change["new"])
 
     def _on_control(self, change) -> None:
-        if self._busy:
+        if self._busy or _within_half_step(change["owner"], change["old"], change["new"]):
+            # A slider's browser view sends its value back at load, snapped to the
+            # step (0.45 -> 0.44999999999999996): the same setting, no recompute.
             return
         self._mark_custom_if_changed()
         self._recompute()
@@ -448,7 +450,13 @@ class RunLoadSimulator(widgets.VBox):
         pairs = [(self._mass, runner.body_mass_kg), (self._speed, plan.speed_m_s),
                  (self._duration, plan.duration_min), (self._weeks, round(runner.training_weeks))]
         pairs += [(w, runner.strength[g]) for g, w in self._strength.items()]
-        return any(abs(float(w.value) - float(target)) > w.step / 2 for w, target in pairs)
+        return any(not _within_half_step(w, w.value, target) for w, target in pairs)
+
+
+def _within_half_step(slider, a, b) -> bool:
+    """Do ``a`` and ``b`` show as the same position of ``slider`` (within half its step)?"""
+    step = getattr(slider, "step", None) or 0
+    return abs(float(a) - float(b)) <= step / 2
 
 
 # ---------------------------------------------------------------------- notebook tables

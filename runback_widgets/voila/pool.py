@@ -61,6 +61,52 @@ def executor_config(c) -> None:
     c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_S
 
 
+#: Resident memory (RSS, MB) of one kernel once its page has run, and of the
+#: server, measured with benchmarks/kernel_memory.py on 2026-11-30 (instructor
+#: guide, "Memory"). A page not listed counts as the largest.
+KERNEL_MB = {
+    "index.ipynb": 78,
+    "01-spine-and-si-anatomy.ipynb": 101,
+    "02-symptom-explorer.ipynb": 94,
+    "03-run-load-simulator.ipynb": 112,
+}
+SERVER_MB = 101
+
+
+def available_mb() -> float | None:
+    """Memory the system can give new processes now (MB), or None if unknown."""
+    try:
+        import psutil
+
+        return psutil.virtual_memory().available / 2**20
+    except Exception:  # noqa: BLE001 - psutil missing or no such figure here
+        return None
+
+
+def memory_check(plan: dict[str, int], visitors: int, available: float | None = None) -> tuple[bool, str]:
+    """Do ``visitors`` and the pre-heated pools of ``plan`` fit in memory? (fits, message)
+
+    At the peak of a class arriving, every visitor holds the kernel of the page
+    they opened and the pools have refilled behind them: the pool's kernels plus
+    one kernel per visitor, each counted at the largest measured figure (RSS,
+    an upper bound: kernels on one machine share their libraries).
+    """
+    if available is None:
+        available = available_mb()
+    per_kernel = max(KERNEL_MB.values())
+    pooled = sum(plan.values())
+    peak = SERVER_MB + sum(n * KERNEL_MB.get(nb, per_kernel) for nb, n in plan.items()) + visitors * per_kernel
+    head = (f"memory: {pooled} pre-heated kernels + {visitors} visitors' kernels need up to "
+            f"{peak / 1024:.1f} GB ({per_kernel} MB per kernel at most, measured)")
+    if available is None:
+        return True, f"{head}; free memory unknown here, check it yourself."
+    if peak <= available:
+        return True, f"{head}; {available / 1024:.1f} GB available: fits."
+    return False, (f"WARNING: {head}, but only {available / 1024:.1f} GB is available: pages may fail "
+                   f"when the class arrives. Pre-heat only the page the class opens (--focus PAGE), "
+                   f"serve fewer visitors per machine, or close other programs.")
+
+
 def _load() -> float:
     try:
         return os.getloadavg()[0]

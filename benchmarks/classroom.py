@@ -485,8 +485,22 @@ async def open_page(server: RunningServer, notebook: str, deadline: float, marks
     loop = asyncio.get_running_loop()
     marks = marks if marks is not None else {}
     q = f"?token={token}" if token else ""
-    resp = await AsyncHTTPClient().fetch(server.url(notebook) + q, request_timeout=max(1.0, deadline - loop.time()),
-                                         raise_error=False)
+    # One client per visitor, as each student has their own browser (a shared
+    # tornado client queues beyond 10 requests: that would be measured instead).
+    client = AsyncHTTPClient(force_instance=True, max_clients=16)
+    try:
+        return await _open_page(server, notebook, deadline, marks, token, q, client, loop)
+    finally:
+        client.close()
+
+
+async def _open_page(server, notebook, deadline, marks, token, q, client, loop) -> OpenPage:
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    resp = await client.fetch(server.url(notebook) + q, request_timeout=max(1.0, deadline - loop.time()),
+                              raise_error=False)
     if resp.code != 200:
         raise RuntimeError(f"HTTP {resp.code}")
     html = resp.body.decode("utf-8", "replace")
@@ -499,7 +513,6 @@ async def open_page(server: RunningServer, notebook: str, deadline: float, marks
     # The page's own scripts and stylesheets, as a fresh browser fetches them
     # (voila.js then loads its chunks and the widget extensions: not replayed).
     assets = sorted(set(re.findall(r'(?:src|href)="(/[^"#][^"]*\.(?:js|css)(?:\?[^"]*)?)"', html)))
-    client = AsyncHTTPClient()
     await asyncio.gather(*[client.fetch(f"http://127.0.0.1:{server.port}{a}", raise_error=False,
                                         request_timeout=max(1.0, deadline - loop.time())) for a in assets])
     session = uuid.uuid4().hex

@@ -92,8 +92,10 @@ def score_summary(a: Assessment) -> str:
     parts = [f"{_type_label(t)} {a.scores[t]:.2f}" for t in PAIN_TYPES]
     if not a.ranking:
         lead = "No pain type scores above zero yet."
+    elif a.leading is None:
+        lead = "None of the three types fits well."
     else:
-        lead = f"{_type_label(a.ranking[0])} fits best."
+        lead = f"{_type_label(a.leading)} fits best."
     return f"Bar chart of how well each pain type fits, from 0 to 1: {', '.join(parts)}. {lead}"
 
 
@@ -107,9 +109,9 @@ def _ticked_regions(a: Assessment) -> list[str]:
 
 
 def _felt_regions(a: Assessment) -> list[str]:
-    if not a.ranking:
+    if a.leading is None:
         return []
-    return list(model.type_info(a.ranking[0])["felt_in"])
+    return list(model.type_info(a.leading)["felt_in"])
 
 
 def body_summary(a: Assessment) -> str:
@@ -118,7 +120,7 @@ def body_summary(a: Assessment) -> str:
     ticked = [names[r] for r in _ticked_regions(a)]
     felt = [names[r] for r in _felt_regions(a)]
     s1 = (
-        f"Where {_type_label(a.ranking[0]).lower()} pain is usually felt (striped or dotted): {', '.join(felt)}."
+        f"Where {_type_label(a.leading).lower()} pain is usually felt (striped or dotted): {', '.join(felt)}."
         if felt
         else "No pain type is highlighted yet."
     )
@@ -167,7 +169,7 @@ class ScoreChart:
         self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
-        lead = a.ranking[0] if a.ranking else None
+        lead = a.leading
         xs = [a.scores[t] for t in PAIN_TYPES]
         if (lead, xs) == self._last:
             return
@@ -253,7 +255,7 @@ class BodyMap:
         self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
-        lead = a.ranking[0] if a.ranking else None
+        lead = a.leading
         felt = set(_felt_regions(a))
         ticked = set(_ticked_regions(a))
         key = (lead, frozenset(felt), frozenset(ticked))

@@ -299,7 +299,7 @@ def server_page(kind: str, **values) -> tuple[int, str]:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;"
-        "line-height:1.5;color:#1A1A1A;background:#fff}h1{font-size:1.5em}</style></head>"
+        "font-size:1.15em;line-height:1.5;color:#1A1A1A;background:#fff}h1{font-size:1.5em}</style></head>"
         f'<body><main><h1>{title}</h1>{paras}</main></body></html>'
     )
     return int(spec["status"]), page

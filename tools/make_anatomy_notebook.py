@@ -51,7 +51,7 @@ dimensions_table()
 Turn the 3D view with a mouse or a finger; hover to see names. Switch layers on and off, pick a
 structure (or click it), or press a "Show me" button. Further down: the side view with pelvic tilt,
 and the running stride seen from behind.
-"""),
+""", "tool"),
     ("code", """
 # The dashboard: 3D model, side view (pelvic tilt) and running stride.
 from runback_widgets.anatomy.widget import AnatomyDashboard
@@ -60,7 +60,7 @@ assert app.scenario_state()["layers"] == "bones,discs,joints,nerves"
 # Shareable: a link's ?structure=...&layers=...&tilt=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
+""", "tool"),
     ("md", """
 ## Tasks
 

@@ -119,7 +119,7 @@ preset_table()
 Pick a runner, change anything, and read the sentence under the controls. The views below show who carries
 the load, how tired each group gets, and the load on the lower back; compare two runners, a whole class, or
 the same runner after a prevention programme.
-"""),
+""", "tool"),
     ("code", """
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).
 from runback_widgets.loadsim.widget import RunLoadSimulator
@@ -128,7 +128,7 @@ assert app.preset == "weak_glutes" and 15 < app.result.takeover_min < 40
 # Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
+""", "tool"),
     ("md", "## Tasks\n\n" + tasks),
     ("md", """
 ## Self-check

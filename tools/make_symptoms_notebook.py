@@ -54,7 +54,7 @@ weights_table()
 
 Tick what you feel. The answer appears on the right (below, on a phone): warning signs first,
 then the best-fitting pain type, the scores, a body map, why, and what to do next.
-"""),
+""", "tool"),
     ("code", """
 # The dashboard: tick symptoms, enter an age, and read the result.
 from runback_widgets.symptoms.widget import SymptomExplorer
@@ -63,7 +63,7 @@ assert app.result.urgency == "not_enough_information"
 # Shareable: a link's ?symptoms=...&age=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
+""", "tool"),
     ("md", """
 ## Tasks
 

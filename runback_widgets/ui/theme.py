@@ -75,6 +75,52 @@ def template(present: bool | None = None) -> go.layout.Template:
     )
 
 
+#: plotly config for every figure. ``responsive``: plotly redraws the figure at its container's
+#: width on a window resize (the runback page template fires one whenever a figure's container
+#: changes width: a view switched on, a phone turned), so a chart drawn while hidden does not stay
+#: 700 px wide; the toolbar keeps "Download plot as a PNG" (at twice the pixels, for slides and
+#: handouts); no wheel zoom, so the mouse wheel scrolls the page.
+FIGURE_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "scrollZoom": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def figure_config(**overrides) -> dict:
+    """The kit's plotly config (see :data:`FIGURE_CONFIG`), with ``overrides``."""
+    config = {k: (dict(v) if isinstance(v, dict) else v) for k, v in FIGURE_CONFIG.items()}
+    config.update(overrides)
+    return config
+
+
+def configure_figure(fig, **overrides):
+    """Give a ``go.FigureWidget`` the kit's config (keeping what the figure set itself unless
+    ``overrides`` say otherwise); returns ``fig``. A toolbar hidden by a figure comes back: every
+    figure keeps plotly's PNG export."""
+    own = dict(getattr(fig, "_config", None) or {})
+    own.pop("displayModeBar", None)
+    fig._config = figure_config(**{**own, **overrides})
+    return fig
+
+
+def configure_figures(root) -> int:
+    """:func:`configure_figure` on every plotly FigureWidget inside a widget tree (followed
+    through ``children``); returns how many. The dashboards call it once on themselves."""
+    seen, stack, n = set(), [root], 0
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if isinstance(w, go.FigureWidget):
+            configure_figure(w)
+            n += 1
+        stack.extend(getattr(w, "children", ()) or ())
+    return n
+
+
 def figure_layout(**overrides) -> dict:
     """Base layout dict for a new figure: the template plus autosizing."""
     layout = dict(template=template(), autosize=True)

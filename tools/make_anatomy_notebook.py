@@ -106,4 +106,12 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
   with patterns.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """),
-])
+    ("code", """
+# Use the model from Python: how tight muscles tilt the pelvis, and what the lordosis does.
+from runback_widgets.anatomy import posture, tilt_from_muscles
+for hamstrings in (0.0, 0.5, 1.0):
+    tilt = tilt_from_muscles(hamstrings=hamstrings)
+    p = posture(tilt)
+    print(f"hamstrings {hamstrings:.0%}: pelvic tilt {tilt:+.0f} deg, sacral slope {p.sacral_slope:.0f} deg, lordosis {p.lordosis:.0f} deg")
+""", "student"),
+], sources=['runback_widgets/anatomy/model.py', 'runback_widgets/anatomy/dimensions.py', 'runback_widgets/anatomy/geometry.py'])

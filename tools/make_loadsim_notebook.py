@@ -156,4 +156,13 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
 - **Dotted grey line at 1.0:** a well-conditioned runner at the start of an easy run.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """),
-])
+    ("code", """
+# Use the model from Python: a runner, a run, and the numbers the dashboard draws.
+from runback_widgets.loadsim import Runner, RunPlan, simulate_run
+runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.5, "hip_extensors": 0.5, "deep_core": 1.0, "lumbar_extensors": 1.0})
+plan = RunPlan(duration_min=60, speed_m_s=3.0)
+result = simulate_run(runner, plan)
+print("the back takes over at minute", "never" if result.takeover_min is None else round(result.takeover_min, 1))
+print(f"peak lumbar load index: {result.peak_lumbar_load_index:.2f}")
+""", "student"),
+], sources=['runback_widgets/loadsim/model.py', 'runback_widgets/loadsim/params.py', 'runback_widgets/loadsim/scenarios.py'])

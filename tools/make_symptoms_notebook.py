@@ -106,4 +106,12 @@ references_section("02-symptom-explorer")
   the runner's left is on the left.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """),
-])
+    ("code", """
+# Use the rule model from Python: tick symptoms by id, read the answer and why.
+from runback_widgets.symptoms import SYMPTOMS, assess
+a = assess(["pain_one_side", "muscle_spasms"], age=34)
+print("urgency:", a.urgency, "| best fit:", a.leading)
+print("scores:", {k: round(v, 2) for k, v in a.scores.items()})
+print("symptom ids:", ", ".join(list(SYMPTOMS)[:6]), "...")
+""", "student"),
+], sources=['runback_widgets/symptoms/model.py', 'runback_widgets/content/symptoms.toml'])

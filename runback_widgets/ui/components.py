@@ -31,6 +31,9 @@ __all__ = [
     "references_section",
     "page_style",
     "dashboard_references",
+    "csv_text",
+    "download_html",
+    "DownloadLink",
 ]
 
 #: Logged to the real process stderr, which Voila's console shows; never to the page.
@@ -264,3 +267,43 @@ def slider_labels():
 
 
 _SliderLabels = None
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """CSV text (comma-separated, header row, ``\\n`` line ends) from column names and rows;
+    floats written with up to 6 significant digits."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in row])
+    return buf.getvalue()
+
+
+def download_html(text: str, filename: str, label: str, mime: str = "text/csv") -> str:
+    """An ``<a download>`` link carrying ``text`` in a data: URI (works in Voila, JupyterLab
+    and offline: no server route, nothing leaves the page)."""
+    import base64
+
+    if not filename or "/" in filename or "\\" in filename:
+        raise ValueError(f"filename must be a plain file name, got {filename!r}")
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (f'<a class="rb-download" download="{html.escape(filename)}" href="data:{mime};charset=utf-8;base64,{payload}">'
+            f"{html.escape(label)}</a>")
+
+
+class DownloadLink(widgets.HTML):
+    """"Download this data (CSV)": a link whose file is rebuilt by :meth:`update` whenever the
+    data it offers changes."""
+
+    def __init__(self, filename: str, label: str = "Download this data (CSV)", **kwargs):
+        self.filename = filename
+        self.label = label
+        super().__init__("", **kwargs)
+        self.add_class("rb-download-widget")
+
+    def update(self, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+        self.value = download_html(csv_text(columns, rows), self.filename, self.label)

@@ -99,14 +99,10 @@ FIGURES_JS = r"""
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map((f, i) => {
   const r = f.getBoundingClientRect();
   const visible = r.width > 0 && r.height > 0 && f.offsetParent !== null;
-  // The box the figure is laid out in: the nearest ancestor that is not the figure's own wrapper.
-  let c = f.parentElement;
-  while (c && c.getBoundingClientRect().width === r.width && c.parentElement && c !== document.body) {
-    const pc = c.parentElement.getBoundingClientRect();
-    if (pc.width === 0) break;
-    c = c.parentElement;
-  }
-  const cw = c ? c.clientWidth : 0;
+  // The box the figure is laid out in: its parent's content box.
+  const c = f.parentElement;
+  const cs = c ? getComputedStyle(c) : null;
+  const cw = c ? Math.round(c.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) : 0;
   const fl = f._fullLayout || {};
   const texts = Array.from(f.querySelectorAll('text')).filter(t => { const b = t.getBoundingClientRect(); return b.width > 0 && t.textContent.trim(); });
   const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) || parseFloat(t.style.fontSize) || 0).filter(s => s > 0);
@@ -244,7 +240,7 @@ def too_wide_figures(page) -> list[dict]:
             and (f["drawn"] > f["container"] + 1 or f["right"] > W + 1)]
 
 
-def cycle_views(page, settle_ms: int = 1500) -> list[dict]:
+def cycle_views(page, settle_ms: int = 2500) -> list[dict]:
     """Press every button of every toggle-button group outside the quiz (views, cameras), and
     after each press list the figures drawn wider than their container. Ends on each group's
     first button again."""

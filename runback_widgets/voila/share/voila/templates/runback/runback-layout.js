@@ -58,6 +58,7 @@
     pending = setTimeout(function () {
       pending = null;
       window.dispatchEvent(new Event('resize'));
+      setTimeout(checkFigureWidths, 600);
     }, 120);
   }
   var ro = window.ResizeObserver ? new ResizeObserver(function (entries) {
@@ -77,6 +78,26 @@
       watched.add(f);
       if (ro && f.parentElement) { ro.observe(f.parentElement); }
       f.setAttribute('data-rb-watched', '1');
+    }
+  }
+
+  /* A figure drawn at another width than its column (drawn while hidden, or its data arrived
+     after the last resize): ask for a refit. At most a few times per figure and width, so a
+     figure with a fixed width cannot loop. */
+  var tries = new WeakMap();
+  function checkFigureWidths() {
+    var figs = document.querySelectorAll('.js-plotly-plot');
+    for (var i = 0; i < figs.length; i++) {
+      var f = figs[i], fl = f._fullLayout, p = f.parentElement;
+      if (!fl || !p || f.offsetParent === null || (f.layout && f.layout.width)) { continue; }
+      var cs = getComputedStyle(p);
+      var cw = p.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (cw > 0 && Math.abs(fl.width - cw) > 2) {
+        var key = Math.round(fl.width) + 'x' + Math.round(cw), t = tries.get(f) || {};
+        t[key] = (t[key] || 0) + 1;
+        tries.set(f, t);
+        if (t[key] <= 3) { fitFigures(); }
+      }
     }
   }
 
@@ -132,6 +153,7 @@
     var t = toolElement();
     if (t && !document.getElementById('rb-tool')) { t.id = 'rb-tool'; }
     watchFigures();
+    checkFigureWidths();
     focusableScrollers();
     floatHeadline();
   }

@@ -80,7 +80,10 @@ class SharesChart:
             traces.append(go.Scatter(
                 x=x, y=result.load_share[key], name=GROUP_LABELS[key], mode="lines", stackgroup="share",
                 line=dict(color=COLORS[key], width=1),
-                fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15) if _PATTERNS[key] else None,
+                # the band's colour under its pattern (plotly draws a pattern over a transparent
+                # background otherwise: on the projector only the plain band looked filled)
+                fillcolor=COLORS[key],
+                fillpattern=dict(shape=_PATTERNS[key], bgcolor=COLORS[key], fgcolor="#1A1A1A", size=8, solidity=0.2) if _PATTERNS[key] else None,
                 hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
             ))
         self.fig = configure_figure(go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand", top=120,

@@ -105,22 +105,6 @@ def configure_figure(fig, **overrides):
     return fig
 
 
-def configure_figures(root) -> int:
-    """:func:`configure_figure` on every plotly FigureWidget inside a widget tree (followed
-    through ``children``); returns how many. The dashboards call it once on themselves."""
-    seen, stack, n = set(), [root], 0
-    while stack:
-        w = stack.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        if isinstance(w, go.FigureWidget):
-            configure_figure(w)
-            n += 1
-        stack.extend(getattr(w, "children", ()) or ())
-    return n
-
-
 def figure_layout(**overrides) -> dict:
     """Base layout dict for a new figure: the template plus autosizing."""
     layout = dict(template=template(), autosize=True)

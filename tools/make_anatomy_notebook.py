@@ -107,11 +107,12 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """),
     ("code", """
-# Use the model from Python: how tight muscles tilt the pelvis, and what the lordosis does.
+# Use the model from Python: how tight hamstrings tilt the pelvis, and what the lordosis does.
 from runback_widgets.anatomy import posture, tilt_from_muscles
-for hamstrings in (0.0, 0.5, 1.0):
-    tilt = tilt_from_muscles(hamstrings=hamstrings)
-    p = posture(tilt)
-    print(f"hamstrings {hamstrings:.0%}: pelvic tilt {tilt:+.0f} deg, sacral slope {p.sacral_slope:.0f} deg, lordosis {p.lordosis:.0f} deg")
+neutral = posture(0.0)
+tilt = tilt_from_muscles(hamstrings=1.0)  # hamstrings fully tight (0 = relaxed, 1 = tight)
+tight = posture(tilt)
+print(f"neutral: sacral slope {neutral.sacral_slope:.0f} deg, lordosis {neutral.lordosis:.0f} deg")
+print(f"tight hamstrings: pelvic tilt {tilt:+.0f} deg, sacral slope {tight.sacral_slope:.0f} deg, lordosis {tight.lordosis:.0f} deg")
 """, "student"),
 ], sources=['runback_widgets/anatomy/model.py', 'runback_widgets/anatomy/dimensions.py', 'runback_widgets/anatomy/geometry.py'])

@@ -119,8 +119,10 @@ class Posture:
 def _check_number(name: str, value, lo: float, hi: float) -> float:
     try:
         v = float(value)
+    except OverflowError:  # an int beyond ~1e308
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got a number too large to use") from None
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+        raise ValueError(f"{name} must be a number, got {value!r:.40}") from None
     if not math.isfinite(v):
         raise ValueError(f"{name} must be a finite number")
     if not lo - 1e-9 <= v <= hi + 1e-9:

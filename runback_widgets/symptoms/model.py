@@ -223,7 +223,10 @@ def validate_age(age) -> float | None:
         return None
     if isinstance(age, bool) or not isinstance(age, numbers.Real):
         raise ValueError(f"age must be a number of years from {AGE_MIN} to {AGE_MAX}, or left empty; got {age!r:.40}")
-    value = float(age)
+    try:
+        value = float(age)
+    except OverflowError:  # an int beyond ~1e308
+        raise ValueError(f"age must be from {AGE_MIN} to {AGE_MAX} years (or left empty); got a number too large to use") from None
     if not math.isfinite(value) or not AGE_MIN <= value <= AGE_MAX:
         raise ValueError(f"age must be from {AGE_MIN} to {AGE_MAX} years (or left empty); got {age!r:.40}")
     return value

@@ -16,7 +16,7 @@ import traitlets
 
 from .. import content
 from ..ui.glossary import with_glossary
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, guarded, page_style, slider_labels
+from ..ui.components import DetailToggle, Disclaimer, DownloadLink, ErrorPanel, claim_html, guarded, page_style, slider_labels
 from . import dimensions as dim
 from . import model as am
 from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart
@@ -238,6 +238,7 @@ class AnatomyDashboard(widgets.VBox):
         self._sag_out = am.sagittal_outline(0.0)
         self._sagittal = SagittalChart(self._sag_out)
         self._sag_summary = widgets.HTML()
+        self._sag_download = DownloadLink("runback-side-view.csv", "Download the side view's outlines (CSV, mm)")
         self._claims_sag = widgets.HTML(_claims_html(CLAIMS_SAGITTAL, False))
 
         # Gait controls
@@ -278,6 +279,7 @@ class AnatomyDashboard(widgets.VBox):
             self._tilt, self._hamstrings, self._hip_flexors,
             self._sagittal.fig,
             self._sag_summary,
+            self._sag_download,
             self._claims_sag,
             _heading("Running: the pelvis in the stride"),
             widgets.HTML(f"<p>{html.escape(self._text['gait_intro'])}</p>"),
@@ -402,6 +404,7 @@ class AnatomyDashboard(widgets.VBox):
         self._sag_out = out
         ham, flex = self._hamstrings.value / 100, self._hip_flexors.value / 100
         self._sagittal.update(out, ham, flex)
+        self._sag_download.update_from_figures([self._sagittal.fig], x_name="front_mm", y_name="up_mm")
         p = out["posture"]
         if p.tilt > 0.25:
             tilt = f"tilted forward (anterior tilt) by {p.tilt:.0f}°"

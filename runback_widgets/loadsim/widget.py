@@ -19,7 +19,7 @@ import traitlets
 
 from .. import content
 from ..ui.glossary import with_glossary
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels
+from ..ui.components import DetailToggle, Disclaimer, DownloadLink, ErrorPanel, claims_section, guarded, page_style, slider_labels
 from . import figures as F
 from .model import GROUPS, LIMITS, CohortResult, Runner, RunPlan, RunResult, pace_min_per_km, sample_cohort, simulate_cohort, simulate_run, with_training
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
@@ -110,6 +110,7 @@ class RunLoadSimulator(widgets.VBox):
             self._strength[g] = w
         self._sentence = widgets.HTML()
         self._sentence.add_class("rb-loadsim-sentence")
+        self._sentence.add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
         self._view = widgets.ToggleButtons(options=list(zip(txt["app"]["views"], _VIEWS)), value="run",
                                            description="View", style=_STYLE,
                                            layout=widgets.Layout(width="auto", max_width="100%"))
@@ -131,6 +132,7 @@ class RunLoadSimulator(widgets.VBox):
         for k, w in self._summaries.items():
             w.add_class(f"rb-summary-{k}")
         self._claims = claims_section(CLAIMS)
+        self._download = DownloadLink("runback-run.csv", "Download this run's data (CSV)")
         # One panel per view, all in the page from the start (so every control is there for a
         # share link), hidden unless selected; a view's figures are created on its first visit.
         wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%")
@@ -153,7 +155,7 @@ class RunLoadSimulator(widgets.VBox):
         ], layout=widgets.Layout(width="100%"))
         super().__init__(
             [page_style(), slider_labels(), Disclaimer(), self._intro, self._detail, controls, self._errors,
-             self._sentence, self._view, self._view_box, self._claims],
+             self._sentence, self._view, self._view_box, self._download, self._claims],
             layout=widgets.Layout(width="100%", max_width="72em"),
             **kwargs,
         )
@@ -225,6 +227,7 @@ class RunLoadSimulator(widgets.VBox):
         for key in ("index", "shares", "fatigue"):
             if key in self._charts:
                 self._charts[key].update(result)
+        self._offer_run_data()
         if self.view == "compare":
             self._update_compare()
         elif self.view == "cohort":
@@ -247,6 +250,7 @@ class RunLoadSimulator(widgets.VBox):
                 self._charts["fatigue"] = F.FatigueChart(self.result)
             for k in ("index", "shares", "fatigue"):
                 self._charts[k].update(self.result)
+            self._offer_run_data()
             keys = ("index", "shares", "fatigue")
         elif view == "compare":
             self._update_compare()
@@ -263,6 +267,12 @@ class RunLoadSimulator(widgets.VBox):
         for name, p in self._panels.items():
             p.layout.display = None if name == view else "none"
         self._render_text()
+
+    def _offer_run_data(self) -> None:
+        """The run's curves, as drawn, for download (minute by minute)."""
+        figs = [self._charts[k].fig for k in ("index", "shares", "fatigue") if k in self._charts]
+        if figs:
+            self._download.update_from_figures(figs, x_name="minute")
 
     def _label_a(self) -> str:
         return PRESET_LABELS.get(self._preset.value, "your settings")

@@ -34,6 +34,7 @@ __all__ = [
     "csv_text",
     "download_html",
     "DownloadLink",
+    "figure_csv",
 ]
 
 #: Logged to the real process stderr, which Voila's console shows; never to the page.
@@ -307,3 +308,39 @@ class DownloadLink(widgets.HTML):
 
     def update(self, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
         self.value = download_html(csv_text(columns, rows), self.filename, self.label)
+
+    def update_from_figures(self, figures, x_name: str = "x", y_name: str = "y") -> None:
+        """Offer what ``figures`` draw (see :func:`figure_csv`)."""
+        self.value = download_html(figure_csv(figures, x_name, y_name), self.filename, self.label)
+
+
+def figure_csv(figures, x_name: str = "x", y_name: str = "y") -> str:
+    """CSV of what plotly figures draw. Curves that share the longest trace's x values become
+    columns of one table (``x_name``, then "<figure title>: <trace name>"; reference lines and
+    markers drawn at other x are left out); when no two curves share them (outlines), a long
+    table (figure, trace, x, y). Traces without numeric x/y are left out."""
+    import numpy as np
+
+    series = []
+    for fig in figures:
+        title = fig.layout.title.text or ""
+        for tr in fig.data:
+            x, y = getattr(tr, "x", None), getattr(tr, "y", None)
+            if x is None or y is None or len(x) != len(y) or len(x) == 0:
+                continue
+            try:
+                xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            except (TypeError, ValueError):
+                continue
+            name = tr.name or tr.type
+            series.append((f"{title}: {name}" if title else name, title, name, xa, ya))
+    if not series:
+        return csv_text([x_name], [])
+    x0 = max(series, key=lambda s: len(s[3]))[3]
+    same = [s for s in series if len(s[3]) == len(x0) and np.allclose(s[3], x0, equal_nan=True)]
+    if len(same) >= 2 or len(series) == 1:
+        cols = [x_name] + [s[0] for s in same]
+        rows = [[float(x0[i])] + [float(s[4][i]) for s in same] for i in range(len(x0))]
+        return csv_text(cols, rows)
+    rows = [(s[1], s[2], float(xv), float(yv)) for s in series for xv, yv in zip(s[3], s[4])]
+    return csv_text(["figure", "trace", x_name, y_name], rows)

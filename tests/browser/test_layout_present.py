@@ -52,7 +52,7 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
             "() => Array.from(document.querySelectorAll('.widget-button, .widget-toggle-button'))"
             ".filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())")
         assert cut == [], f"{notebook}: button labels cut off: {cut}"
-        page.screenshot(path=str(screenshot_dir / f"present-{notebook}.png"))
+        page.screenshot(path=str(screenshot_dir / f"projector-{notebook}.png"))
 
         # Print: a handout without controls.
         page.emulate_media(media="print")

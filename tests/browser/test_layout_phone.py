@@ -81,6 +81,19 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         # Quiz (and tick-box) labels do not overlap.
         assert probe.label_overlaps(page) == [], f"{notebook}: labels printed over each other: {probe.label_overlaps(page)}"
 
+        # The result sentence stays in sight while the controls are used: right under them, or
+        # floating at the top of the screen while it has scrolled away.
+        if page.evaluate("document.querySelectorAll('.rb-headline').length"):
+            probe.scroll_to(page, max(0, fc["top"] - 40))
+            page.wait_for_timeout(700)
+            seen = page.evaluate(
+                "() => { const h = document.querySelector('.rb-headline'); const r = h.getBoundingClientRect();"
+                " if (r.top >= 0 && r.bottom <= innerHeight) return 'in view';"
+                " const f = document.querySelector('.rb-float-headline');"
+                " return f && !f.hidden && f.getBoundingClientRect().height > 0 && f.textContent.trim() === h.innerText.trim()"
+                "   ? 'floating' : 'lost'; }")
+            assert seen in ("in view", "floating"), f"{notebook}: the result sentence is out of sight next to the controls"
+
         # Plotly's toolbar is hidden on a phone (it sat on the figure titles).
         shown = [f["i"] for f in probe.figures(page) if f["visible"] and f["modebar"]]
         assert shown == [], f"{notebook}: plotly toolbar shown at 375 px on figures {shown}"

@@ -151,7 +151,8 @@
 
   function tick() {
     var t = toolElement();
-    if (t && !document.getElementById('rb-tool')) { t.id = 'rb-tool'; }
+    // A page with a tool gets the skip link (the landing page has none: nothing to skip to).
+    if (t && !document.getElementById('rb-tool')) { t.id = 'rb-tool'; addSkipLink(); }
     watchFigures();
     checkFigureWidths();
     focusableScrollers();
@@ -159,7 +160,6 @@
   }
 
   function start() {
-    addSkipLink();
     tick();
     var mo = new MutationObserver(function () {
       if (start._t) { return; }

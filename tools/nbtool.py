@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
+import tomllib
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,9 @@ _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.M)
 
 
 def _cell(kind: str, src: str, tags: tuple[str, ...] = ()):
-    cell = nbformat.v4.new_markdown_cell(src.strip("\n")) if kind == "md" else nbformat.v4.new_code_cell(src.strip("\n"))
+    cell = (
+        nbformat.v4.new_markdown_cell(src.strip("\n")) if kind == "md" else nbformat.v4.new_code_cell(src.strip("\n"))
+    )
     if tags:
         cell.metadata["tags"] = list(tags)
     return cell
@@ -57,11 +59,11 @@ def fold(src: str) -> str:
     ``<details class="rb-lesson">``; anything else unchanged."""
     text = src.strip("\n")
     m = _SECTION.match(text)
-    body = text[m.end():].strip("\n") if m else ""
+    body = text[m.end() :].strip("\n") if m else ""
     if not m or not body.strip():
         return text
     title = m.group(1)
-    return (f'<details class="rb-lesson"><summary><h2>{title}</h2></summary>\n\n{body}\n\n</details>')
+    return f'<details class="rb-lesson"><summary><h2>{title}</h2></summary>\n\n{body}\n\n</details>'
 
 
 def section_title(src: str) -> str | None:
@@ -73,8 +75,10 @@ def source_links(paths) -> str:
     """Markdown links to the package files a student can read (on the repository; in
     JupyterLab ``name??`` in a cell shows a function's source too)."""
     links = [f"[`{p}`]({REPO_URL}{p})" for p in paths]
-    return ("The model's code: " + ", ".join(links) + ". In JupyterLab, `name??` in a cell shows a function's source;"
-            " open this notebook there to change the example below and run it.")
+    return (
+        "The model's code: " + ", ".join(links) + ". In JupyterLab, `name??` in a cell shows a function's source;"
+        " open this notebook there to change the example below and run it."
+    )
 
 
 def tool_first(notebook: str, cells, sources=()) -> list:
@@ -84,7 +88,7 @@ def tool_first(notebook: str, cells, sources=()) -> list:
         raise ValueError(f"{notebook}: the first cell must be the markdown title")
     first = cells[0][1].strip("\n")
     m = _SECTION.search(first)
-    head, rest = (first[:m.start()].rstrip(), first[m.start():]) if m else (first, "")
+    head, rest = (first[: m.start()].rstrip(), first[m.start() :]) if m else (first, "")
     sentence = plain_sentence(notebook)
     lines = head.split("\n")
     if sentence and sentence not in head:

@@ -52,7 +52,10 @@ def template(present: bool | None = None) -> go.layout.Template:
     """The kit's plotly template; dark, large-type version in presenter mode."""
     if present is None:
         present = presenter_mode()
-    colorway = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow", "black")]
+    colorway = [
+        OKABE_ITO[k]
+        for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow", "black")
+    ]
     if present:
         fg, bg, grid = "#FFFFFF", "#111111", "#444444"
         colorway = [c if c != "#000000" else "#FFFFFF" for c in colorway]
@@ -118,5 +121,7 @@ def figure_layout(**overrides) -> dict:
     layout = dict(template=template(), autosize=True)
     layout.update(overrides)
     if presenter_mode() and isinstance(layout.get("height"), (int, float)):
-        layout["height"] = min(round(layout["height"] * PRESENT_HEIGHT_SCALE), max(PRESENT_MAX_HEIGHT, layout["height"]))
+        layout["height"] = min(
+            round(layout["height"] * PRESENT_HEIGHT_SCALE), max(PRESENT_MAX_HEIGHT, layout["height"])
+        )
     return layout

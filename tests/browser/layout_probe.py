@@ -222,22 +222,39 @@ def axe_violations(page, rules: tuple[str, ...] = ()) -> list[dict]:
 
     opts = {"runOnly": {"type": "rule", "values": list(rules)}} if rules else None
     resp = Axe().run(page, options=opts).response if opts else Axe().run(page).response
-    rows = [{"id": v["id"], "impact": v.get("impact"), "nodes": len(v["nodes"]),
-             "targets": [n["target"] for n in v["nodes"][:6]],
-             "summary": [n.get("failureSummary", "")[:160] for n in v["nodes"][:3]]}
-            for v in resp["violations"]]
+    rows = [
+        {
+            "id": v["id"],
+            "impact": v.get("impact"),
+            "nodes": len(v["nodes"]),
+            "targets": [n["target"] for n in v["nodes"][:6]],
+            "summary": [n.get("failureSummary", "")[:160] for n in v["nodes"][:3]],
+        }
+        for v in resp["violations"]
+    ]
     # colour pairs axe could not decide (text over an image or a gradient) are listed, not failed
-    rows += [{"id": "incomplete:" + v["id"], "impact": None, "nodes": len(v["nodes"]),
-              "targets": [n["target"] for n in v["nodes"][:6]], "summary": []}
-             for v in resp.get("incomplete", []) if v["id"] == "color-contrast"]
+    rows += [
+        {
+            "id": "incomplete:" + v["id"],
+            "impact": None,
+            "nodes": len(v["nodes"]),
+            "targets": [n["target"] for n in v["nodes"][:6]],
+            "summary": [],
+        }
+        for v in resp.get("incomplete", [])
+        if v["id"] == "color-contrast"
+    ]
     return rows
 
 
 def too_wide_figures(page) -> list[dict]:
     """Visible figures drawn wider than their container (or past the viewport's right edge)."""
     W = page.evaluate("document.documentElement.clientWidth")
-    return [f for f in figures(page) if f["visible"] and f["drawn"]
-            and (f["drawn"] > f["container"] + 1 or f["right"] > W + 1)]
+    return [
+        f
+        for f in figures(page)
+        if f["visible"] and f["drawn"] and (f["drawn"] > f["container"] + 1 or f["right"] > W + 1)
+    ]
 
 
 def cycle_views(page, settle_ms: int = 2500) -> list[dict]:
@@ -363,7 +380,9 @@ def summary_line(res: dict) -> str:
         f"low_contrast={len(res.get('low_contrast', []))}",
     ]
     if "after_views" in res:
-        parts.append(f"too_wide_after_views={[(v['after'], v['drawn'], v['container']) for v in res['after_views']][:4]}")
+        parts.append(
+            f"too_wide_after_views={[(v['after'], v['drawn'], v['container']) for v in res['after_views']][:4]}"
+        )
     if "axe" in res:
         parts.append("axe=" + ",".join(f"{v['id']}:{v['nodes']}" for v in res["axe"]))
     return " ".join(parts)

@@ -37,7 +37,9 @@ def _swipe_scrolls(page, fig_index: int, dy: int = 250) -> tuple[int, int]:
     Input.dispatchTouchEvent); return the page's scroll position before and after."""
     box = page.evaluate(
         "(i) => { const f = document.querySelectorAll('.js-plotly-plot')[i]; f.scrollIntoView({block: 'center'});"
-        " const r = f.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }", fig_index)
+        " const r = f.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }",
+        fig_index,
+    )
     page.wait_for_timeout(300)
     before = probe.scroll_top(page)
     cdp = page.context.new_cdp_session(page)
@@ -79,7 +81,9 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         assert after == [], f"{notebook}: figures wider than their column after switching views: {after}"
 
         # Quiz (and tick-box) labels do not overlap.
-        assert probe.label_overlaps(page) == [], f"{notebook}: labels printed over each other: {probe.label_overlaps(page)}"
+        assert probe.label_overlaps(page) == [], (
+            f"{notebook}: labels printed over each other: {probe.label_overlaps(page)}"
+        )
 
         # The result sentence stays in sight while the controls are used: right under them, or
         # floating at the top of the screen while it has scrolled away.
@@ -91,8 +95,11 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
                 " if (r.top >= 0 && r.bottom <= innerHeight) return 'in view';"
                 " const f = document.querySelector('.rb-float-headline');"
                 " return f && !f.hidden && f.getBoundingClientRect().height > 0 && f.textContent.trim() === h.innerText.trim()"
-                "   ? 'floating' : 'lost'; }")
-            assert seen in ("in view", "floating"), f"{notebook}: the result sentence is out of sight next to the controls"
+                "   ? 'floating' : 'lost'; }"
+            )
+            assert seen in ("in view", "floating"), (
+                f"{notebook}: the result sentence is out of sight next to the controls"
+            )
 
         # Plotly's toolbar is hidden on a phone (it sat on the figure titles).
         shown = [f["i"] for f in probe.figures(page) if f["visible"] and f["modebar"]]
@@ -104,7 +111,9 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
             if not page.evaluate("(i) => document.querySelectorAll('.js-plotly-plot')[i].offsetParent !== null", i):
                 continue
             before, after_y = _swipe_scrolls(page, i)
-            assert after_y > before + 50, f"{notebook}: a swipe over figure {i} did not scroll the page ({before} -> {after_y})"
+            assert after_y > before + 50, (
+                f"{notebook}: a swipe over figure {i} did not scroll the page ({before} -> {after_y})"
+            )
         assert dp.page_errors == []
     finally:
         dp.close()

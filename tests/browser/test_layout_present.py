@@ -45,12 +45,17 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
         for f in probe.figures(page):
             if not f["visible"]:
                 continue
-            assert f["min_text"] is None or f["min_text"] >= 18, f"{notebook}: figure {f['i']} text {f['min_text']} px: {f['small']}"
-            assert f["drawn"] >= f["container"] - 40, f"{notebook}: figure {f['i']} uses {f['drawn']} of {f['container']} px"
+            assert f["min_text"] is None or f["min_text"] >= 18, (
+                f"{notebook}: figure {f['i']} text {f['min_text']} px: {f['small']}"
+            )
+            assert f["drawn"] >= f["container"] - 40, (
+                f"{notebook}: figure {f['i']} uses {f['drawn']} of {f['container']} px"
+            )
 
         cut = page.evaluate(
             "() => Array.from(document.querySelectorAll('.widget-button, .widget-toggle-button'))"
-            ".filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())")
+            ".filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())"
+        )
         assert cut == [], f"{notebook}: button labels cut off: {cut}"
         page.screenshot(path=str(screenshot_dir / f"projector-{notebook}.png"))
 
@@ -62,10 +67,13 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
             ".filter(e => e.getBoundingClientRect().height > 0).length,"
             " figures: Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.getBoundingClientRect().height > 0).length,"
             " claims: Array.from(document.querySelectorAll('[data-claim-id]')).filter(e => e.getBoundingClientRect().height > 0).length,"
-            " refs: /References/.test(document.body.innerText)})")
+            " refs: /References/.test(document.body.innerText)})"
+        )
         assert printed["controls"] == 0, f"{notebook}: controls on the printed page: {printed}"
         if notebook != "index":
-            assert printed["figures"] > 0 and printed["claims"] > 0 and printed["refs"], f"{notebook}: printed page lost content: {printed}"
+            assert printed["figures"] > 0 and printed["claims"] > 0 and printed["refs"], (
+                f"{notebook}: printed page lost content: {printed}"
+            )
         page.emulate_media(media="screen")
         assert dp.page_errors == []
     finally:

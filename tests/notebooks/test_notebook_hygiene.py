@@ -41,7 +41,9 @@ def test_committed_without_outputs_or_widget_state(path):
     assert path.stat().st_size < 200_000, f"{path.name}: {path.stat().st_size} bytes; a clean notebook is small"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=_ids(sorted((ROOT / "notebooks").glob("*.ipynb"))))
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=_ids(sorted((ROOT / "notebooks").glob("*.ipynb")))
+)
 def test_no_logic_in_cells(path):
     nb = _load(path)
     for i, cell in enumerate(nb["cells"]):
@@ -52,12 +54,18 @@ def test_no_logic_in_cells(path):
         assert len(lines) <= MAX_CODE_LINES, f"{path.name} cell {i}: {len(lines)} lines; move logic into the package"
         tree = ast.parse(src)
         for node in ast.walk(tree):
-            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)), (
-                f"{path.name} cell {i}: {type(node).__name__} in a notebook cell; logic belongs in runback_widgets"
-            )
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "insert" and "sys.path" in ast.unparse(node.func):
+            assert not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)
+            ), f"{path.name} cell {i}: {type(node).__name__} in a notebook cell; logic belongs in runback_widgets"
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "insert"
+                and "sys.path" in ast.unparse(node.func)
+            ):
                 pytest.fail(f"{path.name} cell {i}: sys.path.insert; import the installed package instead")
-        assert lines and lines[0].startswith("#"), f"{path.name} cell {i}: start with a comment saying what the cell does"
+        assert lines and lines[0].startswith("#"), (
+            f"{path.name} cell {i}: start with a comment saying what the cell does"
+        )
 
 
 LESSON = ["Goals", "Background", "Tasks", "Self-check", "References"]
@@ -84,9 +92,13 @@ def test_lesson_shape(path):
         positions.append(found[0])
     assert positions == sorted(positions), f"{path.name}: sections out of order: {headings}"
     # Tool first: the dashboard comes before the lesson (tools/nbtool.py), the Legend before the References.
-    assert tool_at is not None and tool_at <= positions[0], f"{path.name}: the dashboard cell must come before the lesson: {headings}"
+    assert tool_at is not None and tool_at <= positions[0], (
+        f"{path.name}: the dashboard cell must come before the lesson: {headings}"
+    )
     if any(h.lower().startswith("legend") for h in headings):
-        assert [h.lower() for h in headings].index("legend") < positions[-1], f"{path.name}: Legend after References: {headings}"
+        assert [h.lower() for h in headings].index("legend") < positions[-1], (
+            f"{path.name}: Legend after References: {headings}"
+        )
     sources = "\n".join("".join(c["source"]) for c in nb["cells"])
     assert "<details>" in sources, f"{path.name}: tasks need hidden answers (<details>)"
     assert "Quiz(" in sources, f"{path.name}: no self-check quiz"

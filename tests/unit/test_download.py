@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from runback_widgets.ui.components import DownloadLink, csv_text, download_html
+from runback_widgets.ui.components import csv_text, download_html, figure_csv
 
 
 def _payload(html_text: str) -> str:
@@ -36,22 +36,14 @@ def test_bad_file_name_is_a_clear_error(bad):
         download_html("x", bad, "Download")
 
 
-def test_widget_updates_its_file():
-    w = DownloadLink("run.csv")
-    w.update(["a", "b"], [(1, 2.5)])
-    assert _payload(w.value).splitlines() == ["a,b", "1,2.5"]
-    w.update(["a", "b"], [(3, 4.0)])
-    assert _payload(w.value).splitlines() == ["a,b", "3,4"]
-
-
 def test_figure_csv_is_what_the_figures_draw():
     import plotly.graph_objects as go
 
-    from runback_widgets.ui.components import figure_csv
-
     a = go.Figure([go.Scatter(x=[0, 1, 2], y=[1.0, 1.5, 2.0], name="back")], layout=dict(title="Load"))
-    b = go.Figure([go.Scatter(x=[0, 1, 2], y=[0.1, 0.2, 0.3], name="hips"),
-                   go.Scatter(x=[1.5], y=["n/a"], name="marker")], layout=dict(title="Fatigue"))
+    b = go.Figure(
+        [go.Scatter(x=[0, 1, 2], y=[0.1, 0.2, 0.3], name="hips"), go.Scatter(x=[1.5], y=["n/a"], name="marker")],
+        layout=dict(title="Fatigue"),
+    )
     rows = list(csv.reader(io.StringIO(figure_csv([a, b], x_name="minute"))))
     assert rows[0] == ["minute", "Load: back", "Fatigue: hips"]
     assert [[float(v) for v in r] for r in rows[1:]] == [[0, 1.0, 0.1], [1, 1.5, 0.2], [2, 2.0, 0.3]]

@@ -50,23 +50,27 @@ def _nbtool():
 
 def test_tool_first_order():
     nbtool = _nbtool()
-    cells = nbtool.tool_first("03-run-load-simulator", [
-        ("md", "# Title\n\nA warning line.\n\n## Goals\n\n- learn"),
-        ("md", "## Background\n\nText $x$."),
-        ("code", "# table\nt()"),
-        ("md", "## The tool\n\nUse it.", "tool"),
-        ("code", "# app\napp = App()\napp", "tool"),
-        ("md", "## Tasks\n\n1. Do."),
-        ("md", "## References"),
-        ("code", "# refs\nrefs()"),
-        ("md", "## Legend\n\n- colours"),
-        ("code", "# example\nprint(1)", "student"),
-    ], sources=["runback_widgets/loadsim/model.py"])
+    cells = nbtool.tool_first(
+        "03-run-load-simulator",
+        [
+            ("md", "# Title\n\nA warning line.\n\n## Goals\n\n- learn"),
+            ("md", "## Background\n\nText $x$."),
+            ("code", "# table\nt()"),
+            ("md", "## The tool\n\nUse it.", "tool"),
+            ("code", "# app\napp = App()\napp", "tool"),
+            ("md", "## Tasks\n\n1. Do."),
+            ("md", "## References"),
+            ("code", "# refs\nrefs()"),
+            ("md", "## Legend\n\n- colours"),
+            ("code", "# example\nprint(1)", "student"),
+        ],
+        sources=["runback_widgets/loadsim/model.py"],
+    )
     src = [c.source for c in cells]
     assert src[0].startswith("# Title\n\n") and "A warning line." in src[0] and "## Goals" not in src[0]
     assert nbtool.plain_sentence("03-run-load-simulator") in src[0]
     assert src[1].startswith("## The tool") and cells[2].metadata["tags"] == ["rb-tool"]
-    order = [nbtool.section_title(s) or (s.split('<h2>')[1].split('</h2>')[0] if '<h2>' in s else None) for s in src]
+    order = [nbtool.section_title(s) or (s.split("<h2>")[1].split("</h2>")[0] if "<h2>" in s else None) for s in src]
     names = [o for o in order if o]
     assert names == ["The tool", "Goals", "Background", "Use it from code", "Tasks", "Legend", "References"]
     assert src[3].startswith('<details class="rb-lesson"><summary><h2>Goals</h2></summary>')

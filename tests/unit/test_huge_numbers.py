@@ -35,14 +35,14 @@ def test_huge_integers_give_the_normal_clear_error(call, words, n):
 def test_huge_numbers_in_a_shared_link_are_ignored_with_a_note():
     """The share-link path (strings) never overflowed; check it stays so for the
     three dashboards' parsers: a note, the default kept, nothing raised."""
-    from runback_widgets.loadsim.widget import _parse_in_range
+    from runback_widgets.anatomy.widget import AnatomyDashboard
+    from runback_widgets.loadsim.widget import RunLoadSimulator
     from runback_widgets.symptoms.widget import parse_age
 
-    class Slider:
-        min, max, value = 1.0, 10.0, 5.0
-
+    numbers = [c for cls in (RunLoadSimulator, AnatomyDashboard) for c in cls.controls if hasattr(c, "step")]
     for raw in ("1" + "0" * 400, "-" + "9" * 400, "1e400"):
-        notes: list = []
-        assert _parse_in_range("speed", raw, Slider, notes) is None and notes
-        with pytest.raises(ValueError, match="age must be from"):
+        for spec in numbers:  # every number control's link parser: a plain note, never an OverflowError
+            with pytest.raises(ValueError, match=spec.key):
+                spec.parse(raw)
+        with pytest.raises(ValueError, match="age must be"):
             parse_age(raw)

@@ -86,8 +86,13 @@ RENDERED_JS = (
 #: student using keys would); checkboxes and toggle buttons clicked; selects
 #: changed to another option.
 CONTROLS = {
-    "default": [".widget-slider .noUi-handle", ".widget-checkbox input[type=checkbox]", ".widget-dropdown select",
-                ".widget-toggle-button", ".widget-toggle-buttons button"],
+    "default": [
+        ".widget-slider .noUi-handle",
+        ".widget-checkbox input[type=checkbox]",
+        ".widget-dropdown select",
+        ".widget-toggle-button",
+        ".widget-toggle-buttons button",
+    ],
 }
 
 
@@ -143,7 +148,9 @@ def prepare_notebooks(tmp: Path, only: list[str] | None = None) -> tuple[Path, l
     ``only`` restricts it to those dashboards."""
     folder = tmp / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
-    dashboards = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb") if p.name != "index.ipynb" and not p.name.startswith("."))
+    dashboards = sorted(
+        p.name for p in NOTEBOOKS.glob("*.ipynb") if p.name != "index.ipynb" and not p.name.startswith(".")
+    )
     if only:
         wanted = {o if o.endswith(".ipynb") else o + ".ipynb" for o in only}
         dashboards = [d for d in dashboards if d in wanted]
@@ -155,8 +162,15 @@ def prepare_notebooks(tmp: Path, only: list[str] | None = None) -> tuple[Path, l
     return folder, dashboards
 
 
-def start(name: str, cmd: list[str], port: int, log_dir: Path, ready_pattern: str, timeout: float = 600.0,
-          env: dict | None = None) -> RunningServer:
+def start(
+    name: str,
+    cmd: list[str],
+    port: int,
+    log_dir: Path,
+    ready_pattern: str,
+    timeout: float = 600.0,
+    env: dict | None = None,
+) -> RunningServer:
     log_path = log_dir / f"{name}-{port}.log"
     fh = open(log_path, "w")
     full_env = dict(os.environ)
@@ -180,10 +194,23 @@ def start(name: str, cmd: list[str], port: int, log_dir: Path, ready_pattern: st
     raise RuntimeError(f"{name} not ready within {timeout:.0f} s:\n{srv.log()[-3000:]}")
 
 
-def start_runback(folder: Path, visitors: int, log_dir: Path, extra: list[str] = (), env: dict | None = None) -> RunningServer:
+def run_help() -> str:
+    """``runback serve --help`` (which options this version has)."""
+    exe = Path(sys.executable).with_name("runback")
+    res = subprocess.run([str(exe) if exe.exists() else "runback", "serve", "--help"], capture_output=True, text=True)
+    return res.stdout
+
+
+def start_runback(
+    folder: Path, visitors: int, log_dir: Path, extra: list[str] = (), env: dict | None = None
+) -> RunningServer:
     port = free_port()
     exe = Path(sys.executable).with_name("runback")
     cmd = [str(exe) if exe.exists() else "runback", "serve", "--no-browser", f"--port={port}", f"--notebooks={folder}"]
+    # Every simulated student comes from this one machine (127.0.0.1): the
+    # per-address kernel cap (a real student has their own address) is lifted.
+    if "--max-kernels-per-visitor" in run_help():
+        cmd.append("--max-kernels-per-visitor=0")
     if visitors:
         cmd.append(f"--classroom={visitors}")
     cmd += list(extra)
@@ -227,8 +254,11 @@ def memory(pid: int) -> dict:
     k = [mem(p) for p in kernels]
     mb = 1024 * 1024
     return {
-        "server_rss": s_rss / mb, "server_pss": s_pss / mb, "kernels": len(kernels),
-        "kernels_rss": sum(r for r, _ in k) / mb, "kernels_pss": sum(p for _, p in k) / mb,
+        "server_rss": s_rss / mb,
+        "server_pss": s_pss / mb,
+        "kernels": len(kernels),
+        "kernels_rss": sum(r for r, _ in k) / mb,
+        "kernels_pss": sum(p for _, p in k) / mb,
     }
 
 
@@ -324,9 +354,18 @@ async def operate_control(page, notebook: str) -> str:
     raise RuntimeError("no control found on the page")
 
 
-async def visit(browser, server: RunningServer, v: Visit, at: float, t0: float, timeout_s: float,
-                viewport: dict, keep_open: asyncio.Event | None = None, contexts: list | None = None,
-                query: str = "") -> Visit:
+async def visit(
+    browser,
+    server: RunningServer,
+    v: Visit,
+    at: float,
+    t0: float,
+    timeout_s: float,
+    viewport: dict,
+    keep_open: asyncio.Event | None = None,
+    contexts: list | None = None,
+    query: str = "",
+) -> Visit:
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, t0 + at - loop.time()))
     ctx = await browser.new_context(viewport=viewport)
@@ -334,7 +373,12 @@ async def visit(browser, server: RunningServer, v: Visit, at: float, t0: float, 
         contexts.append(ctx)
     page = await ctx.new_page()
     page.on("pageerror", lambda e: v.page_errors.append(str(e)))
-    page.on("console", lambda m: v.console_errors.append(m.text) if m.type == "error" and not is_allowed_console_error(m.text) else None)
+    page.on(
+        "console",
+        lambda m: (
+            v.console_errors.append(m.text) if m.type == "error" and not is_allowed_console_error(m.text) else None
+        ),
+    )
     start = loop.time()
     ms = int(timeout_s * 1000)
     try:
@@ -383,8 +427,15 @@ def _is_figure(state: dict) -> bool:
 
 def pick_control(states: dict) -> tuple[str, dict] | None:
     """A control to move and the state that moves it (one step / the next option / a toggle)."""
-    order = ("FloatSliderModel", "IntSliderModel", "DropdownModel", "ToggleButtonsModel", "RadioButtonsModel",
-             "CheckboxModel", "ToggleButtonModel")
+    order = (
+        "FloatSliderModel",
+        "IntSliderModel",
+        "DropdownModel",
+        "ToggleButtonsModel",
+        "RadioButtonsModel",
+        "CheckboxModel",
+        "ToggleButtonModel",
+    )
     for kind in order:
         for mid, m in states.items():
             st = m["state"]
@@ -407,8 +458,15 @@ def pick_control(states: dict) -> tuple[str, dict] | None:
 
 def pick_random_control(states: dict, rng) -> tuple[str, dict] | None:
     """A random control and a random new state for it (a soak visitor's move)."""
-    kinds = {"FloatSliderModel", "IntSliderModel", "DropdownModel", "ToggleButtonsModel", "RadioButtonsModel",
-             "CheckboxModel", "ToggleButtonModel"}
+    kinds = {
+        "FloatSliderModel",
+        "IntSliderModel",
+        "DropdownModel",
+        "ToggleButtonsModel",
+        "RadioButtonsModel",
+        "CheckboxModel",
+        "ToggleButtonModel",
+    }
     ids = [mid for mid, m in states.items() if m["model_name"] in kinds and not m["state"].get("disabled")]
     if not ids:
         return None
@@ -437,8 +495,14 @@ class KernelSocket:
         from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
         msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "username": "visitor", "session": self.session, "msg_type": msg_type,
-                  "version": "5.4", "date": datetime.datetime.now(datetime.timezone.utc).isoformat()}
+        header = {
+            "msg_id": msg_id,
+            "username": "visitor",
+            "session": self.session,
+            "msg_type": msg_type,
+            "version": "5.4",
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+        }
         parts = [json.dumps(x).encode() for x in (header, {}, metadata or {}, content)]
         self.ws.write_message(serialize_msg_to_ws_v1(parts, channel), binary=True)
         return msg_id
@@ -467,20 +531,20 @@ class KernelSocket:
 @dataclass
 class OpenPage:
     """A dashboard opened at the protocol level: its kernel socket and widget states."""
+
     socket: KernelSocket
     states: dict
     figures: set
     lost: bool = False
 
 
-async def open_page(server: RunningServer, notebook: str, deadline: float, marks: dict | None = None,
-                    token: str = "") -> OpenPage:
+async def open_page(
+    server: RunningServer, notebook: str, deadline: float, marks: dict | None = None, token: str = ""
+) -> OpenPage:
     """GET the page, connect to its kernel and do the widget manager's handshake.
     ``marks`` gets loop times: "html" (page received), "states" (widget states received)."""
-    import uuid
 
     from tornado.httpclient import AsyncHTTPClient
-    from tornado.websocket import websocket_connect
 
     loop = asyncio.get_running_loop()
     marks = marks if marks is not None else {}
@@ -499,8 +563,9 @@ async def _open_page(server, notebook, deadline, marks, token, q, client, loop) 
 
     from tornado.websocket import websocket_connect
 
-    resp = await client.fetch(server.url(notebook) + q, request_timeout=max(1.0, deadline - loop.time()),
-                              raise_error=False)
+    resp = await client.fetch(
+        server.url(notebook) + q, request_timeout=max(1.0, deadline - loop.time()), raise_error=False
+    )
     if resp.code != 200:
         raise RuntimeError(f"HTTP {resp.code}")
     html = resp.body.decode("utf-8", "replace")
@@ -513,23 +578,47 @@ async def _open_page(server, notebook, deadline, marks, token, q, client, loop) 
     # The page's own scripts and stylesheets, as a fresh browser fetches them
     # (voila.js then loads its chunks and the widget extensions: not replayed).
     assets = sorted(set(re.findall(r'(?:src|href)="(/[^"#][^"]*\.(?:js|css)(?:\?[^"]*)?)"', html)))
-    await asyncio.gather(*[client.fetch(f"http://127.0.0.1:{server.port}{a}", raise_error=False,
-                                        request_timeout=max(1.0, deadline - loop.time())) for a in assets])
+    await asyncio.gather(
+        *[
+            client.fetch(
+                f"http://127.0.0.1:{server.port}{a}",
+                raise_error=False,
+                request_timeout=max(1.0, deadline - loop.time()),
+            )
+            for a in assets
+        ]
+    )
     session = uuid.uuid4().hex
-    url = f"ws://127.0.0.1:{server.port}/api/kernels/{m.group(1)}/channels?session_id={session}" + (f"&token={token}" if token else "")
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{m.group(1)}/channels?session_id={session}" + (
+        f"&token={token}" if token else ""
+    )
     ws = await asyncio.wait_for(websocket_connect(url, subprotocols=[WS_PROTOCOL]), max(1.0, deadline - loop.time()))
     k = KernelSocket(ws, session)
     try:
         info = k.send("shell", "kernel_info_request", {})
         await k.until(lambda ch, h, p, c: h["msg_type"] == "kernel_info_reply" and p.get("msg_id") == info, deadline)
         control = uuid.uuid4().hex
-        opened = k.send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                        {"version": CONTROL_PROTOCOL})
-        await k.until(lambda ch, h, p, c: h["msg_type"] == "status" and p.get("msg_id") == opened
-                      and c.get("execution_state") == "idle", deadline)
+        opened = k.send(
+            "shell",
+            "comm_open",
+            {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+            {"version": CONTROL_PROTOCOL},
+        )
+        await k.until(
+            lambda ch, h, p, c: (
+                h["msg_type"] == "status" and p.get("msg_id") == opened and c.get("execution_state") == "idle"
+            ),
+            deadline,
+        )
         k.send("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-        _, _, _, c = await k.until(lambda ch, h, p, c: h["msg_type"] == "comm_msg" and c.get("comm_id") == control
-                                   and c["data"].get("method") == "update_states", deadline)
+        _, _, _, c = await k.until(
+            lambda ch, h, p, c: (
+                h["msg_type"] == "comm_msg"
+                and c.get("comm_id") == control
+                and c["data"].get("method") == "update_states"
+            ),
+            deadline,
+        )
     except BaseException:
         ws.close()
         raise
@@ -542,8 +631,15 @@ class LostDashboard(RuntimeError):
     """The page came without its widget output."""
 
 
-async def protocol_visit(server: RunningServer, v: Visit, at: float, t0: float, timeout_s: float,
-                         keep_open: asyncio.Event | None = None, token: str = "") -> Visit:
+async def protocol_visit(
+    server: RunningServer,
+    v: Visit,
+    at: float,
+    t0: float,
+    timeout_s: float,
+    keep_open: asyncio.Event | None = None,
+    token: str = "",
+) -> Visit:
     """One visitor at the protocol level (times from arrival, as for a browser visit):
     t_html page received, t_rendered widget states received, t_plot = t_rendered
     when a figure is among them, t_interactive a figure updated after the control moved.
@@ -564,9 +660,15 @@ async def protocol_visit(server: RunningServer, v: Visit, at: float, t0: float, 
         if pick is None:
             raise RuntimeError("no control to move")
         mid, new_state = pick
-        page.socket.send("shell", "comm_msg", {"comm_id": mid, "data": {"method": "update", "state": new_state, "buffer_paths": []}})
-        await page.socket.until(lambda ch, h, p, c: h["msg_type"] == "comm_msg" and c.get("comm_id") in page.figures
-                                and c["data"].get("method") == "update", deadline)
+        page.socket.send(
+            "shell", "comm_msg", {"comm_id": mid, "data": {"method": "update", "state": new_state, "buffer_paths": []}}
+        )
+        await page.socket.until(
+            lambda ch, h, p, c: (
+                h["msg_type"] == "comm_msg" and c.get("comm_id") in page.figures and c["data"].get("method") == "update"
+            ),
+            deadline,
+        )
         v.t_interactive = loop.time() - start
         v.ok = True
     except LostDashboard as exc:
@@ -582,8 +684,66 @@ async def protocol_visit(server: RunningServer, v: Visit, at: float, t0: float, 
     return v
 
 
-async def run_protocol_class(server: RunningServer, notebook: str, visitors: int, over_s: float, timeout_s: float,
-                             probe: bool = True, chromium: str | None = None) -> tuple[list[Visit], Visit | None, dict]:
+async def run_class(
+    server: RunningServer,
+    dashboards: list[str],
+    visitors: int,
+    over_s: float,
+    timeout_s: float,
+    viewport: dict | None = None,
+    chromium: str | None = None,
+) -> tuple[list[Visit], dict]:
+    """N visitors arrive evenly over ``over_s`` seconds; all stay until the last is measured."""
+    from playwright.async_api import async_playwright
+
+    viewport = viewport or {"width": 1366, "height": 900}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=chromium or chromium_executable(), args=CHROMIUM_FLAGS, headless=True
+        )
+        try:
+            loop = asyncio.get_running_loop()
+            t0 = loop.time() + 0.5
+            gap = over_s / max(visitors - 1, 1) if visitors > 1 else 0.0
+            keep = asyncio.Event()
+            contexts: list = []
+            visits = [Visit(index=i, notebook=dashboards[i % len(dashboards)]) for i in range(visitors)]
+            tasks = [
+                asyncio.create_task(visit(browser, server, v, i * gap, t0, timeout_s, viewport, keep, contexts))
+                for i, v in enumerate(visits)
+            ]
+            # Peak memory: sample while the class is on the pages.
+            cpu0 = cpu_snapshot(server.proc.pid)
+            peak = memory(server.proc.pid)
+            while not all(t.done() for t in tasks) and not _all_measured(visits):
+                await asyncio.sleep(1.0)
+                m = memory(server.proc.pid)
+                if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
+                    peak = m
+            cpu = cpu_delta(cpu0, cpu_snapshot(server.proc.pid))
+            cpu["wall"] = loop.time() - t0
+            keep.set()
+            await asyncio.gather(*tasks)
+            m = memory(server.proc.pid)
+            if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
+                peak = m
+            for c in contexts:
+                await c.close()
+        finally:
+            await browser.close()
+    peak["cpu"] = cpu
+    return visits, peak
+
+
+async def run_protocol_class(
+    server: RunningServer,
+    notebook: str,
+    visitors: int,
+    over_s: float,
+    timeout_s: float,
+    probe: bool = True,
+    chromium: str | None = None,
+) -> tuple[list[Visit], Visit | None, dict]:
     """N protocol visitors open ``notebook`` over ``over_s`` s; one real Chromium arrives
     among them (in the middle) as a probe. Peak memory sampled while they are on the page."""
     loop = asyncio.get_running_loop()
@@ -598,10 +758,15 @@ async def run_protocol_class(server: RunningServer, notebook: str, visitors: int
         from playwright.async_api import async_playwright
 
         pw = await async_playwright().start()
-        browser = await pw.chromium.launch(executable_path=chromium or chromium_executable(), args=CHROMIUM_FLAGS, headless=True)
+        browser = await pw.chromium.launch(
+            executable_path=chromium or chromium_executable(), args=CHROMIUM_FLAGS, headless=True
+        )
         probe_visit = Visit(index=visitors, notebook=notebook)
-        tasks.append(asyncio.create_task(visit(browser, server, probe_visit, over_s / 2, t0, timeout_s,
-                                               {"width": 1366, "height": 900}, keep, [])))
+        tasks.append(
+            asyncio.create_task(
+                visit(browser, server, probe_visit, over_s / 2, t0, timeout_s, {"width": 1366, "height": 900}, keep, [])
+            )
+        )
     cpu0 = cpu_snapshot(server.proc.pid)
     peak = memory(server.proc.pid)
     try:
@@ -629,7 +794,9 @@ async def idle_probe(server: RunningServer, notebook: str, timeout_s: float, chr
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium or chromium_executable(), args=CHROMIUM_FLAGS, headless=True)
+        browser = await p.chromium.launch(
+            executable_path=chromium or chromium_executable(), args=CHROMIUM_FLAGS, headless=True
+        )
         try:
             v = Visit(index=-1, notebook=notebook)
             loop = asyncio.get_running_loop()
@@ -650,34 +817,63 @@ async def validate(server: RunningServer, notebooks: list[str], timeout_s: float
             if kind == "browser":
                 v = await idle_probe(server, nb, timeout_s)
             else:
-                v = await protocol_visit(server, Visit(index=0, notebook=nb, kind="protocol"), 0.0, loop.time(), timeout_s)
+                v = await protocol_visit(
+                    server, Visit(index=0, notebook=nb, kind="protocol"), 0.0, loop.time(), timeout_s
+                )
             d = cpu_delta(before, cpu_snapshot(server.proc.pid))
-            row[kind] = {"ok": v.ok, "error": v.error, "html_s": v.t_html, "answered_s": v.t_interactive,
-                         "server_cpu_s": d["server"], "kernels_cpu_s": d["kernels"]}
+            row[kind] = {
+                "ok": v.ok,
+                "error": v.error,
+                "html_s": v.t_html,
+                "answered_s": v.t_interactive,
+                "server_cpu_s": d["server"],
+                "kernels_cpu_s": d["kernels"],
+            }
             await asyncio.sleep(2.0)
         rows.append(row)
     return rows
 
 
-def summarize_protocol(name: str, visits: list[Visit], probe: Visit | None, idle: Visit | None,
-                       mem_idle: dict, mem_peak: dict, mem_after: dict | None, ready_s: float) -> dict:
+def summarize_protocol(
+    name: str,
+    visits: list[Visit],
+    probe: Visit | None,
+    idle: Visit | None,
+    mem_idle: dict,
+    mem_peak: dict,
+    mem_after: dict | None,
+    ready_s: float,
+) -> dict:
     ok = [v for v in visits if v.ok]
     answered = [v.t_interactive for v in ok]
     return {
-        "server": name, "notebook": visits[0].notebook if visits else "", "visitors": len(visits), "ok": len(ok),
-        "lost_dashboards": sum(v.lost for v in visits), "failures": len(visits) - len(ok),
-        "answered_p50": statistics.median(answered) if answered else float("nan"), "answered_p95": pct(answered, 95),
+        "server": name,
+        "notebook": visits[0].notebook if visits else "",
+        "visitors": len(visits),
+        "ok": len(ok),
+        "lost_dashboards": sum(v.lost for v in visits),
+        "failures": len(visits) - len(ok),
+        "answered_p50": statistics.median(answered) if answered else float("nan"),
+        "answered_p95": pct(answered, 95),
         "answered_max": max(answered) if answered else float("nan"),
         "html_p50": statistics.median([v.t_html for v in ok]) if ok else float("nan"),
-        "probe_plot_s": probe.t_plot if probe else float("nan"), "probe_error": probe.error if probe else "",
+        "probe_plot_s": probe.t_plot if probe else float("nan"),
+        "probe_error": probe.error if probe else "",
         "idle_plot_s": idle.t_plot if idle else float("nan"),
-        "ready_s": ready_s, "mem_idle": mem_idle, "mem_peak": mem_peak, "mem_after": mem_after,
+        "ready_s": ready_s,
+        "mem_idle": mem_idle,
+        "mem_peak": mem_peak,
+        "mem_after": mem_after,
         "errors": [f"#{v.index}: {v.error}" for v in visits if not v.ok][:8],
     }
 
 
 def report_protocol(s: dict) -> str:
-    ratio = s["probe_plot_s"] / s["idle_plot_s"] if s["idle_plot_s"] == s["idle_plot_s"] and s["idle_plot_s"] else float("nan")
+    ratio = (
+        s["probe_plot_s"] / s["idle_plot_s"]
+        if s["idle_plot_s"] == s["idle_plot_s"] and s["idle_plot_s"]
+        else float("nan")
+    )
     peak = s["mem_peak"]
     lines = [
         f"== {s['server']} | {s['visitors']} protocol visitors on {s['notebook']} (server ready after {s['ready_s']:.0f} s)",
@@ -704,8 +900,9 @@ def bench_protocol(kind: str, folder: Path, notebook: str, args, log_dir: Path) 
         idle = asyncio.run(idle_probe(srv, notebook, args.timeout)) if args.probe else None
         # The yardstick visit took a kernel; let the server settle (and a pool refill) first.
         time.sleep(args.settle)
-        visits, probe, peak = asyncio.run(run_protocol_class(srv, notebook, args.visitors, args.over, args.timeout,
-                                                             probe=args.probe))
+        visits, probe, peak = asyncio.run(
+            run_protocol_class(srv, notebook, args.visitors, args.over, args.timeout, probe=args.probe)
+        )
         time.sleep(args.settle)
         after = memory(srv.proc.pid)
         name = f"runback serve --classroom {args.visitors}" if kind == "runback" else "plain voila"
@@ -721,28 +918,46 @@ def _all_measured(visits: list[Visit]) -> bool:
     return all(v.ok or v.error for v in visits)
 
 
-def summarize(name: str, visits: list[Visit], mem_idle: dict, mem_peak: dict, mem_after: dict | None, ready_s: float) -> dict:
+def summarize(
+    name: str, visits: list[Visit], mem_idle: dict, mem_peak: dict, mem_after: dict | None, ready_s: float
+) -> dict:
     ok = [v for v in visits if v.ok]
     tti = [v.t_interactive for v in ok]
-    phase = {k: statistics.median([getattr(v, k) for v in ok]) if ok else float("nan")
-             for k in ("t_html", "t_rendered", "t_plot", "t_interactive")}
+    phase = {
+        k: statistics.median([getattr(v, k) for v in ok]) if ok else float("nan")
+        for k in ("t_html", "t_rendered", "t_plot", "t_interactive")
+    }
     return {
-        "server": name, "visitors": len(visits), "ok": len(ok), "failures": len(visits) - len(ok),
-        "tti_median": statistics.median(tti) if tti else float("nan"), "tti_p95": pct(tti, 95), "tti_max": max(tti) if tti else float("nan"),
-        "phase_medians": phase, "ready_s": ready_s,
-        "mem_idle": mem_idle, "mem_peak": mem_peak, "mem_after": mem_after,
+        "server": name,
+        "visitors": len(visits),
+        "ok": len(ok),
+        "failures": len(visits) - len(ok),
+        "tti_median": statistics.median(tti) if tti else float("nan"),
+        "tti_p95": pct(tti, 95),
+        "tti_max": max(tti) if tti else float("nan"),
+        "phase_medians": phase,
+        "ready_s": ready_s,
+        "mem_idle": mem_idle,
+        "mem_peak": mem_peak,
+        "mem_after": mem_after,
         "errors": [f"#{v.index} {v.notebook}: {v.error}" for v in visits if not v.ok][:10],
         "console_errors": sorted({e[:160] for v in visits for e in v.console_errors})[:5],
-        "per_notebook": {nb: statistics.median([v.t_interactive for v in ok if v.notebook == nb]) if any(v.notebook == nb for v in ok) else None
-                         for nb in sorted({v.notebook for v in visits})},
+        "per_notebook": {
+            nb: statistics.median([v.t_interactive for v in ok if v.notebook == nb])
+            if any(v.notebook == nb for v in ok)
+            else None
+            for nb in sorted({v.notebook for v in visits})
+        },
     }
 
 
 def fmt_mem(m: dict | None) -> str:
     if not m:
         return "n/a"
-    return (f"server {m['server_rss']:.0f} MB RSS; {m['kernels']} kernels {m['kernels_rss']:.0f} MB RSS / "
-            f"{m['kernels_pss']:.0f} MB PSS (total PSS {m['server_pss'] + m['kernels_pss']:.0f} MB)")
+    return (
+        f"server {m['server_rss']:.0f} MB RSS; {m['kernels']} kernels {m['kernels_rss']:.0f} MB RSS / "
+        f"{m['kernels_pss']:.0f} MB PSS (total PSS {m['server_pss'] + m['kernels_pss']:.0f} MB)"
+    )
 
 
 def report(s: dict) -> str:
@@ -751,9 +966,12 @@ def report(s: dict) -> str:
         f"== {s['server']}: {s['ok']}/{s['visitors']} interactive, {s['failures']} failures (server ready after {s['ready_s']:.1f} s)",
         f"   time-to-interactive  median {s['tti_median']:.1f} s   p95 {s['tti_p95']:.1f} s   max {s['tti_max']:.1f} s",
         f"   phase medians: HTML {ph['t_html']:.1f} s, cells shown {ph['t_rendered']:.1f} s, first plot {ph['t_plot']:.1f} s, control answered {ph['t_interactive']:.1f} s",
-        f"   per notebook median: " + ", ".join(f"{k} {v:.1f} s" if v is not None else f"{k} -" for k, v in s["per_notebook"].items()),
+        "   per notebook median: "
+        + ", ".join(f"{k} {v:.1f} s" if v is not None else f"{k} -" for k, v in s["per_notebook"].items()),
         "   CPU seconds while the class arrived ({wall:.0f} s wall, {n} cores): server {server:.0f}, kernels {kernels:.0f}, "
-        "browser (Chromium, all visitors) {browser:.0f}".format(n=os.cpu_count(), **s["mem_peak"].get("cpu", {"wall": 0, "server": 0, "kernels": 0, "browser": 0})),
+        "browser (Chromium, all visitors) {browser:.0f}".format(
+            n=os.cpu_count(), **s["mem_peak"].get("cpu", {"wall": 0, "server": 0, "kernels": 0, "browser": 0})
+        ),
         f"   memory idle:  {fmt_mem(s['mem_idle'])}",
         f"   memory peak:  {fmt_mem(s['mem_peak'])}",
         f"   memory after: {fmt_mem(s['mem_after'])}",
@@ -776,7 +994,14 @@ def bench_one(kind: str, folder: Path, dashboards: list[str], args, log_dir: Pat
         visits, peak = asyncio.run(run_class(srv, dashboards, args.visitors, args.over, args.timeout))
         time.sleep(args.settle)
         after = memory(srv.proc.pid)
-        summary = summarize(kind if kind != "runback" else f"runback serve --classroom {args.visitors}", visits, idle, peak, after, srv.ready_s)
+        summary = summarize(
+            kind if kind != "runback" else f"runback serve --classroom {args.visitors}",
+            visits,
+            idle,
+            peak,
+            after,
+            srv.ready_s,
+        )
         tb = srv.log().count("Traceback (most recent call last)")
         summary["server_tracebacks"] = tb
         return summary
@@ -791,13 +1016,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=240.0, help="per-visitor timeout in seconds (default 240)")
     ap.add_argument("--settle", type=float, default=5.0, help="seconds to settle before and after the class")
     ap.add_argument("--only", choices=["runback", "voila"], help="run one server only")
-    ap.add_argument("--visitor", choices=["protocol", "browser"], default="protocol",
-                    help="protocol visitors + one Chromium probe (default), or every visitor a Chromium")
-    ap.add_argument("--dashboard", action="append",
-                    help="the dashboard the whole class opens (repeatable; default: each dashboard in turn)")
-    ap.add_argument("--no-probe", dest="probe", action="store_false", help="no Chromium probe among the protocol visitors")
-    ap.add_argument("--validate", action="store_true",
-                    help="compare one protocol visit with one Chromium visit per dashboard on an idle server, then stop")
+    ap.add_argument(
+        "--visitor",
+        choices=["protocol", "browser"],
+        default="protocol",
+        help="protocol visitors + one Chromium probe (default), or every visitor a Chromium",
+    )
+    ap.add_argument(
+        "--dashboard",
+        action="append",
+        help="the dashboard the whole class opens (repeatable; default: each dashboard in turn)",
+    )
+    ap.add_argument(
+        "--no-probe", dest="probe", action="store_false", help="no Chromium probe among the protocol visitors"
+    )
+    ap.add_argument(
+        "--validate",
+        action="store_true",
+        help="compare one protocol visit with one Chromium visit per dashboard on an idle server, then stop",
+    )
     ap.add_argument("--json", help="also write the summaries to this JSON file")
     args = ap.parse_args(argv)
 
@@ -815,14 +1052,20 @@ def main(argv: list[str] | None = None) -> int:
             srv.stop()
         for r in rows:
             b, p = r["browser"], r["protocol"]
-            print(f"validate {r['notebook']}: Chromium ok={b['ok']} answered {b['answered_s']:.1f} s, server+kernel CPU "
-                  f"{b['server_cpu_s'] + b['kernels_cpu_s']:.2f} s | protocol ok={p['ok']} answered {p['answered_s']:.1f} s, "
-                  f"server+kernel CPU {p['server_cpu_s'] + p['kernels_cpu_s']:.2f} s"
-                  + (f" | errors: {b['error']} {p['error']}" if b["error"] or p["error"] else ""), flush=True)
+            print(
+                f"validate {r['notebook']}: Chromium ok={b['ok']} answered {b['answered_s']:.1f} s, server+kernel CPU "
+                f"{b['server_cpu_s'] + b['kernels_cpu_s']:.2f} s | protocol ok={p['ok']} answered {p['answered_s']:.1f} s, "
+                f"server+kernel CPU {p['server_cpu_s'] + p['kernels_cpu_s']:.2f} s"
+                + (f" | errors: {b['error']} {p['error']}" if b["error"] or p["error"] else ""),
+                flush=True,
+            )
         results = rows
     elif args.visitor == "browser":
-        print(f"classroom: {args.visitors} Chromium visitors over {args.over:.0f} s, rotating over {', '.join(dashboards)}; "
-              f"{os.cpu_count()} CPU cores; logs in {tmp}", flush=True)
+        print(
+            f"classroom: {args.visitors} Chromium visitors over {args.over:.0f} s, rotating over {', '.join(dashboards)}; "
+            f"{os.cpu_count()} CPU cores; logs in {tmp}",
+            flush=True,
+        )
         for kind in ("runback", "voila"):
             if args.only and kind != args.only:
                 continue
@@ -832,9 +1075,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   server log tracebacks: {s['server_tracebacks']}", flush=True)
     else:
         wanted = [d if d.endswith(".ipynb") else d + ".ipynb" for d in (args.dashboard or dashboards)]
-        print(f"classroom: {args.visitors} protocol visitors over {args.over:.0f} s, the whole class on one dashboard "
-              f"({', '.join(wanted)} in turn), {'one Chromium probe among them; ' if args.probe else ''}"
-              f"{os.cpu_count()} CPU cores; logs in {tmp}", flush=True)
+        print(
+            f"classroom: {args.visitors} protocol visitors over {args.over:.0f} s, the whole class on one dashboard "
+            f"({', '.join(wanted)} in turn), {'one Chromium probe among them; ' if args.probe else ''}"
+            f"{os.cpu_count()} CPU cores; logs in {tmp}",
+            flush=True,
+        )
         for nb in wanted:
             for kind in ("runback", "voila"):
                 if args.only and kind != args.only:
@@ -842,12 +1088,22 @@ def main(argv: list[str] | None = None) -> int:
                 s = bench_protocol(kind, folder, nb, args, tmp)
                 results.append(s)
                 print(report_protocol(s), flush=True)
-                print(f"   server log: {s['server_tracebacks']} tracebacks, {s['iopub_timeouts']} IOPub timeouts", flush=True)
+                print(
+                    f"   server log: {s['server_tracebacks']} tracebacks, {s['iopub_timeouts']} IOPub timeouts",
+                    flush=True,
+                )
         rb = [r for r in results if r["server"].startswith("runback")]
-        met = rb and all(r["answered_p95"] <= 2.0 and r["lost_dashboards"] == 0 and r["failures"] == 0
-                         and r["mem_peak"]["server_pss"] + r["mem_peak"]["kernels_pss"] <= 3 * 1024 for r in rb)
-        print(f"classroom: target (runback: control answered p95 <= 2 s, 0 lost, peak <= 3 GB) {'MET' if met else 'NOT met'}",
-              flush=True)
+        met = rb and all(
+            r["answered_p95"] <= 2.0
+            and r["lost_dashboards"] == 0
+            and r["failures"] == 0
+            and r["mem_peak"]["server_pss"] + r["mem_peak"]["kernels_pss"] <= 3 * 1024
+            for r in rb
+        )
+        print(
+            f"classroom: target (runback: control answered p95 <= 2 s, 0 lost, peak <= 3 GB) {'MET' if met else 'NOT met'}",
+            flush=True,
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     return 0

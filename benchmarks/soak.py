@@ -56,8 +56,14 @@ ERROR_TEXT_JS = (
 )
 
 #: Controls a soak visitor plays with (visible ones only).
-PLAY = [".widget-slider .noUi-handle", ".widget-checkbox input[type=checkbox]", ".widget-dropdown select",
-        ".widget-toggle-button", ".widget-toggle-buttons button", ".widget-button"]
+PLAY = [
+    ".widget-slider .noUi-handle",
+    ".widget-checkbox input[type=checkbox]",
+    ".widget-dropdown select",
+    ".widget-toggle-button",
+    ".widget-toggle-buttons button",
+    ".widget-button",
+]
 
 
 async def play_once(page, rng: random.Random) -> str:
@@ -85,11 +91,18 @@ async def play_once(page, rng: random.Random) -> str:
 async def soak_visitor(browser, server, dashboards, seconds, rng, report, idx, arrive_at, t0):
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, t0 + arrive_at - loop.time()))
-    ctx = await browser.new_context(viewport=rng.choice([{"width": 1366, "height": 900}, {"width": 375, "height": 812}]))
+    ctx = await browser.new_context(
+        viewport=rng.choice([{"width": 1366, "height": 900}, {"width": 375, "height": 812}])
+    )
     page = await ctx.new_page()
     mine = {"page_errors": [], "console": [], "error_text": [], "interactions": 0, "pages": 0, "failures": []}
     page.on("pageerror", lambda e: mine["page_errors"].append(str(e)[:300]))
-    page.on("console", lambda m: mine["console"].append(m.text[:300]) if m.type == "error" and not is_allowed_console_error(m.text) else None)
+    page.on(
+        "console",
+        lambda m: (
+            mine["console"].append(m.text[:300]) if m.type == "error" and not is_allowed_console_error(m.text) else None
+        ),
+    )
     # Each visitor uses the dashboards for ``seconds`` once its first page is up.
     end = loop.time() + seconds + 240.0
     first = True
@@ -140,7 +153,11 @@ async def protocol_soak_visitor(server, dashboards, seconds, rng, report, idx, a
     def kernel_error(h, c) -> str:
         if h["msg_type"] == "error":
             return f"{c.get('ename')}: {c.get('evalue')}"[:300]
-        if h["msg_type"] == "stream" and c.get("name") == "stderr" and ("Traceback" in c.get("text", "") or "Error" in c.get("text", "")):
+        if (
+            h["msg_type"] == "stream"
+            and c.get("name") == "stderr"
+            and ("Traceback" in c.get("text", "") or "Error" in c.get("text", ""))
+        ):
             return c["text"][:300]
         return ""
 
@@ -153,6 +170,7 @@ async def protocol_soak_visitor(server, dashboards, seconds, rng, report, idx, a
             continue
         except Exception as exc:  # noqa: BLE001
             mine["failures"].append(f"{nb}: {type(exc).__name__}: {str(exc).splitlines()[0][:150] if str(exc) else ''}")
+            await asyncio.sleep(2.0)  # as a person would, before trying again
             continue
         mine["pages"] += 1
         if first:
@@ -163,15 +181,20 @@ async def protocol_soak_visitor(server, dashboards, seconds, rng, report, idx, a
                 pick = pick_random_control(page.states, rng)
                 if pick is not None:
                     mid, new_state = pick
-                    sent = page.socket.send("shell", "comm_msg", {"comm_id": mid, "data": {"method": "update", "state": new_state,
-                                                                                          "buffer_paths": []}})
+                    sent = page.socket.send(
+                        "shell",
+                        "comm_msg",
+                        {"comm_id": mid, "data": {"method": "update", "state": new_state, "buffer_paths": []}},
+                    )
                     page.states[mid]["state"].update(new_state)
 
-                    def done(ch, h, p, c, sent=sent):
+                    def done(ch, h, p, c, sent=sent, nb=nb):
                         err = kernel_error(h, c)
                         if err:
                             mine["page_errors"].append(f"{nb}: {err}")
-                        return h["msg_type"] == "status" and p.get("msg_id") == sent and c.get("execution_state") == "idle"
+                        return (
+                            h["msg_type"] == "status" and p.get("msg_id") == sent and c.get("execution_state") == "idle"
+                        )
 
                     await page.socket.until(done, loop.time() + 120.0)
                     mine["interactions"] += 1
@@ -191,10 +214,12 @@ async def _run_protocol_visitors(server, dashboards, visitors, seconds, arrive_o
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     gap = arrive_over / max(visitors - 1, 1)
-    await asyncio.gather(*[
-        protocol_soak_visitor(server, dashboards, seconds, random.Random(rng.random()), report, i, i * gap, t0)
-        for i in range(visitors)
-    ])
+    await asyncio.gather(
+        *[
+            protocol_soak_visitor(server, dashboards, seconds, random.Random(rng.random()), report, i, i * gap, t0)
+            for i in range(visitors)
+        ]
+    )
     return report
 
 
@@ -209,10 +234,14 @@ async def _run_visitors(server, dashboards, visitors, seconds, arrive_over, seed
             loop = asyncio.get_running_loop()
             t0 = loop.time()
             gap = arrive_over / max(visitors - 1, 1)
-            await asyncio.gather(*[
-                soak_visitor(browser, server, dashboards, seconds, random.Random(rng.random()), report, i, i * gap, t0)
-                for i in range(visitors)
-            ])
+            await asyncio.gather(
+                *[
+                    soak_visitor(
+                        browser, server, dashboards, seconds, random.Random(rng.random()), report, i, i * gap, t0
+                    )
+                    for i in range(visitors)
+                ]
+            )
         finally:
             await browser.close()
     return report
@@ -239,9 +268,19 @@ def _run_in_thread(fn):
     return box["result"]
 
 
-def soak(visitors: int = 30, seconds: float = 600.0, pool: int | None = None, cull_timeout: int = 60,
-         arrive_over: float = 10.0, seed: int = 1, log_dir: Path | None = None, focus: str | None = None,
-         settle_limit: float | None = None, only: list[str] | None = None, visitor: str = "browser") -> dict:
+def soak(
+    visitors: int = 30,
+    seconds: float = 600.0,
+    pool: int | None = None,
+    cull_timeout: int = 60,
+    arrive_over: float = 10.0,
+    seed: int = 1,
+    log_dir: Path | None = None,
+    focus: str | None = None,
+    settle_limit: float | None = None,
+    only: list[str] | None = None,
+    visitor: str = "browser",
+) -> dict:
     """Run a soak and return its findings (see module doc). ``visitor``: "browser"
     (Chromium contexts) or "protocol" (protocol-level visitors)."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="runback-soak-"))
@@ -278,17 +317,28 @@ def soak(visitors: int = 30, seconds: float = 600.0, pool: int | None = None, cu
         log = srv.log()[log_start:]
     finally:
         srv.stop()
-    pages = [r for r in report.values()]
+    pages = list(report.values())
     return {
-        "visitors": visitors, "seconds": seconds, "used_s": used_s, "pool_kernels": pool_kernels,
-        "kernels_after": counts[-1] if counts else None, "peak_kernels_after_leaving": max(counts) if counts else None,
-        "settle_s": settle_s, "settle_limit_s": limit, "returned_to_pool": bool(counts) and counts[-1] == pool_kernels,
-        "page_errors": sum((r["page_errors"] for r in pages), []), "console_errors": sum((r["console"] for r in pages), []),
-        "error_text": sum((r["error_text"] for r in pages), []), "load_failures": sum((r["failures"] for r in pages), []),
-        "interactions": sum(r["interactions"] for r in pages), "page_loads": sum(r["pages"] for r in pages),
+        "visitors": visitors,
+        "seconds": seconds,
+        "used_s": used_s,
+        "pool_kernels": pool_kernels,
+        "kernels_after": counts[-1] if counts else None,
+        "peak_kernels_after_leaving": max(counts) if counts else None,
+        "settle_s": settle_s,
+        "settle_limit_s": limit,
+        "returned_to_pool": bool(counts) and counts[-1] == pool_kernels,
+        "page_errors": sum((r["page_errors"] for r in pages), []),
+        "console_errors": sum((r["console"] for r in pages), []),
+        "error_text": sum((r["error_text"] for r in pages), []),
+        "load_failures": sum((r["failures"] for r in pages), []),
+        "interactions": sum(r["interactions"] for r in pages),
+        "page_loads": sum(r["pages"] for r in pages),
         "server_tracebacks": log.count("Traceback (most recent call last)"),
-        "traceback_excerpt": log[log.find("Traceback"):][:1500] if "Traceback" in log else "",
-        "mem_before": mem0, "mem_after": mem1, "log_dir": str(log_dir),
+        "traceback_excerpt": log[log.find("Traceback") :][:1500] if "Traceback" in log else "",
+        "mem_before": mem0,
+        "mem_after": mem1,
+        "log_dir": str(log_dir),
     }
 
 
@@ -296,16 +346,21 @@ def report_text(r: dict) -> str:
     m0, m1 = r["mem_before"], r["mem_after"]
     tot0 = m0["server_pss"] + m0["kernels_pss"]
     tot1 = m1["server_pss"] + m1["kernels_pss"]
-    return "\n".join([
-        f"soak: {r['visitors']} visitors x {r['seconds']:.0f} s: {r['page_loads']} page loads, {r['interactions']} interactions",
-        f"   page errors {len(r['page_errors'])}, console errors {len(r['console_errors'])}, error text on pages {len(r['error_text'])}, "
-        f"load failures {len(r['load_failures'])}, server log tracebacks {r['server_tracebacks']}",
-        f"   kernels: pool {r['pool_kernels']}; after leaving {r['kernels_after']} after {r['settle_s']:.0f} s "
-        f"(limit {r['settle_limit_s']:.0f} s) -> {'back to pool size' if r['returned_to_pool'] else 'NOT back to pool size'}",
-        f"   memory before: {fmt_mem(m0)}",
-        f"   memory after:  {fmt_mem(m1)}  ({(tot1 - tot0):+.0f} MB PSS)",
-    ] + [f"   page error: {e}" for e in r["page_errors"][:5]] + [f"   console error: {e}" for e in r["console_errors"][:5]]
-        + [f"   error text: {e}" for e in r["error_text"][:5]] + [f"   load failure: {e}" for e in r["load_failures"][:5]])
+    return "\n".join(
+        [
+            f"soak: {r['visitors']} visitors x {r['seconds']:.0f} s: {r['page_loads']} page loads, {r['interactions']} interactions",
+            f"   page errors {len(r['page_errors'])}, console errors {len(r['console_errors'])}, error text on pages {len(r['error_text'])}, "
+            f"load failures {len(r['load_failures'])}, server log tracebacks {r['server_tracebacks']}",
+            f"   kernels: pool {r['pool_kernels']}; after leaving {r['kernels_after']} after {r['settle_s']:.0f} s "
+            f"(limit {r['settle_limit_s']:.0f} s) -> {'back to pool size' if r['returned_to_pool'] else 'NOT back to pool size'}",
+            f"   memory before: {fmt_mem(m0)}",
+            f"   memory after:  {fmt_mem(m1)}  ({(tot1 - tot0):+.0f} MB PSS)",
+        ]
+        + [f"   page error: {e}" for e in r["page_errors"][:5]]
+        + [f"   console error: {e}" for e in r["console_errors"][:5]]
+        + [f"   error text: {e}" for e in r["error_text"][:5]]
+        + [f"   load failure: {e}" for e in r["load_failures"][:5]]
+    )
 
 
 def main(argv=None) -> int:
@@ -315,8 +370,12 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=None, help="overrides --minutes")
     ap.add_argument("--pool", type=int, default=None, help="--classroom N for the server (default: visitors)")
     ap.add_argument("--cull-timeout", type=int, default=60, help="kernel idle culling timeout in seconds (default 60)")
-    ap.add_argument("--visitor", choices=["protocol", "browser"], default="protocol",
-                    help="protocol-level visitors (default; a class's browsers are not on the server) or Chromium contexts")
+    ap.add_argument(
+        "--visitor",
+        choices=["protocol", "browser"],
+        default="protocol",
+        help="protocol-level visitors (default; a class's browsers are not on the server) or Chromium contexts",
+    )
     ap.add_argument("--json", help="write the findings to this JSON file")
     args = ap.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else args.minutes * 60
@@ -324,7 +383,10 @@ def main(argv=None) -> int:
     print(report_text(r), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2, default=str))
-    ok = not (r["page_errors"] or r["console_errors"] or r["error_text"] or r["server_tracebacks"]) and r["returned_to_pool"]
+    ok = (
+        not (r["page_errors"] or r["console_errors"] or r["error_text"] or r["server_tracebacks"])
+        and r["returned_to_pool"]
+    )
     return 0 if ok else 1
 
 

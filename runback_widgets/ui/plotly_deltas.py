@@ -39,9 +39,11 @@ def install() -> bool:
 
     def _remove_overlapping_props(input_data, delta_data, prop_path=()):
         if isinstance(input_data, dict) and isinstance(delta_data, dict):
-            delta_data = {k: v for k, v in delta_data.items()
-                          if not (is_typed_array_spec(v) and k in input_data
-                                  and not isinstance(input_data[k], (dict, list)))}
+            delta_data = {
+                k: v
+                for k, v in delta_data.items()
+                if not (is_typed_array_spec(v) and k in input_data and not isinstance(input_data[k], (dict, list)))
+            }
         return func(input_data, delta_data, prop_path)
 
     _remove_overlapping_props._runback_wrapped = True

@@ -17,12 +17,21 @@ import pytest
 def browser_delta(trace) -> dict:
     """What plotly.js sends back for a trace: properties it filled in (defaults), and the
     typed arrays it decoded, as bdata dicts; not what Python set as-is (type, name)."""
+
     def typed(a):
         a = np.asarray(a, dtype="f8")
         return {"dtype": "f8", "bdata": base64.b64encode(a.tobytes()).decode(), "shape": str(len(a))}
 
-    return {"uid": trace.uid, "visible": True, "x": typed(trace.x), "y": typed(trace.y),
-            "line": {"shape": "linear", "simplify": True}, "hoverinfo": "x+y+z+text+name", "xaxis": "x", "yaxis": "y"}
+    return {
+        "uid": trace.uid,
+        "visible": True,
+        "x": typed(trace.x),
+        "y": typed(trace.y),
+        "line": {"shape": "linear", "simplify": True},
+        "hoverinfo": "x+y+z+text+name",
+        "xaxis": "x",
+        "yaxis": "y",
+    }
 
 
 def replay(fig) -> None:

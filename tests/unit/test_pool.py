@@ -151,7 +151,8 @@ def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_
             # The visited kernel goes after the 1 s timeout, the waiting one stays.
             assert await culled_within(km, visited, 30.0, watch), "a visited, idle, disconnected kernel was not culled"
             assert waiting in km or idle_at_cull[0] > grace - 0.5, (
-                f"culled while its browser was still connecting (idle {idle_at_cull} s < {grace} s)")
+                f"culled while its browser was still connecting (idle {idle_at_cull} s < {grace} s)"
+            )
             # A tab closed before connecting: its kernel goes once the grace is over, not before.
             assert await culled_within(km, waiting, grace + 30.0, watch), "a never-connected kernel outlived the grace"
             assert idle_at_cull and idle_at_cull[0] > grace - 0.5, f"culled after only {idle_at_cull} s idle"
@@ -192,8 +193,10 @@ def run_page(config, delay: float):
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
-                nbformat.v4.new_code_cell("print('the dashboard')")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
+        nbformat.v4.new_code_cell("print('the dashboard')"),
+    ]
     executor = VoilaExecutor(nb, config=config, kernel_name="python3")
     executor.execute(nb, {})
     return "".join(o.get("text", "") for o in nb.cells[1].outputs)

@@ -425,18 +425,21 @@ def _is_figure(state: dict) -> bool:
     return state.get("_model_name") == "AnyModel" and "_py2js_restyle" in state
 
 
+#: Widget models a visitor moves, in the order the benchmark prefers them.
+CONTROL_KINDS = (
+    "FloatSliderModel",
+    "IntSliderModel",
+    "DropdownModel",
+    "ToggleButtonsModel",
+    "RadioButtonsModel",
+    "CheckboxModel",
+    "ToggleButtonModel",
+)
+
+
 def pick_control(states: dict) -> tuple[str, dict] | None:
     """A control to move and the state that moves it (one step / the next option / a toggle)."""
-    order = (
-        "FloatSliderModel",
-        "IntSliderModel",
-        "DropdownModel",
-        "ToggleButtonsModel",
-        "RadioButtonsModel",
-        "CheckboxModel",
-        "ToggleButtonModel",
-    )
-    for kind in order:
+    for kind in CONTROL_KINDS:
         for mid, m in states.items():
             st = m["state"]
             if m["model_name"] != kind or st.get("disabled"):
@@ -458,16 +461,7 @@ def pick_control(states: dict) -> tuple[str, dict] | None:
 
 def pick_random_control(states: dict, rng) -> tuple[str, dict] | None:
     """A random control and a random new state for it (a soak visitor's move)."""
-    kinds = {
-        "FloatSliderModel",
-        "IntSliderModel",
-        "DropdownModel",
-        "ToggleButtonsModel",
-        "RadioButtonsModel",
-        "CheckboxModel",
-        "ToggleButtonModel",
-    }
-    ids = [mid for mid, m in states.items() if m["model_name"] in kinds and not m["state"].get("disabled")]
+    ids = [mid for mid, m in states.items() if m["model_name"] in CONTROL_KINDS and not m["state"].get("disabled")]
     if not ids:
         return None
     mid = rng.choice(ids)
@@ -684,6 +678,21 @@ async def protocol_visit(
     return v
 
 
+async def sample_class(server: RunningServer, tasks: list, visits: list[Visit], t0: float) -> tuple[dict, dict]:
+    """Peak memory (sampled every second) and CPU seconds until every visitor is measured."""
+    loop = asyncio.get_running_loop()
+    cpu0 = cpu_snapshot(server.proc.pid)
+    peak = memory(server.proc.pid)
+    while not all(t.done() for t in tasks) and not _all_measured(visits):
+        await asyncio.sleep(1.0)
+        m = memory(server.proc.pid)
+        if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
+            peak = m
+    cpu = cpu_delta(cpu0, cpu_snapshot(server.proc.pid))
+    cpu["wall"] = loop.time() - t0
+    return peak, cpu
+
+
 async def run_class(
     server: RunningServer,
     dashboards: list[str],
@@ -713,15 +722,7 @@ async def run_class(
                 for i, v in enumerate(visits)
             ]
             # Peak memory: sample while the class is on the pages.
-            cpu0 = cpu_snapshot(server.proc.pid)
-            peak = memory(server.proc.pid)
-            while not all(t.done() for t in tasks) and not _all_measured(visits):
-                await asyncio.sleep(1.0)
-                m = memory(server.proc.pid)
-                if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
-                    peak = m
-            cpu = cpu_delta(cpu0, cpu_snapshot(server.proc.pid))
-            cpu["wall"] = loop.time() - t0
+            peak, cpu = await sample_class(server, tasks, visits, t0)
             keep.set()
             await asyncio.gather(*tasks)
             m = memory(server.proc.pid)
@@ -767,16 +768,8 @@ async def run_protocol_class(
                 visit(browser, server, probe_visit, over_s / 2, t0, timeout_s, {"width": 1366, "height": 900}, keep, [])
             )
         )
-    cpu0 = cpu_snapshot(server.proc.pid)
-    peak = memory(server.proc.pid)
     try:
-        while not all(t.done() for t in tasks) and not _all_measured(visits + ([probe_visit] if probe_visit else [])):
-            await asyncio.sleep(1.0)
-            m = memory(server.proc.pid)
-            if m["server_pss"] + m["kernels_pss"] > peak["server_pss"] + peak["kernels_pss"]:
-                peak = m
-        cpu = cpu_delta(cpu0, cpu_snapshot(server.proc.pid))
-        cpu["wall"] = loop.time() - t0
+        peak, cpu = await sample_class(server, tasks, visits + ([probe_visit] if probe_visit else []), t0)
         keep.set()
         await asyncio.gather(*tasks)
     finally:

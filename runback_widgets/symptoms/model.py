@@ -302,6 +302,8 @@ def _load_symptoms() -> Mapping[str, Symptom]:
 #: The symptom vocabulary, id -> :class:`Symptom`, in the order of symptoms.toml.
 SYMPTOMS: Mapping[str, Symptom] = _load_symptoms()
 _LEG = frozenset(s for s, v in SYMPTOMS.items() if v.leg)
+#: Warning signs and medical-history ticks (``or_flag`` items show with any of them).
+_FLAG = frozenset(s for s, v in SYMPTOMS.items() if v.kind in ("red_flag", "risk"))
 
 
 def _ids(where: str, ids) -> frozenset:
@@ -418,6 +420,8 @@ def _holds(item: Mapping, *, urgency, leading, ticked, consider_ids, has_pattern
         return False  # the module-level guards, whatever the item's own conditions
     leg = bool(ticked & _LEG)
     if item.get("or_leg") and leg:
+        return True
+    if item.get("or_flag") and ticked & _FLAG:
         return True
     checks = (
         (not item.get("age_unknown") or age is None),

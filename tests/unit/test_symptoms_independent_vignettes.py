@@ -848,3 +848,17 @@ def test_pars_suspicion_gets_no_xray_or_ordinary_pain_reassurance():
     """Section 3 (V18): MRI, not plain films, is the first scan for a suspected pars fracture."""
     ids = _ids(assess({"worse_arching_back"}, 14).next_steps)
     assert "xray_shows_bone" not in ids and "usually_improves" not in ids
+
+
+@pytest.mark.parametrize("age", [0, 3, 11.9])
+def test_young_child_is_checked_by_a_doctor_without_adult_exercises(age):
+    """Section 3 (CKS: onset in young children is a flag): no planks for a toddler."""
+    a = assess({"pain_one_side"}, age)
+    assert a.urgency == "see_doctor" and not a.exercise_allowed
+    assert assess({"pain_one_side"}, 12).urgency == "self_care"
+
+
+@pytest.mark.parametrize("tick", ["history_of_cancer", "fever", "immunosuppressed_or_long_term_steroids"])
+def test_risk_tick_without_a_pain_tick_still_gets_the_cauda_equina_net(tick):
+    """Section 3: a risk or warning tick alone is urgent, so it gets the emergency safety net too."""
+    assert "cauda_equina" in _ids(assess({tick}, 45).safety_net)

@@ -337,7 +337,9 @@ def test_bad_age_raises_value_error_naming_range(age):
 
 
 @pytest.mark.parametrize(
-    "age,urgency", [(0, "self_care"), (34.5, "self_care"), (None, "self_care"), (120, "see_doctor")]
+    # age 0: a child under 12 is a flag (young_child rule, independent review 2026-11-30)
+    "age,urgency",
+    [(0, "see_doctor"), (34.5, "self_care"), (None, "self_care"), (120, "see_doctor")],
 )
 def test_edge_ages_accepted(age, urgency):
     assert assess({"pain_one_side"}, age=age).urgency == urgency

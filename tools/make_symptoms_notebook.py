@@ -110,6 +110,7 @@ claims_section(["A01", "N08", "A03", "N06", "N13"])
 Tick what you feel. The answer appears on the right (below, on a phone): warning signs first,
 then the best-fitting pain type, the scores, a body map, why, and what to do next.
 """,
+            "tool",
         ),
         (
             "code",
@@ -122,6 +123,7 @@ assert app.result.urgency == "not_enough_information"
 from runback_widgets.ui.share import shareable
 shareable(app)
 """,
+            "tool",
         ),
         (
             "md",
@@ -188,5 +190,18 @@ references_section("02-symptom-explorer")
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """,
         ),
+        (
+            "code",
+            """
+# Use the rule model from Python: tick symptoms by id, read the answer and why.
+from runback_widgets.symptoms import SYMPTOMS, assess
+a = assess(["pain_one_side", "muscle_spasms"], age=34)
+print("urgency:", a.urgency, "| best fit:", a.leading)
+print("scores:", {k: round(v, 2) for k, v in a.scores.items()})
+print("symptom ids:", ", ".join(list(SYMPTOMS)[:6]), "...")
+""",
+            "student",
+        ),
     ],
+    sources=["runback_widgets/symptoms/model.py", "runback_widgets/content/symptoms.toml"],
 )

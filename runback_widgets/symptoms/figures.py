@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..ui.theme import COLORS, figure_layout, presenter_mode
+from ..ui.theme import COLORS, figure_config, figure_layout, presenter_mode
 from . import model
 from .model import PAIN_TYPES, SYMPTOMS, Assessment
 
@@ -132,8 +132,9 @@ def body_summary(a: Assessment) -> str:
     return f"Body map, seen from behind. {s1} {s2}"
 
 
-#: Plotly config for every figure here: no modebar (nothing to zoom; it covered the title on phones).
-FIG_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Plotly config for every figure here: the kit's (responsive, PNG export kept; the toolbar is
+#: hidden on phones by the page template, where it covered the title), nothing to zoom.
+FIG_CONFIG = figure_config(showAxisDragHandles=False)
 
 
 class ScoreChart:

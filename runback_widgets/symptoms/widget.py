@@ -240,6 +240,7 @@ class SymptomExplorer(widgets.VBox):
         # --- outputs ----------------------------------------------------------
         self._banner = widgets.HTML("", layout=widgets.Layout(display="none", width="100%"))
         self._leading = widgets.HTML()
+        self._leading.add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
         self._urgency = widgets.HTML()
         #: The safety net (what to watch for, when to go to an emergency department), next to the result.
         self.safety_net_box = widgets.HTML("", layout=widgets.Layout(display="none"))

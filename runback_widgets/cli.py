@@ -270,6 +270,11 @@ def voila_app_class(policy: ServePolicy | None = None):
     class RunbackVoila(Voila):
         kernel_caps = caps
 
+        def init_settings(self):
+            settings = super().init_settings()
+            guard.plain_jupyter_pages(settings)
+            return settings
+
         def init_handlers(self):
             handlers = [
                 (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 from .. import content
 
@@ -365,7 +365,9 @@ def validate_age(age) -> float | None:
     try:
         value = float(age)
     except OverflowError:  # an int beyond ~1e308
-        raise ValueError(f"age must be from {AGE_MIN} to {AGE_MAX} years (or left empty); got a number too large to use") from None
+        raise ValueError(
+            f"age must be from {AGE_MIN} to {AGE_MAX} years (or left empty); got a number too large to use"
+        ) from None
     if not math.isfinite(value) or not AGE_MIN <= value <= AGE_MAX:
         raise ValueError(f"age must be from {AGE_MIN} to {AGE_MAX} years (or left empty); got {age!r:.40}")
     return value
@@ -459,7 +461,9 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
         for t, w, claims in s.points_to:
             evidence[t].append(Evidence(source=s.id, weight=w, claims=claims))
     if has_pattern and age_v is not None and age_v > _AGE["over"]:
-        evidence[_AGE["type"]].append(Evidence(source=AGE_KEY, weight=float(_AGE["weight"]), claims=tuple(_AGE["claims"])))
+        evidence[_AGE["type"]].append(
+            Evidence(source=AGE_KEY, weight=float(_AGE["weight"]), claims=tuple(_AGE["claims"]))
+        )
     scores = {t: _score(ev.weight for ev in evidence[t]) for t in PAIN_TYPES}
     ranking = _rank(scores)
 
@@ -473,18 +477,30 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
     leading = _leading(ranking, scores, consider)
     exercise_ok = not any(r.stop_exercise for r in fired)
     consider_ids = frozenset(c.id for c in consider)
-    cond = dict(urgency=urgency, leading=leading, ticked=ticked, consider_ids=consider_ids,
-                has_pattern=has_pattern, exercise_ok=exercise_ok)
+    cond = dict(
+        urgency=urgency,
+        leading=leading,
+        ticked=ticked,
+        consider_ids=consider_ids,
+        has_pattern=has_pattern,
+        exercise_ok=exercise_ok,
+    )
 
     steps = tuple(
-        NextStep(id=i["id"], plain=i["plain"], detail=i["detail"], claims=tuple(i["claims"]),
-                 exercise=bool(i.get("exercise", False)))
+        NextStep(
+            id=i["id"],
+            plain=i["plain"],
+            detail=i["detail"],
+            claims=tuple(i["claims"]),
+            exercise=bool(i.get("exercise", False)),
+        )
         for i in _NEXT_STEPS
         if _holds(i, **cond)
     )
     net = tuple(
-        SafetyNetLine(id=i["id"], plain=i["plain"], detail=i["detail"], claims=tuple(i["claims"]),
-                      sources=tuple(i["sources"]))
+        SafetyNetLine(
+            id=i["id"], plain=i["plain"], detail=i["detail"], claims=tuple(i["claims"]), sources=tuple(i["sources"])
+        )
         for i in _SAFETY_NET
         if _holds(i, **cond)
     )

@@ -9,10 +9,9 @@ deficit are not urgent).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from runback_widgets.symptoms import PAIN_TYPES, SYMPTOMS, URGENCY_LEVELS, assess
 from runback_widgets.symptoms.model import tier_rank
@@ -36,10 +35,21 @@ SETTINGS = settings(max_examples=300, deadline=None)
 
 
 def test_vocabulary_marks_leg_and_bone_symptoms():
-    assert {"pain_down_leg", "pain_below_knee_or_into_toes", "numbness_or_pins_and_needles_in_leg", "both_legs",
-            "leg_pain_walking_eased_by_sitting", "progressive_leg_weakness"} <= set(LEG)
-    assert {"osteoporosis_or_minor_fall", "pain_when_hopping_or_landing", "previous_stress_fracture",
-            "missed_periods_or_low_energy_intake", "significant_trauma"} <= set(BONE)
+    assert {
+        "pain_down_leg",
+        "pain_below_knee_or_into_toes",
+        "numbness_or_pins_and_needles_in_leg",
+        "both_legs",
+        "leg_pain_walking_eased_by_sitting",
+        "progressive_leg_weakness",
+    } <= set(LEG)
+    assert {
+        "osteoporosis_or_minor_fall",
+        "pain_when_hopping_or_landing",
+        "previous_stress_fracture",
+        "missed_periods_or_low_energy_intake",
+        "significant_trauma",
+    } <= set(BONE)
     assert set(CES) <= set(SYMPTOMS)
 
 

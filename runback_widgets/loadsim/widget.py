@@ -49,7 +49,12 @@ VIEW_CHARTS = {
     "prevention": ("prevention",),
 }
 _S_LO, _S_HI = LIMITS["strength"][:2]
-_RUNNER_PLAN = ("body_mass_kg", "speed_m_s", "duration_min", "training_weeks", *(f"strength_{g}" for g in GROUPS))
+#: Controls of one view only (below the view buttons); every other number is the runner or the run.
+VIEW_CONTROLS = {
+    "compare": ("runner_b",),
+    "cohort": ("cohort_n", "cohort_spread"),
+    "prevention": ("strength_weeks", "base_weeks"),
+}
 
 
 def _preset_values(runner: Runner, plan: RunPlan) -> dict:
@@ -166,6 +171,11 @@ class RunLoadSimulator(Dashboard):
         Number("base_weeks", _C["base_weeks"], 0, 26, step=1, default=8),
     )
 
+    #: The runner's and the run's controls (a change re-simulates the run): derived from the spec.
+    runner_plan = tuple(
+        c.key for c in controls if isinstance(c, Number) and c.key not in sum(VIEW_CONTROLS.values(), ())
+    )
+
     result = traitlets.Instance(RunResult, allow_none=True)
     result_b = traitlets.Instance(RunResult, allow_none=True)
     cohort = traitlets.Instance(CohortResult, allow_none=True)
@@ -175,19 +185,12 @@ class RunLoadSimulator(Dashboard):
         self.charts: dict = {}
         self._drawn: dict = {}
         c, s = self.control, self.slot
-        wide = [
-            c(k)
-            for k in _RUNNER_PLAN + ("preset", "runner_b", "cohort_n", "cohort_spread", "strength_weeks", "base_weeks")
-        ]
+        wide = [c(k) for k in self.runner_plan + ("preset", *sum(VIEW_CONTROLS.values(), ()))]
         for w in wide:
             w.layout = widgets.Layout(width="auto", max_width="100%", flex="1 1 26em", min_width="min(100%, 22em)")
         row = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
-        extra = {
-            "run": [],
-            "compare": [c("runner_b")],
-            "cohort": [c("cohort_n"), c("cohort_spread")],
-            "prevention": [c("strength_weeks"), c("base_weeks")],
-        }
+        extra = {v: [c(k) for k in VIEW_CONTROLS.get(v, ())] for v in VIEWS}
+        strengths = [f"strength_{g}" for g in GROUPS]
         # One panel per view, all in the page from the start (every control is there for a share
         # link), hidden unless selected; a view's figures are added on its first visit.
         self.panels = {
@@ -203,10 +206,13 @@ class RunLoadSimulator(Dashboard):
             c("detail"),
             widgets.Box([c("preset")], layout=row),
             widgets.Box(
-                [c("body_mass_kg"), c("speed_m_s"), s("pace"), c("duration_min"), c("training_weeks")], layout=row
+                [c(k) for k in self.runner_plan[:2]]
+                + [s("pace")]
+                + [c(k) for k in self.runner_plan[2:] if k not in strengths],
+                layout=row,
             ),
             widgets.HTML(to_html(h("p", _C["strength_help"], class_="rb-src"))),
-            widgets.Box([c(f"strength_{g}") for g in GROUPS], layout=row),
+            widgets.Box([c(k) for k in strengths], layout=row),
             self.errors,
             s("sentence"),
             c("view"),
@@ -246,7 +252,7 @@ class RunLoadSimulator(Dashboard):
         return text + (s["passive"].format(**end) if end["passive"] >= 0.005 else "")
 
     def update(self, changed: set[str]) -> None:
-        if changed & set(_RUNNER_PLAN) or self.result is None:
+        if changed & set(self.runner_plan) or self.result is None:
             self.result = simulate_run(self.runner(), self.plan())
         view = self.view
         # Only the view on screen is computed; its figures are created with the current results.
@@ -255,7 +261,7 @@ class RunLoadSimulator(Dashboard):
             self.result_b = simulate_run(b_runner, self.plan())  # same run, other runner
             args = (self.result, self.result_b, self.label_a, PRESET_LABELS[self.runner_b])
         elif view == "cohort" and (
-            self.cohort is None or changed & {*_RUNNER_PLAN, "cohort_n", "cohort_spread", "view"}
+            self.cohort is None or changed & {*self.runner_plan, "cohort_n", "cohort_spread", "view"}
         ):
             kw = sample_cohort(self.runner(), n=self.cohort_n, spread=self.cohort_spread, seed=0)
             self.cohort = simulate_cohort(plan=self.plan(), **kw)

@@ -165,8 +165,8 @@ def slider_latency(browser, server, page_name: str, moves: int, timeout_ms: int 
         page = ctx.new_page()
         page.goto(server.url(page_name), timeout=timeout_ms)
         page.wait_for_function(JS_RENDERED, timeout=timeout_ms)
-        try:
-            page.wait_for_selector(".js-plotly-plot", state="attached", timeout=3000)
+        try:  # figures draw after Voila's "rendered"; seconds later on a busy machine
+            page.wait_for_selector(".js-plotly-plot", state="attached", timeout=30_000)
         except Exception:
             pass
         if not page.evaluate("document.querySelectorAll('.js-plotly-plot').length"):

@@ -74,7 +74,7 @@ def main() -> None:
     upd = []
     for v in values:
         t0 = time.perf_counter()
-        app._strength["hip_abductors"].value = v  # what a slider drag does: run + band + 3 figures in batch_update
+        app.control("strength_hip_abductors").value = v  # a slider drag: run + band + 3 figures + text
         upd.append(time.perf_counter() - t0)
     print(
         f"dashboard slider update (kernel side, incl. band): median {statistics.median(upd) * 1e3:.1f} ms   target <= 100 ms"

@@ -175,6 +175,7 @@ the load, how much capacity each group loses, and the load on the lower back wit
 compare two runners, a whole class, the same runner after a prevention programme, or hold a plank to
 exhaustion.
 """,
+            "tool",
         ),
         (
             "code",
@@ -187,6 +188,7 @@ assert app.preset == "weak_glutes" and app.result.takeover_min is None and app.b
 from runback_widgets.ui.share import shareable
 shareable(app)
 """,
+            "tool",
         ),
         ("md", "## Tasks\n\n" + tasks),
         (
@@ -232,5 +234,26 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """,
         ),
+        (
+            "code",
+            """
+# Use the model from Python: a runner, a run, and the numbers the dashboard draws.
+from runback_widgets.loadsim import Runner, RunPlan, simulate_run
+runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.75, "hip_extensors": 0.8})
+plan = RunPlan(duration_min=60, speed_m_s=3.0)
+result = simulate_run(runner, plan)
+print("the back takes over at minute", "never" if result.takeover_min is None else round(result.takeover_min, 1))
+print(f"peak lumbar load index: {result.peak_lumbar_load_index:.2f}")
+# An edited parameter table (each value within its plausible range): how much does trunk lean cost?
+edited = simulate_run(runner, plan, params={"compensation.transfer_gain": 0.9})
+print(f"with transfer gain 0.9: {edited.peak_lumbar_load_index:.2f}")
+""",
+            "student",
+        ),
+    ],
+    sources=[
+        "runback_widgets/loadsim/model.py",
+        "runback_widgets/loadsim/params.py",
+        "runback_widgets/loadsim/scenarios.py",
     ],
 )

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import content
-from ..ui.theme import COLORS, DASHES, figure_layout
+from ..ui.theme import COLORS, DASHES, configure_figure, figure_layout
 from .model import GROUPS, SHARE_KEYS, Band, CohortResult, HoldResult, RunResult
 
 __all__ = [
@@ -130,22 +130,27 @@ class SharesChart:
                     mode="lines",
                     stackgroup="share",
                     line=dict(color=COLORS[key], width=1),
-                    fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15)
+                    # the band's colour under its pattern (plotly draws a pattern over a transparent
+                    # background otherwise: on the projector only the plain band looked filled)
+                    fillcolor=COLORS[key],
+                    fillpattern=dict(shape=_PATTERNS[key], bgcolor=COLORS[key], fgcolor="#1A1A1A", size=8, solidity=0.2)
                     if _PATTERNS[key]
                     else None,
                     hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
                 )
             )
-        self.fig = go.FigureWidget(
-            data=traces,
-            layout=_layout(
-                _title("shares"),
-                "Share of stance load",
-                top=120,
-                yaxis_tickformat=".0%",
-                yaxis_range=[0, 1],
-                shapes=_takeover_shape(result.takeover_min),
-            ),
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=traces,
+                layout=_layout(
+                    _title("shares"),
+                    "Share of stance load",
+                    top=120,
+                    yaxis_tickformat=".0%",
+                    yaxis_range=[0, 1],
+                    shapes=_takeover_shape(result.takeover_min),
+                ),
+            )
         )
 
     def update(self, result: RunResult) -> None:
@@ -173,9 +178,11 @@ class FatigueChart:
             )
             for i, g in enumerate(GROUPS)
         ]
-        self.fig = go.FigureWidget(
-            data=traces,
-            layout=_layout(_title("fatigue"), "Capacity lost", top=120, yaxis_tickformat=".0%", yaxis_range=[0, 1]),
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=traces,
+                layout=_layout(_title("fatigue"), "Capacity lost", top=120, yaxis_tickformat=".0%", yaxis_range=[0, 1]),
+            )
         )
 
     def update(self, result: RunResult) -> None:
@@ -192,55 +199,57 @@ class IndexChart:
 
     def __init__(self, result: RunResult, band: Band | None = None):
         x = _minutes(result)
-        self.fig = go.FigureWidget(
-            data=[
-                go.Scatter(
-                    x=x,
-                    y=result.lumbar_load_index,
-                    name="Your lower back",
-                    mode="lines",
-                    line=dict(color=COLORS["lumbar_extensors"], width=4),
-                    hovertemplate="index %{y:.2f} at minute %{x:.0f}<extra></extra>",
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=[
+                    go.Scatter(
+                        x=x,
+                        y=result.lumbar_load_index,
+                        name="Your lower back",
+                        mode="lines",
+                        line=dict(color=COLORS["lumbar_extensors"], width=4),
+                        hovertemplate="index %{y:.2f} at minute %{x:.0f}<extra></extra>",
+                    ),
+                    go.Scatter(
+                        x=[x[0], x[-1]],
+                        y=[1.0, 1.0],
+                        name="Well-conditioned runner, start of an easy run",
+                        mode="lines",
+                        line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                        hoverinfo="skip",
+                    ),
+                    go.Scatter(
+                        **_takeover_xy(result),
+                        name="Back takes over",
+                        mode="markers",
+                        marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
+                        hovertemplate="takeover at minute %{x:.0f}<extra></extra>",
+                    ),
+                    go.Scatter(
+                        **_band_xy(band, "high"),
+                        mode="lines",
+                        line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                        showlegend=False,
+                        hovertemplate="upper edge %{y:.2f}<extra></extra>",
+                    ),
+                    go.Scatter(
+                        **_band_xy(band, "low"),
+                        name="Model uncertainty (5-95 %)",
+                        mode="lines",
+                        fill="tonexty",
+                        fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
+                        line=dict(width=0, color=COLORS["lumbar_extensors"]),
+                        hovertemplate="lower edge %{y:.2f}<extra></extra>",
+                    ),
+                ],
+                layout=_layout(
+                    _title("index"),
+                    "Load index (1 = reference)",
+                    top=110,
+                    yaxis_rangemode="tozero",
+                    shapes=_takeover_shape(result.takeover_min),
                 ),
-                go.Scatter(
-                    x=[x[0], x[-1]],
-                    y=[1.0, 1.0],
-                    name="Well-conditioned runner, start of an easy run",
-                    mode="lines",
-                    line=dict(color=COLORS["passive"], width=2, dash="dot"),
-                    hoverinfo="skip",
-                ),
-                go.Scatter(
-                    **_takeover_xy(result),
-                    name="Back takes over",
-                    mode="markers",
-                    marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
-                    hovertemplate="takeover at minute %{x:.0f}<extra></extra>",
-                ),
-                go.Scatter(
-                    **_band_xy(band, "high"),
-                    mode="lines",
-                    line=dict(width=0, color=COLORS["lumbar_extensors"]),
-                    showlegend=False,
-                    hovertemplate="upper edge %{y:.2f}<extra></extra>",
-                ),
-                go.Scatter(
-                    **_band_xy(band, "low"),
-                    name="Model uncertainty (5-95 %)",
-                    mode="lines",
-                    fill="tonexty",
-                    fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
-                    line=dict(width=0, color=COLORS["lumbar_extensors"]),
-                    hovertemplate="lower edge %{y:.2f}<extra></extra>",
-                ),
-            ],
-            layout=_layout(
-                _title("index"),
-                "Load index (1 = reference)",
-                top=110,
-                yaxis_rangemode="tozero",
-                shapes=_takeover_shape(result.takeover_min),
-            ),
+            )
         )
         # All data is in the constructor: updates sent before the browser view exists can be lost.
 
@@ -264,36 +273,38 @@ class CompareChart:
     """Runner A vs runner B: lumbar load index and hip share side by side on one axis set."""
 
     def __init__(self, a: RunResult, b: RunResult, label_a: str = "A", label_b: str = "B"):
-        self.fig = go.FigureWidget(
-            data=[
-                go.Scatter(
-                    x=_minutes(a),
-                    y=a.lumbar_load_index,
-                    name=f"A: {label_a}",
-                    mode="lines",
-                    line=dict(color=COLORS["lumbar_extensors"], width=4),
-                ),
-                go.Scatter(
-                    x=_minutes(b),
-                    y=b.lumbar_load_index,
-                    name=f"B: {label_b}",
-                    mode="lines",
-                    line=dict(color=COLORS["bone"], width=4, dash="dash"),
-                ),
-                go.Scatter(
-                    **_takeover_xy(a),
-                    name="A takes over",
-                    mode="markers",
-                    marker=dict(symbol="x", size=14, color=COLORS["danger"]),
-                ),
-                go.Scatter(
-                    **_takeover_xy(b),
-                    name="B takes over",
-                    mode="markers",
-                    marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"]),
-                ),
-            ],
-            layout=_layout("Lower back load: A vs B", "Lumbar load index", yaxis_rangemode="tozero"),
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=[
+                    go.Scatter(
+                        x=_minutes(a),
+                        y=a.lumbar_load_index,
+                        name=f"A: {label_a}",
+                        mode="lines",
+                        line=dict(color=COLORS["lumbar_extensors"], width=4),
+                    ),
+                    go.Scatter(
+                        x=_minutes(b),
+                        y=b.lumbar_load_index,
+                        name=f"B: {label_b}",
+                        mode="lines",
+                        line=dict(color=COLORS["bone"], width=4, dash="dash"),
+                    ),
+                    go.Scatter(
+                        **_takeover_xy(a),
+                        name="A takes over",
+                        mode="markers",
+                        marker=dict(symbol="x", size=14, color=COLORS["danger"]),
+                    ),
+                    go.Scatter(
+                        **_takeover_xy(b),
+                        name="B takes over",
+                        mode="markers",
+                        marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"]),
+                    ),
+                ],
+                layout=_layout("Lower back load: A vs B", "Lumbar load index", yaxis_rangemode="tozero"),
+            )
         )
 
     def update(self, a: RunResult, b: RunResult, label_a: str | None = None, label_b: str | None = None) -> None:
@@ -315,27 +326,31 @@ class CohortChart:
     def __init__(self, cohort: CohortResult):
         t = cohort.takeover_min
         d = cohort.plan.duration_min
-        self.fig = go.FigureWidget(
-            data=[
-                go.Histogram(
-                    x=t[np.isfinite(t)],
-                    xbins=dict(start=0, size=5),
-                    name="Back takes over at this minute",
-                    marker=dict(
-                        color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1), pattern=dict(shape="/")
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=[
+                    go.Histogram(
+                        x=t[np.isfinite(t)],
+                        xbins=dict(start=0, size=5),
+                        name="Back takes over at this minute",
+                        marker=dict(
+                            color=COLORS["lumbar_extensors"],
+                            line=dict(color="#1A1A1A", width=1),
+                            pattern=dict(shape="/"),
+                        ),
+                        hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>",
                     ),
-                    hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>",
-                ),
-                go.Bar(
-                    x=[d + 7.5],
-                    y=[int((~np.isfinite(t)).sum())],
-                    name="Never in this run",
-                    width=5,
-                    marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
-                    hovertemplate="%{y} runners never reach it<extra></extra>",
-                ),
-            ],
-            layout=_layout(_title("cohort"), "Number of runners", bargap=0.05, **self._axis(d)),
+                    go.Bar(
+                        x=[d + 7.5],
+                        y=[int((~np.isfinite(t)).sum())],
+                        name="Never in this run",
+                        width=5,
+                        marker=dict(color=COLORS["hip_extensors"], line=dict(color="#1A1A1A", width=1)),
+                        hovertemplate="%{y} runners never reach it<extra></extra>",
+                    ),
+                ],
+                layout=_layout(_title("cohort"), "Number of runners", bargap=0.05, **self._axis(d)),
+            )
         )
 
     @staticmethod
@@ -365,24 +380,26 @@ class PreventionChart:
     """The same run before and after a prevention programme (claim A14)."""
 
     def __init__(self, before: RunResult, after: RunResult):
-        self.fig = go.FigureWidget(
-            data=[
-                go.Scatter(
-                    x=_minutes(before),
-                    y=before.lumbar_load_index,
-                    name="Today",
-                    mode="lines",
-                    line=dict(color=COLORS["lumbar_extensors"], width=4),
-                ),
-                go.Scatter(
-                    x=_minutes(after),
-                    y=after.lumbar_load_index,
-                    name="After the programme",
-                    mode="lines",
-                    line=dict(color=COLORS["hip_extensors"], width=4, dash="dash"),
-                ),
-            ],
-            layout=_layout("Prevention what-if: the same run", "Lumbar load index", yaxis_rangemode="tozero"),
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=[
+                    go.Scatter(
+                        x=_minutes(before),
+                        y=before.lumbar_load_index,
+                        name="Today",
+                        mode="lines",
+                        line=dict(color=COLORS["lumbar_extensors"], width=4),
+                    ),
+                    go.Scatter(
+                        x=_minutes(after),
+                        y=after.lumbar_load_index,
+                        name="After the programme",
+                        mode="lines",
+                        line=dict(color=COLORS["hip_extensors"], width=4, dash="dash"),
+                    ),
+                ],
+                layout=_layout("Prevention what-if: the same run", "Lumbar load index", yaxis_rangemode="tozero"),
+            )
         )
 
     def update(self, before: RunResult, after: RunResult) -> None:
@@ -397,44 +414,46 @@ class HoldChart:
 
     def __init__(self, hold: HoldResult):
         xy = self._xy(hold)
-        self.fig = go.FigureWidget(
-            data=[
-                go.Scatter(
-                    **xy[0],
-                    name="Capacity left (1 - fatigued)",
-                    mode="lines",
-                    line=dict(color=COLORS["deep_core"], width=4),
-                    hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>",
+        self.fig = configure_figure(
+            go.FigureWidget(
+                data=[
+                    go.Scatter(
+                        **xy[0],
+                        name="Capacity left (1 - fatigued)",
+                        mode="lines",
+                        line=dict(color=COLORS["deep_core"], width=4),
+                        hovertemplate="%{y:.0%} of capacity left at %{x:.0f} s<extra></extra>",
+                    ),
+                    go.Scatter(
+                        **xy[1],
+                        name="Target load",
+                        mode="lines",
+                        line=dict(color=COLORS["passive"], width=2, dash="dot"),
+                        hoverinfo="skip",
+                    ),
+                    go.Scatter(
+                        **xy[2],
+                        name="Active (working) units",
+                        mode="lines",
+                        line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
+                        hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>",
+                    ),
+                    go.Scatter(
+                        **xy[3],
+                        name="Gives out",
+                        mode="markers",
+                        marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
+                        hovertemplate="gives out at %{x:.0f} s<extra></extra>",
+                    ),
+                ],
+                layout=_layout(
+                    _title("hold"),
+                    "Fraction of maximal force",
+                    yaxis_tickformat=".0%",
+                    yaxis_range=[0, 1.02],
+                    xaxis_title_text="Seconds of the hold",
                 ),
-                go.Scatter(
-                    **xy[1],
-                    name="Target load",
-                    mode="lines",
-                    line=dict(color=COLORS["passive"], width=2, dash="dot"),
-                    hoverinfo="skip",
-                ),
-                go.Scatter(
-                    **xy[2],
-                    name="Active (working) units",
-                    mode="lines",
-                    line=dict(color=COLORS["lumbar_extensors"], width=3, dash="dash"),
-                    hovertemplate="%{y:.0%} active at %{x:.0f} s<extra></extra>",
-                ),
-                go.Scatter(
-                    **xy[3],
-                    name="Gives out",
-                    mode="markers",
-                    marker=dict(symbol="x", size=14, color=COLORS["danger"], line=dict(width=2)),
-                    hovertemplate="gives out at %{x:.0f} s<extra></extra>",
-                ),
-            ],
-            layout=_layout(
-                _title("hold"),
-                "Fraction of maximal force",
-                yaxis_tickformat=".0%",
-                yaxis_range=[0, 1.02],
-                xaxis_title_text="Seconds of the hold",
-            ),
+            )
         )
 
     @staticmethod

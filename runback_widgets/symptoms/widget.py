@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 import traitlets
 
-from .. import content
-from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, claims_section, guarded, page_style
+from ..ui.glossary import with_glossary
 from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
 from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
@@ -124,8 +123,14 @@ def weights_table(detail: bool = True) -> widgets.HTML:
             cited = sorted({c for r in model.RULES if s.id in r.any | r.any2 for c in r.claims}) or ["A04"]
             rows.append((s.label(detail), what, "-", _ids(cited)))
     rule = model.age_rule()
-    rows.append((rule["detail"] if detail else rule["plain"], model.type_info(rule["type"])["label"]
-                 + " (only with a pain symptom ticked)", f"{rule['weight']:.2f}", _ids(rule["claims"])))
+    rows.append(
+        (
+            rule["detail"] if detail else rule["plain"],
+            model.type_info(rule["type"])["label"] + " (only with a pain symptom ticked)",
+            f"{rule['weight']:.2f}",
+            _ids(rule["claims"]),
+        )
+    )
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c) if i < 3 else c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )
@@ -135,10 +140,14 @@ def weights_table(detail: bool = True) -> widgets.HTML:
         for r in sorted(model.RULES, key=lambda r: -model.tier_rank(r.tier))
     )
     return widgets.HTML(
-        _css() + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
-        '</caption>' + _COLS + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
+        _css()
+        + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
+        "</caption>"
+        + _COLS
+        + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
         f'<th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>'
-        '<table class="rb-why"><caption>Urgency rules: the most urgent rule that fires sets the tier</caption>' + _COLS
+        '<table class="rb-why"><caption>Urgency rules: the most urgent rule that fires sets the tier</caption>'
+        + _COLS
         + '<thead><tr><th scope="col">Tier</th><th scope="col">When and what the page says</th>'
         f'<th scope="col">Notes</th><th scope="col">References</th></tr></thead><tbody>{rule_rows}</tbody></table>'
     )
@@ -231,6 +240,7 @@ class SymptomExplorer(widgets.VBox):
         # --- outputs ----------------------------------------------------------
         self._banner = widgets.HTML("", layout=widgets.Layout(display="none", width="100%"))
         self._leading = widgets.HTML()
+        self._leading.add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
         self._urgency = widgets.HTML()
         #: The safety net (what to watch for, when to go to an emergency department), next to the result.
         self.safety_net_box = widgets.HTML("", layout=widgets.Layout(display="none"))
@@ -287,9 +297,10 @@ class SymptomExplorer(widgets.VBox):
             self._suspend = False
         self._recompute()
 
-    # --- wiring ---------------------------------------------------------------
+        # --- wiring ---------------------------------------------------------------
         # Glossary terms get a hover/focus definition where they first appear.
         with_glossary(self)
+
     def _wire(self) -> None:
         on_change = guarded(self._errors)(self._on_change)
         for sid, box in self._boxes.items():
@@ -422,7 +433,7 @@ class SymptomExplorer(widgets.VBox):
         u = model.urgency_text("emergency")
         d = self.detail
         items = "".join(
-            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_cite(r.claims, r.sources, d)})</span></li>"
+            f'<li>{html.escape(r.text(d))} <span class="rb-src-ids">({_cite(r.claims, r.sources, d)})</span></li>'
             for r in a.reasons
             if r.tier == "emergency"
         )
@@ -451,13 +462,18 @@ class SymptomExplorer(widgets.VBox):
 
     def _consider_html(self, a: Assessment, d: bool) -> str:
         rows = [
-            ("consider-id", c.id, f"<strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} "
-             f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
-             f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span>')
+            (
+                "consider-id",
+                c.id,
+                f"<strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} "
+                f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
+                f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span>',
+            )
             for c in a.consider
         ]
-        return self._note_box("rb-consider", "Also consider",
-                              "Also consider (outside the article&#x27;s three types)", rows)
+        return self._note_box(
+            "rb-consider", "Also consider", "Also consider (outside the article&#x27;s three types)", rows
+        )
 
     def _leading_html(self, a: Assessment) -> str:
         if not a.ranking and a.leading is None and a.urgency == "not_enough_information":
@@ -480,7 +496,7 @@ class SymptomExplorer(widgets.VBox):
         body = u["detail"] if d else u["plain"]
         src = f' <span class="rb-src-ids">({_ids(u["claims"])})</span>' if u["claims"] else ""
         why = "".join(
-            f"<li>{html.escape(r.text(d))} <span class=\"rb-src-ids\">({_cite(r.claims, r.sources, d)})</span></li>"
+            f'<li>{html.escape(r.text(d))} <span class="rb-src-ids">({_cite(r.claims, r.sources, d)})</span></li>'
             for r in a.reasons
             if r.tier == a.urgency
         )
@@ -501,10 +517,16 @@ class SymptomExplorer(widgets.VBox):
             if fired:
                 top = model.urgency_text(fired[0].tier)["title"]
                 cited = sorted({c for r in fired for c in r.claims})
-                rows.append(f"<tr><td>{label}</td><td>Sets urgency: {html.escape(top)}</td><td>-</td><td>{_ids(cited)}</td></tr>")
+                rows.append(
+                    f"<tr><td>{label}</td><td>Sets urgency: {html.escape(top)}</td><td>-</td><td>{_ids(cited)}</td></tr>"
+                )
             elif not s.points_to:
-                what = "No pain type (explains why, not which kind)" if s.kind == "context" else "None of the three types"
-                rows.append(f"<tr><td>{label}</td><td>{what}</td><td>-</td><td>{'A04' if s.kind == 'context' else 'N09'}</td></tr>")
+                what = (
+                    "No pain type (explains why, not which kind)" if s.kind == "context" else "None of the three types"
+                )
+                rows.append(
+                    f"<tr><td>{label}</td><td>{what}</td><td>-</td><td>{'A04' if s.kind == 'context' else 'N09'}</td></tr>"
+                )
             for t, w, claims in s.points_to:
                 rows.append(
                     f"<tr><td>{label}</td><td>{html.escape(model.type_info(t)['label'])}</td>"
@@ -528,8 +550,9 @@ class SymptomExplorer(widgets.VBox):
             else "More signs pointing to a type make its bar longer; a sign never makes another type's bar shorter."
         )
         return (
-            '<table class="rb-why"><caption>Why: what each tick points to</caption>' + _COLS +
-            '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
+            '<table class="rb-why"><caption>Why: what each tick points to</caption>'
+            + _COLS
+            + '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
             '<th scope="col">Weight</th><th scope="col">Source</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table><p class="rb-sx-help">{html.escape(how)}</p>'
         )
@@ -553,10 +576,7 @@ class SymptomExplorer(widgets.VBox):
                 for sid in ti["structures"]
             )
             parts.append(f"<li>{html.escape(ti['label'])}: {links}</li>")
-        return (
-            "<h3>See the structures in the anatomy dashboard</h3>"
-            f'<ul class="rb-anatomy-links">{"".join(parts)}</ul>'
-        )
+        return f'<h3>See the structures in the anatomy dashboard</h3><ul class="rb-anatomy-links">{"".join(parts)}</ul>'
 
     # --- shareable scenarios -------------------------------------------------------
     def scenario_state(self) -> dict[str, str]:

@@ -466,6 +466,8 @@ class Dashboard(widgets.VBox):
             try:
                 self._browser.add(spec.name)
                 setattr(self, spec.name, spec.from_widget(change["new"]))
+                if not self._hold:  # consumed by the update it caused, or nothing changed (an echo)
+                    self._browser.discard(spec.name)
             except ValueError as exc:
                 self.errors.show(exc)
                 w = self._widgets[spec.key]

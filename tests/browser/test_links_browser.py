@@ -120,3 +120,58 @@ def test_anatomy_link_restores_figures_in_a_preheated_kernel(browser, classroom)
         _check_anatomy(dp, ANATOMY_LINKS["structure"])
     finally:
         dp.close()
+
+
+LOADSIM = "03-run-load-simulator"
+#: Every simulator control off its default; ``preset=custom`` with each non-default view (links like
+#: these opened an empty chart before, issue 13).
+LOADSIM_LINK = (
+    "detail=1&preset=custom&body_mass_kg=80&speed_m_s=3.6&duration_min=45&training_weeks=30"
+    "&strength_hip_abductors=0.7&strength_hip_extensors=0.8&strength_deep_core=0.9&strength_lumbar_extensors=1.1"
+    "&runner_b=deep_core_weakness&cohort_n=200&cohort_spread=0.25&strength_weeks=10&base_weeks=4&view="
+)
+
+
+def _loadsim_expected(query: str):
+    from runback_widgets.loadsim.widget import RunLoadSimulator
+    from runback_widgets.ui.share import parse_query
+
+    app = RunLoadSimulator()
+    assert app.apply_scenario(parse_query(query)[0]) == []
+    return app
+
+
+JS_VISIBLE_FIGURE = """() => {
+  const figs = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(f => f.offsetParent !== null);
+  return figs.map(f => f.data.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])})));
+}"""
+
+
+@pytest.mark.parametrize("view", ["compare", "cohort", "prevention"])
+def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
+    import numpy as np
+
+    query = LOADSIM_LINK + view
+    app = _loadsim_expected(query)
+    dp = dashboard(LOADSIM, query=query)
+    dp.wait_plots()
+    dp.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
+        timeout=60_000,
+    )
+    shown = dp.page.evaluate(JS_VISIBLE_FIGURE)
+    assert len(shown) == 1, f"expected the {view} figure alone, got {len(shown)}"
+    traces = shown[0]
+    if view == "compare":
+        assert np.allclose(traces[0]["y"], app.result.lumbar_load_index, atol=1e-6)
+        assert np.allclose(traces[1]["y"], app.result_b.lumbar_load_index, atol=1e-6)
+    elif view == "cohort":
+        finite = app.cohort.takeover_min[np.isfinite(app.cohort.takeover_min)]
+        assert sorted(traces[0]["x"]) == pytest.approx(sorted(finite.tolist()))
+    else:
+        assert np.allclose(traces[0]["y"], app.result.lumbar_load_index, atol=1e-6)
+        assert np.allclose(traces[1]["y"], app.prevention.lumbar_load_index, atol=1e-6)
+    link = dp.page.locator("input.rb-share-url").input_value()
+    assert "preset=custom" in link and f"view={view}" in link and "speed_m_s=3.6" in link
+    assert dp.page_errors == [] and dp.error_text_on_page() == []

@@ -50,10 +50,11 @@ def test_preset_and_slider_update_plots(dashboard):
     # pick a preset: the plots and the sentence change
     label = "Returning after time off, too hard too soon"
     page.locator("select").filter(has_text=label).first.select_option(label=label)
-    _wait_changed(dp, snap)
+    # the sentence first (one message), then every figure's data (several; slow on a loaded machine)
     page.wait_for_function(
-        "() => document.body.innerText.includes('starts carrying as much as your hips')", timeout=20_000
+        "() => document.body.innerText.includes('starts carrying as much as your hips')", timeout=40_000
     )
+    _wait_changed(dp, snap, timeout_ms=40_000)
     after = _index_y(dp)
     snap = _snapshot(dp)
     assert max(after) > max(before)

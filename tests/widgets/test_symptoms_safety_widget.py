@@ -61,8 +61,15 @@ def test_consider_list_names_conditions_with_tier_and_source(app):
     assert "mountain climbers" not in steps and "roll your buttock" not in steps
 
 
-@pytest.mark.parametrize("ticks", [["fever"], ["history_of_cancer", "ache_across_lower_back"],
-                                   ["unexplained_weight_loss"], ["pain_when_hopping_or_landing"]])
+@pytest.mark.parametrize(
+    "ticks",
+    [
+        ["fever"],
+        ["history_of_cancer", "ache_across_lower_back"],
+        ["unexplained_weight_loss"],
+        ["pain_when_hopping_or_landing"],
+    ],
+)
 def test_urgent_is_never_titled_emergency(app, ticks):
     app.set_symptoms(ticks, age=40)
     assert app.result.urgency == "see_doctor_now"
@@ -81,8 +88,9 @@ def test_student_view_shows_clinical_terms_for_new_ticks(app):
     assert app.checkbox("worse_arching_back").description == SYMPTOMS["worse_arching_back"].plain
 
 
-@pytest.mark.parametrize("text,years", [("34", 34), ("34 years", 34), ("34 Years old", 34), ("34y", 34),
-                                        ("12,5", 12.5), (" 70 yrs ", 70)])
+@pytest.mark.parametrize(
+    "text,years", [("34", 34), ("34 years", 34), ("34 Years old", 34), ("34y", 34), ("12,5", 12.5), (" 70 yrs ", 70)]
+)
 def test_age_box_accepts_years(text, years):
     assert parse_age(text) == years
 

@@ -79,8 +79,15 @@ def test_red_flag_banner_first_and_overrides(app):
 # v2 (issue 12): only emergency-tier signs show the emergency banner; fever alone,
 # weight loss and feeling unwell are urgent or routine (N05, Finucane 2020), and
 # their box never carries an "emergency" title (see test_symptoms_safety_widget.py).
-EMERGENCY_SIGNS = ["saddle_numbness", "bladder_or_bowel_change", "sexual_function_change", "both_legs",
-                   "progressive_leg_weakness", "significant_trauma", "sudden_tearing_pain"]
+EMERGENCY_SIGNS = [
+    "saddle_numbness",
+    "bladder_or_bowel_change",
+    "sexual_function_change",
+    "both_legs",
+    "progressive_leg_weakness",
+    "significant_trauma",
+    "sudden_tearing_pain",
+]
 
 
 @pytest.mark.parametrize("flag", EMERGENCY_SIGNS)
@@ -213,7 +220,7 @@ def test_apply_scenario_never_raises_on_garbage(app):
 def test_update_is_fast(app):
     box = app.checkbox("muscle_spasms")
     times = []
-    for i in range(30):
+    for _ in range(30):
         t0 = time.perf_counter()
         box.value = not box.value
         times.append(time.perf_counter() - t0)

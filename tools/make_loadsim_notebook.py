@@ -242,10 +242,8 @@ from runback_widgets.loadsim import Runner, RunPlan, simulate_run
 runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.75, "hip_extensors": 0.8})
 plan = RunPlan(duration_min=60, speed_m_s=3.0)
 result = simulate_run(runner, plan)
-print("the back takes over at minute", "never" if result.takeover_min is None else round(result.takeover_min, 1))
-print(f"peak lumbar load index: {result.peak_lumbar_load_index:.2f}")
-# An edited parameter table (each value within its plausible range): how much does trunk lean cost?
-edited = simulate_run(runner, plan, params={"compensation.transfer_gain": 0.9})
+print("takeover minute:", result.takeover_min, "| peak lumbar load index:", round(result.peak_lumbar_load_index, 2))
+edited = simulate_run(runner, plan, params={"compensation.transfer_gain": 0.9})  # an edited parameter table
 print(f"with transfer gain 0.9: {edited.peak_lumbar_load_index:.2f}")
 """,
             "student",

@@ -270,6 +270,11 @@ def voila_app_class(policy: ServePolicy | None = None):
     class RunbackVoila(Voila):
         kernel_caps = caps
 
+        def init_settings(self):
+            settings = super().init_settings()
+            guard.plain_jupyter_pages(settings)
+            return settings
+
         def init_handlers(self):
             handlers = [
                 (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h
@@ -368,6 +373,7 @@ def serve(args: argparse.Namespace) -> int:
         from .voila import pool
 
         pool.install(expected=total, ready_message=f"Open {url}", classroom=True)
+        print(f"runback: {pool.memory_check(plan, args.classroom)[1]}", flush=True)
         shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
         print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)
         print("runback: please wait for the 'ready' line before students open the link.", flush=True)

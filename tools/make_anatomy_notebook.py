@@ -70,6 +70,7 @@ In JupyterLab you can also drive it from a code cell; every control is a setting
 figures follow: `app.tilt = 8`, `app.structure = "si_joint_left"`, `app.layers = ["bones", "joints"]`,
 `app.camera = "back"`, `app.phase = 25`, `app.abductors = 30`.
 """,
+            "tool",
         ),
         (
             "code",
@@ -82,6 +83,7 @@ assert app.scenario_state()["layers"] == "bones,discs,joints,nerves"
 from runback_widgets.ui.share import shareable
 shareable(app)
 """,
+            "tool",
         ),
         (
             "md",
@@ -146,5 +148,23 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """,
         ),
+        (
+            "code",
+            """
+# Use the model from Python: how tight hamstrings tilt the pelvis, and what the lordosis does.
+from runback_widgets.anatomy import posture, tilt_from_muscles
+neutral = posture(0.0)
+tilt = tilt_from_muscles(hamstrings=1.0)  # hamstrings fully tight (0 = relaxed, 1 = tight)
+tight = posture(tilt)
+print(f"neutral: sacral slope {neutral.sacral_slope:.0f} deg, lordosis {neutral.lordosis:.0f} deg")
+print(f"tight hamstrings: pelvic tilt {tilt:+.0f} deg, sacral slope {tight.sacral_slope:.0f} deg, lordosis {tight.lordosis:.0f} deg")
+""",
+            "student",
+        ),
+    ],
+    sources=[
+        "runback_widgets/anatomy/model.py",
+        "runback_widgets/anatomy/posture.py",
+        "runback_widgets/anatomy/dimensions.py",
     ],
 )

@@ -2,14 +2,19 @@
 
 Run: .venv/bin/python tools/make_symptoms_notebook.py
 """
+
 from pathlib import Path
 
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
-write_notebook(ROOT / "notebooks" / "02-symptom-explorer.ipynb", [
-    ("md", """
+write_notebook(
+    ROOT / "notebooks" / "02-symptom-explorer.ipynb",
+    [
+        (
+            "md",
+            """
 # Which kind of back pain, and how urgent? A symptom explorer
 
 **Educational model, not a diagnosis.** Some warning signs mean go to an emergency department
@@ -29,8 +34,11 @@ After this lesson you can:
 - recognise presentations outside the three types: bone stress injury, adolescent
   extension pain, inflammatory back pain, hip problems;
 - read a transparent rule model: which tick pointed where, which rule set the urgency, from which source.
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Background
 
 Sports-medicine physician Jordan Metzl, quoted in Runner's World, sorts runners' lower back pain
@@ -66,31 +74,47 @@ A single warning sign read alone is weak evidence; combinations matter (the IFOM
 Finucane et al. 2020; N05). Every result with leg pain carries the cauda equina safety net (N18).
 When anything points to a bone problem or a warning sign is ticked, the page never suggests foam
 rolling, loaded core exercises or running. All rules live in `runback_widgets/content/symptoms.toml`.
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # The model's rules, rendered from runback_widgets/content/symptoms.toml.
 from runback_widgets.symptoms.widget import weights_table
 weights_table()
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Where the article is disputed
 
 Two of the article's premises that the research does not support well: that back pain is
 common in runners because of the impact (A01 against N08), and that stiff sacroiliac joints
 wear the lower back (A03 against N06 and N13).
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # The article's claims beside the clinical notes that question them (from claims.toml).
 from runback_widgets.ui.components import claims_section
 claims_section(["A01", "N08", "A03", "N06", "N13"])
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## The explorer
 
 Tick what you feel. The answer appears on the right (below, on a phone): warning signs first,
 then the best-fitting pain type, the scores, a body map, why, and what to do next.
-"""),
-    ("code", """
+""",
+            "tool",
+        ),
+        (
+            "code",
+            """
 # The dashboard: tick symptoms, enter an age, and read the result.
 from runback_widgets.symptoms.widget import SymptomExplorer
 app = SymptomExplorer()
@@ -98,8 +122,12 @@ assert app.result.urgency == "not_enough_information"
 # Shareable: a link's ?symptoms=...&age=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
-    ("md", """
+""",
+            "tool",
+        ),
+        (
+            "md",
+            """
 ## Tasks
 
 1. Tick *pain beside the spine on one side* and *muscle spasms*. Which type fits, and what does the page say to do?
@@ -116,24 +144,39 @@ shareable(app)
    <details><summary>Answer</summary>None: a tie is not evidence for either, and the model no longer defaults to "disc". Most back pain is non-specific (N09).</details>
 7. For students: tick *stiff for more than half an hour* (age 27). Which ASAS features of inflammatory back pain does a runner's "it gets better when I run" match?
    <details><summary>Answer</summary>Improvement with exercise and not with rest (Sieper 2009); with onset under 40, insidious onset and night pain, 4 of 5 criteria make inflammatory back pain likely; NICE NG59 says to consider spondyloarthritis (N17).</details>
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Self-check
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Self-check questions with feedback (from runback_widgets/content/quiz/02-symptom-explorer.toml).
 from runback_widgets.ui.quiz import Quiz
 Quiz("02-symptom-explorer")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## References
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Sources of every claim and clinical note shown on this page.
 from runback_widgets.ui.components import references_section
 references_section("02-symptom-explorer")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Legend
 
 - **Urgency box:** red = emergency department now; orange = urgent (today or within 48 hours);
@@ -145,5 +188,20 @@ references_section("02-symptom-explorer")
   the pattern and a dot (&#9679;) show where the best-fitting pain type is usually felt. Seen from behind:
   the runner's left is on the left.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
-"""),
-])
+""",
+        ),
+        (
+            "code",
+            """
+# Use the rule model from Python: tick symptoms by id, read the answer and why.
+from runback_widgets.symptoms import SYMPTOMS, assess
+a = assess(["pain_one_side", "muscle_spasms"], age=34)
+print("urgency:", a.urgency, "| best fit:", a.leading)
+print("scores:", {k: round(v, 2) for k, v in a.scores.items()})
+print("symptom ids:", ", ".join(list(SYMPTOMS)[:6]), "...")
+""",
+            "student",
+        ),
+    ],
+    sources=["runback_widgets/symptoms/model.py", "runback_widgets/content/symptoms.toml"],
+)

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import content
-from ..ui.theme import COLORS, OKABE_ITO, figure_layout, presenter_mode
+from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, presenter_mode
 from . import model as am
 
 __all__ = ["LAYER_STYLE", "Anatomy3DChart", "SagittalChart", "GaitChart", "anatomy_figure", "GROUP_LABELS"]
@@ -133,8 +133,9 @@ def anatomy_figure(
         uirevision="anatomy3d",
         hoverlabel=dict(namelength=-1),
     )
-    cls = go.FigureWidget if widget else go.Figure
-    return cls(data=traces, layout=layout), index
+    if widget:
+        return configure_figure(go.FigureWidget(data=traces, layout=layout)), index
+    return go.Figure(data=traces, layout=layout), index
 
 
 class Anatomy3DChart:
@@ -377,7 +378,7 @@ class SagittalChart:
             hovermode="closest",
             annotations=self._annotations(out, hamstrings, hip_flexors),
         )
-        self.fig = go.FigureWidget(data=traces, layout=layout)
+        self.fig = configure_figure(go.FigureWidget(data=traces, layout=layout))
 
     @staticmethod
     def _annotations(out: dict, hamstrings: float, hip_flexors: float) -> list[dict]:
@@ -636,7 +637,7 @@ class GaitChart:
                 height=700, showlegend=False, margin=dict(l=10, r=20, t=40, b=50), annotations=_gait_annotations(state)
             )
         )
-        self.fig = go.FigureWidget(fig)
+        self.fig = configure_figure(go.FigureWidget(fig))
 
     def update(self, state: am.GaitState) -> None:
         data = _gait_data(state, self.groups)

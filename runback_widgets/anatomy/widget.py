@@ -16,7 +16,7 @@ import traitlets
 
 from .. import content
 from ..ui.checks import Checks
-from ..ui.components import Disclaimer
+from ..ui.components import Disclaimer, download_link, figure_csv
 from ..ui.dashboard import DETAIL, Choice, Dashboard, MultiChoice, Number
 from ..ui.render import claim_box, claims_for, h
 from . import dimensions as dim
@@ -131,6 +131,11 @@ def fragments(app: AnatomyDashboard) -> dict:
             f"Sacral slope {p.sacral_slope:.0f}°, lumbar lordosis {p.lordosis:.0f}°: the curve "
             f"of the lower back is {curve} the neutral {ll0:.0f}°."
         ),
+        "sag_download": download_link(
+            figure_csv([app.sagittal.fig], x_name="front_mm", y_name="up_mm"),
+            "runback-side-view.csv",
+            "Download the side view's outlines (CSV, mm)",
+        ),
         "gait_intro": h("p", text["gait_intro"]),
         "gait_summary": _summary(
             f"{lead}. Working hardest: {GROUP_LABELS[top]} ({g.effort[top]:.0%}). "
@@ -231,6 +236,7 @@ class AnatomyDashboard(Dashboard):
             c("hip_flexors"),
             self.sagittal.fig,
             s("sag_summary"),
+            s("sag_download"),
             s("claims_sagittal"),
             heading("Running: the pelvis in the stride"),
             s("gait_intro"),

@@ -14,7 +14,7 @@ import numpy as np
 import traitlets
 
 from .. import content
-from ..ui.components import Disclaimer
+from ..ui.components import Disclaimer, download_link, figure_csv
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset
 from ..ui.render import claim_box, claims_for, h, to_html
 from . import figures as F
@@ -79,7 +79,10 @@ def fragments(app: RunLoadSimulator) -> dict:
     out = {
         "intro": h("p", _T["app"]["intro_detail" if detail else "intro"]),
         "pace": h("span", s["pace"].format(pace=fmt_pace(app.speed_m_s)), class_="rb-pace"),
-        "sentence": h("p", app.takeover_sentence(detail), role="status", aria_live="polite", class_="rb-sentence"),
+        # rb-headline: floats at the top of a phone screen while out of sight (page template)
+        "sentence": h(
+            "p", app.takeover_sentence(detail), role="status", aria_live="polite", class_="rb-sentence rb-headline"
+        ),
         "claims": [claim_box(c, detail) for c in CLAIMS],
         "index": sm["index"].format(
             start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index, takeover=F.takeover_text(r.takeover_min)
@@ -95,6 +98,11 @@ def fragments(app: RunLoadSimulator) -> dict:
             **{k: float(r.fatigue[g][-1]) for k, g in zip(("ha", "he", "dc", "le"), GROUPS)},
         ),
     }
+    run_figs = [app.charts[k].fig for k in ("index", "shares", "fatigue") if k in app.charts]
+    if run_figs:  # the run's curves as drawn, minute by minute
+        out["download"] = download_link(
+            figure_csv(run_figs, x_name="minute"), "runback-run.csv", "Download this run's data (CSV)"
+        )
     if app.view == "compare" and app.result_b is not None:
         b = app.result_b
         out["compare"] = sm["compare"].format(
@@ -209,6 +217,7 @@ class RunLoadSimulator(Dashboard):
             s("sentence"),
             c("view"),
             widgets.VBox(list(self.panels.values())),
+            s("download"),
             s("claims"),
         ]
 

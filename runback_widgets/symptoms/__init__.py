@@ -20,6 +20,15 @@ from .model import (
 )
 
 __all__ = [
-    "assess", "SYMPTOMS", "PAIN_TYPES", "URGENCY_LEVELS", "Assessment", "Consider", "Evidence", "NextStep", "Rule",
-    "SafetyNetLine", "Symptom",
+    "assess",
+    "SYMPTOMS",
+    "PAIN_TYPES",
+    "URGENCY_LEVELS",
+    "Assessment",
+    "Consider",
+    "Evidence",
+    "NextStep",
+    "Rule",
+    "SafetyNetLine",
+    "Symptom",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..ui.theme import COLORS, figure_layout, presenter_mode
+from ..ui.theme import COLORS, figure_config, figure_layout, presenter_mode
 from . import model
 from .model import PAIN_TYPES, SYMPTOMS, Assessment
 
@@ -124,12 +124,17 @@ def body_summary(a: Assessment) -> str:
         if felt
         else "No pain type is highlighted yet."
     )
-    s2 = f"Where your ticked symptoms are (thick outline, check mark): {', '.join(ticked)}." if ticked else "No ticked symptom has a place on the map."
+    s2 = (
+        f"Where your ticked symptoms are (thick outline, check mark): {', '.join(ticked)}."
+        if ticked
+        else "No ticked symptom has a place on the map."
+    )
     return f"Body map, seen from behind. {s1} {s2}"
 
 
-#: Plotly config for every figure here: no modebar (nothing to zoom; it covered the title on phones).
-FIG_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Plotly config for every figure here: the kit's (responsive, PNG export kept; the toolbar is
+#: hidden on phones by the page template, where it covered the title), nothing to zoom.
+FIG_CONFIG = figure_config(showAxisDragHandles=False)
 
 
 class ScoreChart:
@@ -191,8 +196,13 @@ class BodyMap:
         self._ink = ink = _ink()
         traces = [
             go.Scatter(
-                x=_SILHOUETTE[0], y=_SILHOUETTE[1], mode="lines", line=dict(color=ink["outline"], width=1.5),
-                hoverinfo="skip", showlegend=False, name="body outline",
+                x=_SILHOUETTE[0],
+                y=_SILHOUETTE[1],
+                mode="lines",
+                line=dict(color=ink["outline"], width=1.5),
+                hoverinfo="skip",
+                showlegend=False,
+                name="body outline",
             )
         ]
         self.region_ids = list(REGION_SHAPES)
@@ -201,16 +211,28 @@ class BodyMap:
             xs, ys = REGION_SHAPES[rid]
             traces.append(
                 go.Scatter(
-                    x=xs, y=ys, mode="lines", fill="toself", fillcolor=_BASE_FILL,
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=_BASE_FILL,
                     line=dict(color=_BASE_LINE, width=1),
-                    name=names[rid], hoverinfo="name", hoveron="fills", showlegend=False,
+                    name=names[rid],
+                    hoverinfo="name",
+                    hoveron="fills",
+                    showlegend=False,
                 )
             )
         # Spine: dashed midline with lumbar level labels.
         traces.append(
             go.Scatter(
-                x=[0, 0], y=[66, 100], mode="lines", line=dict(color=ink["spine"], width=2, dash="dot"),
-                hoverinfo="skip", showlegend=False, name="spine",
+                x=[0, 0],
+                y=[66, 100],
+                mode="lines",
+                line=dict(color=ink["spine"], width=2, dash="dot"),
+                hoverinfo="skip",
+                showlegend=False,
+                name="spine",
             )
         )
         self._label_index = len(traces)
@@ -223,29 +245,43 @@ class BodyMap:
                 textposition="middle right",
                 textfont=dict(color=ink["text"]),
                 cliponaxis=False,
-                hoverinfo="skip", showlegend=False, name="labels",
+                hoverinfo="skip",
+                showlegend=False,
+                name="labels",
             )
         )
         # Legend-only entries explaining the two cues.
         self._legend_felt = len(traces)
         traces.append(
-            go.Scatter(x=[None], y=[None], mode="markers", name="where the best-fitting type is felt",
-                       marker=dict(symbol="square", size=14, color=_BASE_FILL, line=dict(color=_BASE_LINE, width=1)),
-                       showlegend=True, visible="legendonly")
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="where the best-fitting type is felt",
+                marker=dict(symbol="square", size=14, color=_BASE_FILL, line=dict(color=_BASE_LINE, width=1)),
+                showlegend=True,
+                visible="legendonly",
+            )
         )
         self._legend_ticked = len(traces)
         traces.append(
-            go.Scatter(x=[None], y=[None], mode="markers", name="where you ticked (thick outline, check mark)",
-                       marker=dict(symbol="square-open", size=14, color=ink["tick"], line=dict(width=3)),
-                       showlegend=True)
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="where you ticked (thick outline, check mark)",
+                marker=dict(symbol="square-open", size=14, color=ink["tick"], line=dict(width=3)),
+                showlegend=True,
+            )
         )
         self.fig = go.FigureWidget(
             data=traces,
             layout=figure_layout(
                 title=dict(text="Body map, seen from behind"),
                 xaxis=dict(visible=False, range=[-18, 28], fixedrange=True, constrain="domain"),
-                yaxis=dict(visible=False, range=[-22, 104], fixedrange=True, scaleanchor="x", scaleratio=1,
-                           constrain="domain"),
+                yaxis=dict(
+                    visible=False, range=[-22, 104], fixedrange=True, scaleanchor="x", scaleratio=1, constrain="domain"
+                ),
                 height=460,
                 margin=dict(l=10, r=10, t=50, b=10),
                 legend=dict(orientation="h", x=0, y=0, yanchor="bottom", bgcolor="rgba(255,255,255,0)"),
@@ -276,7 +312,7 @@ class BodyMap:
             labels = []
             for rid in _LABEL_POS:
                 mark = " \u2713" if rid in ticked else ""
-                star = " \u25CF" if rid in felt else ""
+                star = " \u25cf" if rid in felt else ""
                 labels.append(f"{_SHORT[rid]}{mark}{star}")
             side_ticked = {"paraspinal_left", "paraspinal_right"} & ticked
             labels.append("L" + (" \u2713" if "paraspinal_left" in side_ticked else ""))
@@ -284,7 +320,7 @@ class BodyMap:
             self.fig.data[self._label_index].text = labels
             leg = self.fig.data[self._legend_felt]
             if lead:
-                leg.name = f"\u25CF where {_type_label(lead).lower()} pain is felt"
+                leg.name = f"\u25cf where {_type_label(lead).lower()} pain is felt"
                 leg.marker.color = COLORS[lead]
                 leg.visible = True
             else:

@@ -402,6 +402,7 @@ class SymptomExplorer(Dashboard):
         )
         #: The safety net and the conditions to consider, next to the result.
         self.safety_net_box, self.consider_box = s("safety_net"), s("consider")
+        s("leading").add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
         self.results = widgets.VBox(
             [
                 s("banner"),

@@ -31,6 +31,10 @@ __all__ = [
     "references_section",
     "page_style",
     "dashboard_references",
+    "csv_text",
+    "download_html",
+    "download_link",
+    "figure_csv",
 ]
 
 #: Logged to the real process stderr, which Voila's console shows; never to the page.
@@ -225,3 +229,70 @@ def slider_labels():
 
 
 _SliderLabels = None
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """CSV text (comma-separated, header row, ``\\n`` line ends) from column names and rows;
+    floats written with up to 6 significant digits."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in row])
+    return buf.getvalue()
+
+
+def download_link(text: str, filename: str, label: str, mime: str = "text/csv"):
+    """A render fragment (:func:`runback_widgets.ui.render.h`): an ``<a download>`` link carrying
+    ``text`` in a data: URI. Works in Voila, JupyterLab and offline: no server route, nothing
+    leaves the page."""
+    import base64
+
+    from .render import h
+
+    if not filename or "/" in filename or "\\" in filename:
+        raise ValueError(f"filename must be a plain file name, got {filename!r}")
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return h("a", label, class_="rb-download", download=filename, href=f"data:{mime};charset=utf-8;base64,{payload}")
+
+
+def download_html(text: str, filename: str, label: str, mime: str = "text/csv") -> str:
+    """:func:`download_link` as HTML."""
+    from .render import to_html
+
+    return to_html(download_link(text, filename, label, mime))
+
+
+def figure_csv(figures, x_name: str = "x", y_name: str = "y") -> str:
+    """CSV of what plotly figures draw. Curves that share the longest trace's x values become
+    columns of one table (``x_name``, then "<figure title>: <trace name>"; reference lines and
+    markers drawn at other x are left out); when no two curves share them (outlines), a long
+    table (figure, trace, x, y). Traces without numeric x/y are left out."""
+    import numpy as np
+
+    series = []
+    for fig in figures:
+        title = fig.layout.title.text or ""
+        for tr in fig.data:
+            x, y = getattr(tr, "x", None), getattr(tr, "y", None)
+            if x is None or y is None or len(x) != len(y) or len(x) == 0:
+                continue
+            try:
+                xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            except (TypeError, ValueError):
+                continue
+            name = tr.name or tr.type
+            series.append((f"{title}: {name}" if title else name, title, name, xa, ya))
+    if not series:
+        return csv_text([x_name], [])
+    x0 = max(series, key=lambda s: len(s[3]))[3]
+    same = [s for s in series if len(s[3]) == len(x0) and np.allclose(s[3], x0, equal_nan=True)]
+    if len(same) >= 2 or len(series) == 1:
+        cols = [x_name] + [s[0] for s in same]
+        rows = [[float(x0[i])] + [float(s[4][i]) for s in same] for i in range(len(x0))]
+        return csv_text(cols, rows)
+    rows = [(s[1], s[2], float(xv), float(yv)) for s in series for xv, yv in zip(s[3], s[4])]
+    return csv_text(["figure", "trace", x_name, y_name], rows)

@@ -458,6 +458,42 @@ def render_handler(caps: KernelCaps):
     return RunbackRenderHandler
 
 
+# --- Jupyter Server's own pages (errors, logout) -----------------------------------------
+
+
+#: The base of Jupyter Server's templates (error, 404, logout), without ``static_url``:
+#: Voila serves no ``/static`` and sets no ``static_path``, so the original base page
+#: raised inside ``write_error`` (a ~40-line traceback per 404 on a Jupyter route, and
+#: a 500 on ``/logout``).
+PLAIN_BASE_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}runback{% endblock %}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;line-height:1.5;color:#1A1A1A}
+pre{white-space:pre-wrap}</style>
+{% block favicon %}{% endblock %}{% block stylesheet %}{% endblock stylesheet %}{% block meta %}{% endblock meta %}
+</head><body><main>
+{% block headercontainer %}{% endblock headercontainer %}{% block header_buttons %}{% endblock header_buttons %}
+{% block header %}{% endblock header %}{% block site %}{% endblock site %}{% block after_site %}{% endblock after_site %}
+</main>{% block script %}{% endblock script %}</body></html>
+"""
+
+
+def plain_jupyter_pages(settings: dict) -> None:
+    """Serve Jupyter Server's templates over :data:`PLAIN_BASE_PAGE` (in place).
+
+    Upstream: Voila 0.5 ``app.init_settings`` builds the ``jinja2_env`` for Jupyter
+    Server's templates but no ``static_path`` (to be filed on voila-dashboards/voila).
+    """
+    import jinja2
+
+    env = settings.get("jinja2_env")
+    if env is None or getattr(env, "_runback_plain", False):
+        return
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"page.html": PLAIN_BASE_PAGE}), env.loader])
+    env._runback_plain = True
+
+
 # --- kernels connected but silent --------------------------------------------------------
 
 

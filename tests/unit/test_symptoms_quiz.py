@@ -26,8 +26,9 @@ def test_question_schema_and_claims(q):
         assert fb.strip()
 
 
-@pytest.mark.parametrize("q", [q for q in QUESTIONS if q.get("check", {}).get("kind") == "assess"],
-                         ids=lambda q: q["id"])
+@pytest.mark.parametrize(
+    "q", [q for q in QUESTIONS if q.get("check", {}).get("kind") == "assess"], ids=lambda q: q["id"]
+)
 def test_assess_check_matches_model(q):
     chk = q["check"]
     assert set(chk["symptoms"]) <= set(SYMPTOMS)

@@ -343,7 +343,7 @@ class Shareable(widgets.VBox):
         if params:
             try:
                 app_notes = self.app.apply_scenario(params)
-                notes += [html.unescape(str(n)) for n in (app_notes or [])]
+                notes += [str(n) for n in (app_notes or [])]  # plain text, escaped once when shown
             except Exception:  # noqa: BLE001 - contract says never raises; be sure anyway
                 from .components import log
 

@@ -21,8 +21,10 @@ import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 
-from .voila import guard  # what keeps the server up on a hostile network (stdlib imports only)
-from .voila import template_root  # the Jupyter data dir holding the runback Voila template
+from .voila import (
+    guard,  # what keeps the server up on a hostile network (stdlib imports only)
+    template_root,  # the Jupyter data dir holding the runback Voila template
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -69,14 +71,16 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None) ->
     focus = [f if f.endswith(".ipynb") else f + ".ipynb" for f in (focus or [])]
     unknown = [f for f in focus if f not in names]
     if unknown:
-        raise SystemExit(f"runback: --focus {', '.join(unknown)} is not a notebook in {notebooks} (have: {', '.join(names)})")
+        raise SystemExit(
+            f"runback: --focus {', '.join(unknown)} is not a notebook in {notebooks} (have: {', '.join(names)})"
+        )
     if focus:
         return {nb: (visitors if nb in focus else 1) for nb in names}
     dashboards = [nb for nb in names if nb != LANDING]
     if not dashboards:
-        return {nb: visitors for nb in names}
+        return dict.fromkeys(names, visitors)
     share = math.ceil(visitors / len(dashboards)) + 1
-    plan = {nb: share for nb in dashboards}
+    plan = dict.fromkeys(dashboards, share)
     if LANDING in names:
         plan[LANDING] = max(1, math.ceil(visitors / 5))
     return plan
@@ -264,8 +268,9 @@ def voila_app_class(policy: ServePolicy | None = None):
         AllowListFileHandler: guard.files_handler(),
         **guard.tree_handlers(),
     }
-    server_options = guard.server_options(header_timeout=policy.header_timeout or guard.HEADER_TIMEOUT_S,
-                                          certfile=policy.certfile, keyfile=policy.keyfile)
+    server_options = guard.server_options(
+        header_timeout=policy.header_timeout or guard.HEADER_TIMEOUT_S, certfile=policy.certfile, keyfile=policy.keyfile
+    )
 
     class RunbackVoila(Voila):
         kernel_caps = caps
@@ -277,8 +282,7 @@ def voila_app_class(policy: ServePolicy | None = None):
 
         def init_handlers(self):
             handlers = [
-                (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h
-                for h in super().init_handlers()
+                (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h for h in super().init_handlers()
             ]
             return [bundle.handler(self.server_url), *handlers]
 
@@ -317,10 +321,18 @@ def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> N
 def serve_policy(args: argparse.Namespace, notebooks: Path, query_key: str = "") -> ServePolicy:
     """Caps and limits for this server; ``--max-kernels`` defaults to what memory holds."""
     pooled = sum(pool_plan(notebooks, args.classroom, args.focus).values()) if args.classroom else 0
-    total = args.max_kernels if args.max_kernels is not None else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled)
-    return ServePolicy(max_kernels=total, max_kernels_per_visitor=args.max_kernels_per_visitor,
-                       cull_connected_timeout=args.cull_connected_timeout, header_timeout=args.header_timeout,
-                       certfile=args.certfile, keyfile=args.keyfile, query_key=query_key)
+    total = (
+        args.max_kernels if args.max_kernels is not None else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled)
+    )
+    return ServePolicy(
+        max_kernels=total,
+        max_kernels_per_visitor=args.max_kernels_per_visitor,
+        cull_connected_timeout=args.cull_connected_timeout,
+        header_timeout=args.header_timeout,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        query_key=query_key,
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -340,7 +352,9 @@ def serve(args: argparse.Namespace) -> int:
         try:
             guard.server_options(certfile=args.certfile, keyfile=args.keyfile)
         except (ssl.SSLError, OSError) as exc:
-            raise SystemExit(f"runback: cannot use --certfile/--keyfile ({exc}); give a PEM certificate and its key")
+            raise SystemExit(
+                f"runback: cannot use --certfile/--keyfile ({exc}); give a PEM certificate and its key"
+            ) from exc
     # Pre-heated kernels fetch their visitor's request on /voila/query with this key.
     query_key = secrets.token_urlsafe(24)
     os.environ[guard.QUERY_KEY_ENV] = query_key
@@ -355,21 +369,33 @@ def serve(args: argparse.Namespace) -> int:
     url = display_url(args.host, args.port, token, tls=tls)
     print(f"runback: serving {notebooks}", flush=True)
     if not is_loopback(args.host) and not tls:
-        print("runback: WARNING: plain HTTP beyond this machine: anyone on the network (class Wi-Fi) can read "
-              "the token and the pages. Use --certfile/--keyfile or a reverse proxy with HTTPS "
-              "(docs/instructor-guide.md, 'Security').", flush=True)
+        print(
+            "runback: WARNING: plain HTTP beyond this machine: anyone on the network (class Wi-Fi) can read "
+            "the token and the pages. Use --certfile/--keyfile or a reverse proxy with HTTPS "
+            "(docs/instructor-guide.md, 'Security').",
+            flush=True,
+        )
     caps = ", ".join(
-        [f"at most {policy.max_kernels} dashboards open at once" if policy.max_kernels else "no limit on dashboards open at once"]
-        + ([f"{policy.max_kernels_per_visitor} per visitor"] if policy.max_kernels_per_visitor else []))
+        [
+            f"at most {policy.max_kernels} dashboards open at once"
+            if policy.max_kernels
+            else "no limit on dashboards open at once"
+        ]
+        + ([f"{policy.max_kernels_per_visitor} per visitor"] if policy.max_kernels_per_visitor else [])
+    )
     print(f"runback: {caps} (each needs ~{guard.KERNEL_MB} MB).", flush=True)
     if limits and limits[1] < 4 * max(policy.max_kernels, 64):
-        print(f"runback: note: only {limits[1]} open files allowed (ulimit -n); a large class may need more.", flush=True)
+        print(
+            f"runback: note: only {limits[1]} open files allowed (ulimit -n); a large class may need more.", flush=True
+        )
     if args.classroom:
         plan = pool_plan(notebooks, args.classroom, args.focus)
         total = sum(plan.values())
         # Pre-heated kernels wait for their visitor's query string on a websocket
         # back to this server; tell them where it listens.
-        os.environ["VOILA_APP_IP"] = "127.0.0.1" if args.host in ("0.0.0.0", "", "localhost") else ("::1" if args.host == "::" else args.host)
+        os.environ["VOILA_APP_IP"] = (
+            "127.0.0.1" if args.host in ("0.0.0.0", "", "localhost") else ("::1" if args.host == "::" else args.host)
+        )
         from .voila import pool
 
         pool.install(expected=total, ready_message=f"Open {url}", classroom=True)
@@ -392,7 +418,8 @@ def serve(args: argparse.Namespace) -> int:
         pool.install(expected=0)  # only the kernel manager's cull fix, no pool
     # Voila finds the "runback" template on the Jupyter data path.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(template_root())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+        [str(template_root())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    )
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
     Voila = voila_app_class(policy)
@@ -413,36 +440,74 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="runback", description="runback: lower back pain in runners, an interactive education kit.")
+    parser = argparse.ArgumentParser(
+        prog="runback", description="runback: lower back pain in runners, an interactive education kit."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="serve the dashboards with Voila")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}); any non-loopback address requires a token")
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}); any non-loopback address requires a token",
+    )
     p.add_argument("--token", default=None, help="access token (generated automatically for non-loopback hosts)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.add_argument("--present", action="store_true", help="presenter mode: large type, dark high-contrast theme")
-    p.add_argument("--classroom", type=int, default=0, metavar="N", help="prepare for N simultaneous visitors (preheated kernel pool)")
-    p.add_argument("--focus", action="append", default=[], metavar="NOTEBOOK",
-                   help="with --classroom: the page the whole class opens gets all N kernels (repeatable)")
-    p.add_argument("--certfile", default=None, metavar="PEM",
-                   help="serve HTTPS with this certificate (PEM; with --keyfile unless it holds the key)")
+    p.add_argument(
+        "--classroom",
+        type=int,
+        default=0,
+        metavar="N",
+        help="prepare for N simultaneous visitors (preheated kernel pool)",
+    )
+    p.add_argument(
+        "--focus",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help="with --classroom: the page the whole class opens gets all N kernels (repeatable)",
+    )
+    p.add_argument(
+        "--certfile",
+        default=None,
+        metavar="PEM",
+        help="serve HTTPS with this certificate (PEM; with --keyfile unless it holds the key)",
+    )
     p.add_argument("--keyfile", default=None, metavar="PEM", help="the private key of --certfile")
-    p.add_argument("--max-kernels", type=int, default=None, metavar="N",
-                   help="dashboards open at once on this server, all visitors together (default: what memory holds, "
-                        "~%d MB each; 0: no limit)" % guard.KERNEL_MB)
-    p.add_argument("--max-kernels-per-visitor", type=int, default=guard.PER_VISITOR_DEFAULT, metavar="N",
-                   help=f"dashboards one visitor (address) may have open at once (default {guard.PER_VISITOR_DEFAULT}; 0: no limit)")
-    p.add_argument("--cull-connected-timeout", type=int, default=CULL_CONNECTED_TIMEOUT_S, metavar="S",
-                   help=f"shut down a dashboard whose page stays connected but silent for S seconds "
-                        f"(default {CULL_CONNECTED_TIMEOUT_S}; 0: never)")
+    p.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        metavar="N",
+        help="dashboards open at once on this server, all visitors together (default: what memory holds, "
+        f"~{guard.KERNEL_MB} MB each; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-kernels-per-visitor",
+        type=int,
+        default=guard.PER_VISITOR_DEFAULT,
+        metavar="N",
+        help=f"dashboards one visitor (address) may have open at once (default {guard.PER_VISITOR_DEFAULT}; 0: no limit)",
+    )
+    p.add_argument(
+        "--cull-connected-timeout",
+        type=int,
+        default=CULL_CONNECTED_TIMEOUT_S,
+        metavar="S",
+        help=f"shut down a dashboard whose page stays connected but silent for S seconds "
+        f"(default {CULL_CONNECTED_TIMEOUT_S}; 0: never)",
+    )
     p.add_argument("--header-timeout", type=float, default=0, help=argparse.SUPPRESS)
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT_S, help=argparse.SUPPRESS)
     p.add_argument("voila_args", nargs="*", help=argparse.SUPPRESS)
     p.set_defaults(func=serve)
-    c = sub.add_parser("configure-jupyter",
-                       help="set up this environment's Jupyter server (a Binder or JupyterHub image) to serve "
-                            "the dashboards as `runback serve` does")
+    c = sub.add_parser(
+        "configure-jupyter",
+        help="set up this environment's Jupyter server (a Binder or JupyterHub image) to serve "
+        "the dashboards as `runback serve` does",
+    )
     c.add_argument("--prefix", default=sys.prefix, help="the Python environment to configure (default: this one)")
     c.set_defaults(func=configure_jupyter)
     return parser
@@ -454,8 +519,11 @@ def configure_jupyter(args: argparse.Namespace) -> int:
 
     for path in configure(args.prefix):
         print(f"runback: wrote {path}", flush=True)
-    print("runback: restart the Jupyter server; Voila pages and JupyterLab then load plotly's widget code once "
-          "from it, and Voila uses the runback page template.", flush=True)
+    print(
+        "runback: restart the Jupyter server; Voila pages and JupyterLab then load plotly's widget code once "
+        "from it, and Voila uses the runback page template.",
+        flush=True,
+    )
     return 0
 
 

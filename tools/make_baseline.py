@@ -1,12 +1,18 @@
 """Regenerate benchmarks/baseline.ipynb: a one-slider FigureWidget notebook used
 as the yardstick for time-to-interactive and slider latency."""
+
 from pathlib import Path
+
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-write_notebook(ROOT / "benchmarks" / "baseline.ipynb", [
-    ("md", "# Baseline: one slider, one FigureWidget"),
-    ("code", '''import numpy as np
+write_notebook(
+    ROOT / "benchmarks" / "baseline.ipynb",
+    [
+        ("md", "# Baseline: one slider, one FigureWidget"),
+        (
+            "code",
+            """import numpy as np
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
@@ -19,5 +25,7 @@ def _update(change):
         fig.data[0].y = np.sin(change["new"] * x)
 
 slider.observe(_update, names="value")
-widgets.VBox([slider, fig])'''),
-])
+widgets.VBox([slider, fig])""",
+        ),
+    ],
+)

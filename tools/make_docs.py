@@ -26,7 +26,7 @@ def _cited_by() -> dict[str, list[str]]:
     for cid, c in content.claims().items():
         for rid in c.sources:
             out.setdefault(rid, []).append(cid)
-    for slug, t in content.glossary().items():
+    for _slug, t in content.glossary().items():
         for rid in t.get("sources", ()):
             out.setdefault(rid, []).append(f"glossary: {t['term']}")
     return out
@@ -64,7 +64,7 @@ def render_glossary_md() -> str:
         "The terms the dashboards explain on hover or keyboard focus where they first appear.\n",
         "Plain words first (for runners), then the exact version (for physiotherapy students).\n\n",
     ]
-    for slug, t in sorted(terms.items(), key=lambda kv: kv[1]["term"].lower()):
+    for _slug, t in sorted(terms.items(), key=lambda kv: kv[1]["term"].lower()):
         aliases = t.get("aliases", [])
         also = f" (also: {', '.join(aliases)})" if aliases else ""
         srcs = "; ".join(refs[r].citation.split(".")[0] + f" (`{r}`)" for r in t.get("sources", []))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib

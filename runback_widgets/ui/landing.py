@@ -28,7 +28,7 @@ def landing_cards() -> widgets.HTML:
     for card in land["cards"]:
         cards.append(
             f'<section class="rb-card" aria-label="{html.escape(card["title"])}">'
-            f'<h2>{html.escape(card["title"])}</h2><p>{html.escape(card["text"])}</p>'
+            f"<h2>{html.escape(card['title'])}</h2><p>{html.escape(card['text'])}</p>"
             f'<a href="{html.escape(card["notebook"])}">Open {html.escape(card["title"].split(". ", 1)[-1])}</a></section>'
         )
     return widgets.HTML(_CARD_CSS + f'<nav class="rb-cards" aria-label="Dashboards">{"".join(cards)}</nav>')

@@ -8,7 +8,7 @@ score line for the whole quiz.
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import traitlets
@@ -43,7 +43,7 @@ class QuizQuestion(widgets.VBox):
         self.number = number
         self._prompt = widgets.HTML(
             f'<p class="rb-quiz-prompt" id="rb-q-{html.escape(record["id"])}"><strong>Question {number}.</strong> '
-            f'{html.escape(record["prompt"])}</p>'
+            f"{html.escape(record['prompt'])}</p>"
         )
         self._options = widgets.RadioButtons(
             options=[(opt, i) for i, opt in enumerate(record["options"])],

@@ -32,7 +32,7 @@ import json
 import os
 import threading
 import time
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
@@ -75,11 +75,15 @@ def parse_query(query: str | None) -> tuple[dict[str, str], list[str]]:
         return {}, ["The link's settings could not be read; showing the default view."]
     query = query.lstrip("?")
     if len(query) > MAX_QUERY:
-        return {}, [f"The link is too long ({len(query)} characters); its settings were ignored and the default view is shown."]
+        return {}, [
+            f"The link is too long ({len(query)} characters); its settings were ignored and the default view is shown."
+        ]
     try:
         pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_PARAMS + len(RESERVED))
     except ValueError:
-        return {}, [f"The link has too many settings (more than {MAX_PARAMS}); they were ignored and the default view is shown."]
+        return {}, [
+            f"The link has too many settings (more than {MAX_PARAMS}); they were ignored and the default view is shown."
+        ]
     except Exception:  # noqa: BLE001
         return {}, ["The link's settings could not be read; showing the default view."]
     params: dict[str, str] = {}
@@ -123,8 +127,9 @@ def _request_info_url() -> str | None:
     return url + (f"?key={key}" if key else "")
 
 
-def _request_info_from_server(recv_s: float = REQUEST_INFO_RECV_S,
-                              max_wait_s: float = REQUEST_INFO_MAX_WAIT_S) -> dict | None:
+def _request_info_from_server(
+    recv_s: float = REQUEST_INFO_RECV_S, max_wait_s: float = REQUEST_INFO_MAX_WAIT_S
+) -> dict | None:
     """Pre-heated kernel: wait for the visitor's request info from Voila (see module doc).
 
     Each wait on the socket lasts at most ``recv_s``; then the kernel reconnects (the
@@ -159,8 +164,9 @@ def _request_info_from_server(recv_s: float = REQUEST_INFO_RECV_S,
                 left = max(0.1, deadline - time.monotonic())
                 try:
                     # Every wait, the connect included, ends by the deadline.
-                    async with websockets.connect(url, open_timeout=min(10.0, left), close_timeout=min(1.0, left),
-                                                  max_size=2**20, ssl=tls) as ws:
+                    async with websockets.connect(
+                        url, open_timeout=min(10.0, left), close_timeout=min(1.0, left), max_size=2**20, ssl=tls
+                    ) as ws:
                         return await asyncio.wait_for(ws.recv(), min(recv_s, max(0.1, deadline - time.monotonic())))
                 except asyncio.TimeoutError as exc:
                     last = exc  # reconnect: the server resends a request it kept
@@ -327,8 +333,11 @@ class Shareable(widgets.VBox):
         self._note = widgets.HTML(value="", layout=widgets.Layout(display="none"))
         self._note.add_class("rb-share-note")
         self._link = _share_link()
-        super().__init__(children=[self._note, app, self._link, self._errors],
-                         layout=widgets.Layout(width="100%", max_width="100%"), **kwargs)
+        super().__init__(
+            children=[self._note, app, self._link, self._errors],
+            layout=widgets.Layout(width="100%", max_width="100%"),
+            **kwargs,
+        )
         self.add_class("rb-shareable")
         self._refresh = guarded(self._errors)(self._refresh_query)
         raw = page_query_string() if query is None else query

@@ -313,7 +313,7 @@ def server_page(kind: str, **values) -> tuple[int, str]:
         f"<title>{title}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;"
         "font-size:1.15em;line-height:1.5;color:#1A1A1A;background:#fff}h1{font-size:1.5em}</style></head>"
-        f'<body><main><h1>{title}</h1>{paras}</main></body></html>'
+        f"<body><main><h1>{title}</h1>{paras}</main></body></html>"
     )
     return int(spec["status"]), page
 
@@ -535,8 +535,12 @@ def cull_silent_connected(km, limit_s: float, now=None) -> list[str]:
             continue
         silent = (now - last).total_seconds()
         if silent > limit_s:
-            log.warning("runback: shutting down kernel %s: its page has been connected but silent for %.0f s "
-                        "(limit %.0f s)", kid, silent, limit_s)
+            log.warning(
+                "runback: shutting down kernel %s: its page has been connected but silent for %.0f s (limit %.0f s)",
+                kid,
+                silent,
+                limit_s,
+            )
             asyncio.ensure_future(km.shutdown_kernel(kid))
             culled.append(kid)
     return culled
@@ -656,8 +660,12 @@ def http_server_class():
     return GuardedHTTPServer
 
 
-def server_options(header_timeout: float = HEADER_TIMEOUT_S, body_timeout: float = BODY_TIMEOUT_S,
-                   certfile: str | None = None, keyfile: str | None = None) -> dict[str, Any]:
+def server_options(
+    header_timeout: float = HEADER_TIMEOUT_S,
+    body_timeout: float = BODY_TIMEOUT_S,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+) -> dict[str, Any]:
     """Keyword arguments for ``HTTPServer``: timeouts and, with a certificate, TLS."""
     opts: dict[str, Any] = {"idle_connection_timeout": header_timeout, "body_timeout": body_timeout}
     if certfile:

@@ -108,8 +108,14 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(log_dir: Path, args: list[str] = (), host: str = "127.0.0.1", env: dict | None = None,
-                 wait_url: bool = True, timeout: float = 90.0) -> Server:
+def start_server(
+    log_dir: Path,
+    args: list[str] = (),
+    host: str = "127.0.0.1",
+    env: dict | None = None,
+    wait_url: bool = True,
+    timeout: float = 90.0,
+) -> Server:
     """Start ``runback serve`` on a free port and wait until it answers."""
     port = free_port()
     log_path = log_dir / f"runback-serve-{port}.log"
@@ -186,8 +192,11 @@ class DashboardPage:
         kit works offline and sends no visitor's browser to a third party."""
         from urllib.parse import urlparse
 
-        return [u for u in self.requests
-                if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname != host]
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname != host
+        ]
 
     def console_errors(self) -> list[str]:
         return [t for (kind, t) in self.console if kind == "error" and not is_allowed_console_error(t)]
@@ -255,8 +264,9 @@ class DashboardPage:
         self.context.close()
 
 
-def open_dashboard(browser, server: Server, notebook: str, viewport=None, query: str = "",
-                   wait: bool = True, timeout_ms: int = 90_000) -> DashboardPage:
+def open_dashboard(
+    browser, server: Server, notebook: str, viewport=None, query: str = "", wait: bool = True, timeout_ms: int = 90_000
+) -> DashboardPage:
     context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
     page = context.new_page()
     dp = DashboardPage(page=page, context=context)
@@ -285,4 +295,3 @@ def start_classroom(base: Path, notebook: str, timeout: float = 300.0) -> Server
         srv.stop()
         raise RuntimeError(f"the --classroom pool did not get warm:\n{srv.log()[-2000:]}")
     return srv
-

@@ -64,12 +64,24 @@ def hub_server(tmp_path_factory):
     env["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
     # A fresh JupyterLab user: no workspace restored from an earlier run (it reopened old
     # tabs and asked "Select Kernel"), no saved settings, own runtime files.
-    for var, sub in (("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"), ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime")):
+    for var, sub in (
+        ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+        ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+    ):
         env[var] = str(tmp / sub)
-    cmd = [str(Path(sys.executable).with_name("jupyter-server")), "--no-browser", "--allow-root", f"--port={port}",
-           "--ip=127.0.0.1", f"--ServerApp.base_url={PREFIX}", f"--IdentityProvider.token={TOKEN}",
-           f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-server")),
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--ServerApp.base_url={PREFIX}",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     with open(log_path, "w") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=str(root))
     server = HubServer(proc=proc, port=port, host="127.0.0.1", log_path=log_path, token=TOKEN)
@@ -97,8 +109,12 @@ def _open(browser, url: str, viewport=None) -> tuple[DashboardPage, dict]:
     page.on("console", lambda m: dp.console.append((m.type, m.text)))
     page.on("pageerror", lambda e: dp.page_errors.append(str(e)))
     page.on("request", lambda r: (seen["requests"].append(r.url), dp.requests.append(r.url)))
-    page.on("websocket", lambda ws: ws.on("framereceived",
-                                          lambda payload: seen.__setitem__("ws_bytes", seen["ws_bytes"] + len(payload))))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda payload: seen.__setitem__("ws_bytes", seen["ws_bytes"] + len(payload))
+        ),
+    )
     page.goto(url, timeout=90_000)
     return dp, seen
 
@@ -149,8 +165,11 @@ def test_jupyterlab_runs_a_dashboard_notebook(browser, hub_server):
         page = dp.page
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         # The notebook's kernel is up (status bar "... | Idle") before "Run All Cells".
-        page.wait_for_function("() => { const bar = document.querySelector('#jp-main-statusbar');"
-                               " return !!bar && /\\|\\s*Idle\\b/.test(bar.innerText); }", timeout=90_000)
+        page.wait_for_function(
+            "() => { const bar = document.querySelector('#jp-main-statusbar');"
+            " return !!bar && /\\|\\s*Idle\\b/.test(bar.innerText); }",
+            timeout=90_000,
+        )
         assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
@@ -158,7 +177,8 @@ def test_jupyterlab_runs_a_dashboard_notebook(browser, hub_server):
             page.wait_for_function(
                 "() => { const f = Array.from(document.querySelectorAll('.js-plotly-plot'));"
                 " return f.length >= 2 && f.every(e => e.data && e.data.length > 0 && e._fullLayout); }",
-                timeout=120_000)
+                timeout=120_000,
+            )
         except Exception:
             shot = hub_server.log_path.with_name("jupyterlab-timeout.png")
             page.screenshot(path=str(shot))
@@ -166,11 +186,11 @@ def test_jupyterlab_runs_a_dashboard_notebook(browser, hub_server):
                 "() => ({prompts: Array.from(document.querySelectorAll('.jp-InputPrompt')).map(e => e.innerText.trim()),"
                 " status: (document.querySelector('.jp-Notebook-ExecutionIndicator') || {}).title || null,"
                 " dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(e => e.innerText.slice(0, 200)),"
-                " figures: document.querySelectorAll('.js-plotly-plot').length})")
+                " figures: document.querySelectorAll('.js-plotly-plot').length})"
+            )
             pytest.fail(f"figures not drawn in JupyterLab: {state}; console {dp.console[-10:]}; screenshot {shot}")
         assert [u for u in seen["requests"] if f"{PREFIX}runback/static/widgetbundle.js" in u]
         assert seen["ws_bytes"] < WS_LIMIT_BYTES, f"{seen['ws_bytes'] / 1e6:.1f} MB over the websocket"
         assert dp.page_errors == []
     finally:
         dp.close()
-

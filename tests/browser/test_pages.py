@@ -52,7 +52,8 @@ def test_dashboard_renders_cleanly(dashboard, notebook, screenshot_dir, runback_
             "() => { const f = document.querySelector('.js-plotly-plot');"
             " const app = f.closest('.jp-OutputArea-output') || f; app.scrollIntoView({block: 'start'});"
             " const r = f.getBoundingClientRect();"  # the whole first figure, with what fits above it
-            " if (r.bottom > innerHeight) f.scrollIntoView({block: r.height > innerHeight ? 'start' : 'end'}); }")
+            " if (r.bottom > innerHeight) f.scrollIntoView({block: r.height > innerHeight ? 'start' : 'end'}); }"
+        )
         page.wait_for_timeout(300)
     page.screenshot(path=str(screenshot_dir / f"{notebook}.png"), full_page=False)
 

@@ -71,7 +71,9 @@ def test_phone_width_no_horizontal_scroll(dashboard, notebook):
     page.wait_for_timeout(500)
     scroll_w, inner_w = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     offenders = page.evaluate(OVERFLOW_JS)
-    assert scroll_w <= inner_w, f"{notebook} scrolls sideways at 375 px (scrollWidth {scroll_w}); sticking out: {offenders}"
+    assert scroll_w <= inner_w, (
+        f"{notebook} scrolls sideways at 375 px (scrollWidth {scroll_w}); sticking out: {offenders}"
+    )
 
     figs = page.evaluate(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(e => {"
@@ -137,7 +139,8 @@ def test_keyboard_alone_reaches_and_operates_a_control(dashboard, notebook):
         try:
             page.wait_for_function(
                 "(b) => (" + __import__("benchmarks.classroom", fromlist=["PLOT_SIG_JS"]).PLOT_SIG_JS + ")() !== b",
-                arg=before, timeout=8_000,
+                arg=before,
+                timeout=8_000,
             )
             break
         except Exception:  # noqa: BLE001 - this control does not change a figure; keep tabbing

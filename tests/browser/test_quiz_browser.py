@@ -34,5 +34,7 @@ def test_answering_a_question_gives_feedback_and_score(dashboard, notebook):
     )
     text = first.locator(".rb-quiz-feedback").inner_text()
     assert any(cid in text for cid in question["claims"])
-    page.wait_for_function("() => /Score: 1 of/.test(document.querySelector('.rb-quiz-score').innerText)", timeout=15_000)
+    page.wait_for_function(
+        "() => /Score: 1 of/.test(document.querySelector('.rb-quiz-score').innerText)", timeout=15_000
+    )
     assert dp.page_errors == [] and dp.console_errors() == []

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from .harness import NOTEBOOKS, ROOT, open_dashboard, start_server
+from .harness import NOTEBOOKS, open_dashboard, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -167,7 +167,12 @@ def test_non_loopback_requires_token(public_server):
     srv = public_server
     assert srv.token, "runback serve --host 0.0.0.0 printed no token"
     base = srv.base_url
-    for path in ("/voila/render/index.ipynb", "/voila/render/index.ipynb?token=wrong", "/voila/api/contents", "/voila/tree"):
+    for path in (
+        "/voila/render/index.ipynb",
+        "/voila/render/index.ipynb?token=wrong",
+        "/voila/api/contents",
+        "/voila/tree",
+    ):
         status, body = get(base + path)
         assert status in (302, 401, 403), f"{path} without the token answered {status}"
         assert "rendered_cells" not in body

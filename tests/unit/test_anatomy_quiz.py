@@ -31,7 +31,13 @@ def test_check_agrees_with_the_model(q):
         t = am.tilt_from_muscles(c["hamstrings"], c["hip_flexors"])
         p = am.posture(t)
         assert _tilt_word(t) == c["expect_tilt"]
-        word = "deeper" if p.lordosis > dim.LORDOSIS_NEUTRAL else "flatter" if p.lordosis < dim.LORDOSIS_NEUTRAL else "same"
+        word = (
+            "deeper"
+            if p.lordosis > dim.LORDOSIS_NEUTRAL
+            else "flatter"
+            if p.lordosis < dim.LORDOSIS_NEUTRAL
+            else "same"
+        )
         assert word == c["expect_lordosis"]
         # The correct option's wording matches the direction.
         correct = q["options"][q["correct"]].lower()

@@ -238,7 +238,10 @@ def test_real_server_beyond_loopback_requires_the_token(tmp_path):
         assert m and m.group(1).endswith(f":{server.port}{LANDING_PATH}?token={server.token}"), server.log()
         base = f"http://127.0.0.1:{server.port}"
         status, headers, _ = http_get(base + LANDING_PATH, timeout=30)
-        assert status in (401, 403) or (status in (302, 303) and "login" in headers.get("Location", "")), (status, headers)
+        assert status in (401, 403) or (status in (302, 303) and "login" in headers.get("Location", "")), (
+            status,
+            headers,
+        )
         status, _, _ = http_get(base + LANDING_PATH + "?token=wrong-token", timeout=30)
         assert status in (401, 403) or status in (302, 303)
         status, _, body = http_get(base + LANDING_PATH + f"?token={server.token}")
@@ -259,8 +262,9 @@ def test_configure_jupyter_writes_extension_voila_settings_and_template(tmp_path
     etc = tmp_path / "etc" / "jupyter"
     etc.mkdir(parents=True)
     # Someone else's Voila settings are kept; ours are merged in.
-    (etc / "voila.json").write_text(json.dumps({"VoilaConfiguration": {"theme": "light", "template": "lab"},
-                                                "VoilaExecutor": {"timeout": 30}}))
+    (etc / "voila.json").write_text(
+        json.dumps({"VoilaConfiguration": {"theme": "light", "template": "lab"}, "VoilaExecutor": {"timeout": 30}})
+    )
     assert cli.main(["configure-jupyter", "--prefix", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.count("runback: wrote") == 3
@@ -271,7 +275,9 @@ def test_configure_jupyter_writes_extension_voila_settings_and_template(tmp_path
     assert voila["VoilaConfiguration"]["theme"] == "light"
     assert {k: voila["VoilaConfiguration"][k] for k in VOILA_SETTINGS} == VOILA_SETTINGS
     tpl = tmp_path / "share" / "jupyter" / "voila" / "templates" / "runback"
-    assert (tpl / "index.html.j2").read_text() == (cli.template_root() / "voila" / "templates" / "runback" / "index.html.j2").read_text()
+    assert (tpl / "index.html.j2").read_text() == (
+        cli.template_root() / "voila" / "templates" / "runback" / "index.html.j2"
+    ).read_text()
     assert json.loads((tpl / "conf.json").read_text())["base_template"] == "lab"
     # Running it again changes nothing.
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -326,8 +332,27 @@ def test_plain_http_beyond_loopback_warns_and_tls_does_not(launched, capsys, tmp
         cli.main(["serve", "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key)])
     if not shutil.which("openssl"):
         pytest.skip("openssl not available to make a certificate")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=runback.test"], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=runback.test",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     _, out = run_serve(capsys, "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key))
     assert "WARNING" not in out
     assert re.search(r"open https://\S+\?token=", out)
@@ -355,8 +380,9 @@ def test_kernel_caps_are_sized_from_memory_and_printed(launched, capsys):
     assert "at most 5 dashboards open at once (" in out
 
 
-@pytest.mark.parametrize("bad", [["--max-kernels", "-1"], ["--max-kernels-per-visitor", "-2"],
-                                 ["--cull-connected-timeout", "-5"]])
+@pytest.mark.parametrize(
+    "bad", [["--max-kernels", "-1"], ["--max-kernels-per-visitor", "-2"], ["--cull-connected-timeout", "-5"]]
+)
 def test_bad_cap_arguments_exit_with_usage_error(launched, capsys, bad):
     with pytest.raises(SystemExit) as exc:
         cli.main(["serve", "--no-browser", *bad])

@@ -14,17 +14,20 @@ HUGE = [10**400, -(10**400), 10**5000]
 
 
 @pytest.mark.parametrize("n", HUGE, ids=["1e400", "-1e400", "1e5000"])
-@pytest.mark.parametrize("call,words", [
-    (lambda n: loadsim.Runner(body_mass_kg=n), "body_mass_kg must be between 35 and 160"),
-    (lambda n: loadsim.Runner(strength={"deep_core": n}), "between 0.3 and 1.5"),
-    (lambda n: loadsim.RunPlan(duration_min=n), "duration_min must be between"),
-    (lambda n: loadsim.with_training(loadsim.Runner(), strength_training_weeks=n), "strength_training_weeks"),
-    (lambda n: anatomy.posture(tilt=n), "Pelvic tilt must be between"),
-    (lambda n: anatomy.posture(lordosis=n), "Lordosis must be between"),
-    (lambda n: anatomy.tilt_from_muscles(hamstrings=n), "Hamstring tightness must be between"),
-    (lambda n: symptoms.validate_age(n), "age must be from"),
-    (lambda n: symptoms.assess([], age=n), "age must be from"),
-])
+@pytest.mark.parametrize(
+    "call,words",
+    [
+        (lambda n: loadsim.Runner(body_mass_kg=n), "body_mass_kg must be between 35 and 160"),
+        (lambda n: loadsim.Runner(strength={"deep_core": n}), "between 0.3 and 1.5"),
+        (lambda n: loadsim.RunPlan(duration_min=n), "duration_min must be between"),
+        (lambda n: loadsim.with_training(loadsim.Runner(), strength_training_weeks=n), "strength_training_weeks"),
+        (lambda n: anatomy.posture(tilt=n), "Pelvic tilt must be between"),
+        (lambda n: anatomy.posture(lordosis=n), "Lordosis must be between"),
+        (lambda n: anatomy.tilt_from_muscles(hamstrings=n), "Hamstring tightness must be between"),
+        (lambda n: symptoms.validate_age(n), "age must be from"),
+        (lambda n: symptoms.assess([], age=n), "age must be from"),
+    ],
+)
 def test_huge_integers_give_the_normal_clear_error(call, words, n):
     with pytest.raises(ValueError, match=words) as exc:
         call(n)

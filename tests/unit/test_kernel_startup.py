@@ -55,13 +55,18 @@ def _run_in_kernel(code: str) -> dict:
 def test_kernel_skips_rfc3987_syntax_and_keeps_validating():
     r = _run_in_kernel(CHECK.format(prelude=""))
     assert r["skipped"] and not r["imported"]
-    assert not r["iri_checker"]          # jsonschema behaves as if the package were absent
+    assert not r["iri_checker"]  # jsonschema behaves as if the package were absent
 
 
 def test_outside_a_kernel_nothing_is_declined():
     """The server process (and plain Python) keep every optional import."""
-    proc = subprocess.run([sys.executable, "-c", CHECK.format(prelude="assert 'ipykernel' not in sys.modules")],
-                          capture_output=True, text=True, timeout=120, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHECK.format(prelude="assert 'ipykernel' not in sys.modules")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     assert not r["skipped"]
     if importlib.util.find_spec("rfc3987_syntax") is None:

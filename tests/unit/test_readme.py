@@ -62,7 +62,9 @@ def test_every_dashboard_has_a_screenshot_on_the_first_screen():
         png = ROOT / rel
         assert png.is_file(), f"{rel} missing: run the browser tests (tests/browser/test_pages.py) and commit it"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert png.stat().st_size <= MAX_SCREENSHOT_BYTES, f"{rel} is {png.stat().st_size} bytes; keep README images small"
+        assert png.stat().st_size <= MAX_SCREENSHOT_BYTES, (
+            f"{rel} is {png.stat().st_size} bytes; keep README images small"
+        )
 
 
 def test_relative_links_and_images_exist():
@@ -111,6 +113,8 @@ def test_serve_options_in_readme_exist():
         assert opt in mentioned, f"README should explain {opt}"
 
 
-@pytest.mark.parametrize("doc", ["environment.yml", "binder/requirements.txt", "binder/postBuild", "binder/runtime.txt", ".ci/run"])
+@pytest.mark.parametrize(
+    "doc", ["environment.yml", "binder/requirements.txt", "binder/postBuild", "binder/runtime.txt", ".ci/run"]
+)
 def test_files_the_readme_relies_on_exist(doc):
     assert (ROOT / doc).is_file()

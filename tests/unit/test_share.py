@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 
 from runback_widgets.ui import share
 
-DASHBOARD_MODULES = ("runback_widgets.anatomy.widget", "runback_widgets.symptoms.widget", "runback_widgets.loadsim.widget")
+DASHBOARD_MODULES = (
+    "runback_widgets.anatomy.widget",
+    "runback_widgets.symptoms.widget",
+    "runback_widgets.loadsim.widget",
+)
 
 
 def _app_classes():
@@ -30,8 +34,12 @@ def _app_classes():
         except ImportError:
             continue
         for _, obj in inspect.getmembers(mod, inspect.isclass):
-            if (obj.__module__ == mod.__name__ and issubclass(obj, widgets.Box)
-                    and callable(getattr(obj, "scenario_state", None)) and callable(getattr(obj, "apply_scenario", None))):
+            if (
+                obj.__module__ == mod.__name__
+                and issubclass(obj, widgets.Box)
+                and callable(getattr(obj, "scenario_state", None))
+                and callable(getattr(obj, "apply_scenario", None))
+            ):
                 found.append(obj)
     return found
 
@@ -48,12 +56,38 @@ def app_of(cls):
 
 
 HOSTILE_VALUES = [
-    "", " ", "nan", "NaN", "inf", "-inf", "1e309", "-1", "0", "999999999999", "1e-320", "3.5.1", "0x10",
-    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "&lt;b&gt;", "' OR 1=1 --", "\x00\x01\x1b[31m",
-    "a" * 10_000, ",,,", "%00", "☃", "\u202e", "true", "None", "[]", "{}",
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e309",
+    "-1",
+    "0",
+    "999999999999",
+    "1e-320",
+    "3.5.1",
+    "0x10",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "&lt;b&gt;",
+    "' OR 1=1 --",
+    "\x00\x01\x1b[31m",
+    "a" * 10_000,
+    ",,,",
+    "%00",
+    "☃",
+    "\u202e",
+    "true",
+    "None",
+    "[]",
+    "{}",
 ]
 
-hostile_text = st.one_of(st.sampled_from(HOSTILE_VALUES), st.text(max_size=60), st.text(alphabet="<>&\"',;=%", max_size=30))
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE_VALUES), st.text(max_size=60), st.text(alphabet="<>&\"',;=%", max_size=30)
+)
 
 
 def known_keys(app) -> list[str]:
@@ -123,12 +157,18 @@ def test_state_is_flat_strings_and_round_trips(cls):
 
 @needs_apps
 @pytest.mark.parametrize("cls", APP_CLASSES, ids=lambda c: c.__module__.split(".")[1])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_hostile_links_give_notes_never_errors(cls, data):
     app = app_of(cls)
     keys = known_keys(app)
-    key = st.one_of(st.sampled_from(keys), st.sampled_from(["<script>", "preset", "x" * 50, "__class__", "speed", "age"]), st.text(max_size=20))
+    key = st.one_of(
+        st.sampled_from(keys),
+        st.sampled_from(["<script>", "preset", "x" * 50, "__class__", "speed", "age"]),
+        st.text(max_size=20),
+    )
     pairs = data.draw(st.lists(st.tuples(key, hostile_text), min_size=1, max_size=6))
     query = urlencode(pairs)
     params, _ = share.parse_query(query)
@@ -157,7 +197,9 @@ def test_hostile_links_give_notes_never_errors(cls, data):
 @pytest.mark.parametrize("cls", APP_CLASSES, ids=lambda c: c.__module__.split(".")[1])
 def test_shareable_shows_escaped_note(cls):
     app = app_of(cls)
-    wrapped = share.shareable(app, query="nonsense=<script>alert(1)</script>&" + urlencode({"<img src=x onerror=1>": "1"}))
+    wrapped = share.shareable(
+        app, query="nonsense=<script>alert(1)</script>&" + urlencode({"<img src=x onerror=1>": "1"})
+    )
     assert wrapped.notes, "an unknown setting must produce a visible note"
     note_html = wrapped._note.value
     assert wrapped._note.layout.display != "none"

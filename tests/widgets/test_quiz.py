@@ -5,13 +5,26 @@ import pytest
 from runback_widgets.ui.quiz import Quiz, validate_question
 
 QUESTIONS = [
-    {"id": "t1", "prompt": "Which pain type fits one-sided spasms when twisting?",
-     "options": ["Muscle-related", "Bone-related", "Discogenic"], "correct": 0,
-     "feedback": ["Yes (A06).", "No: bone pain is a general ache (A07).", "No: disc pain shoots down the leg (A08)."],
-     "claims": ["A06"]},
-    {"id": "t2", "prompt": "Tight hamstrings tilt the pelvis which way (textbook)?",
-     "options": ["Anterior", "Posterior"], "correct": 1,
-     "feedback": ["No (N03).", "Yes (N03)."], "claims": ["N03"]},
+    {
+        "id": "t1",
+        "prompt": "Which pain type fits one-sided spasms when twisting?",
+        "options": ["Muscle-related", "Bone-related", "Discogenic"],
+        "correct": 0,
+        "feedback": [
+            "Yes (A06).",
+            "No: bone pain is a general ache (A07).",
+            "No: disc pain shoots down the leg (A08).",
+        ],
+        "claims": ["A06"],
+    },
+    {
+        "id": "t2",
+        "prompt": "Tight hamstrings tilt the pelvis which way (textbook)?",
+        "options": ["Anterior", "Posterior"],
+        "correct": 1,
+        "feedback": ["No (N03).", "Yes (N03)."],
+        "claims": ["N03"],
+    },
 ]
 
 
@@ -43,11 +56,14 @@ def test_feedback_is_escaped():
     assert "<script>" not in quiz.questions[0]._feedback.value
 
 
-@pytest.mark.parametrize("bad", [
-    {"correct": 5},
-    {"feedback": ["only one"]},
-    {"options": ["one"], "feedback": ["f"], "correct": 0},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"correct": 5},
+        {"feedback": ["only one"]},
+        {"options": ["one"], "feedback": ["f"], "correct": 0},
+    ],
+)
 def test_invalid_records_raise(bad):
     with pytest.raises(ValueError):
         validate_question(dict(QUESTIONS[0], **bad))

@@ -154,9 +154,8 @@ class WhatHelps(widgets.VBox):
         self._rules = widgets.HTML()
         self._claims = widgets.VBox([claims_section(b) for b in CLAIM_BLOCKS], layout=widgets.Layout(width="100%"))
         wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
-        full = widgets.Layout(width="100%")
         self._panels = {
-            "evidence": widgets.VBox([self._evidence_summary, self._evidence_table], layout=full),
+            "evidence": widgets.VBox([self._evidence_summary, self._evidence_table], layout=widgets.Layout(width="100%")),
             "exercises": widgets.VBox([widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
                                        widgets.HTML(f"<p class='rb-src'>{html.escape(f['hurts_help'])}</p>"),
                                        self._count, widgets.Box([self._pick], layout=wrap), self._position_box, self._exercise_card,
@@ -174,8 +173,9 @@ class WhatHelps(widgets.VBox):
         }
         self._n_fixed = {k: len(v.children) for k, v in self._panels.items()}
         super().__init__(
-            [page_style(), slider_labels(), Disclaimer(), self._lead, self._view, self._errors,
-             widgets.VBox(list(self._panels.values()), layout=full), self._detail, self._rules, self._claims],
+            [page_style(), slider_labels(), Disclaimer(), self._view, self._errors,
+             widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%")), self._detail, self._rules,
+             self._claims],
             layout=widgets.Layout(width="100%", max_width="72em"), **kwargs)
         self.add_class("rb-care")
         self._wire()

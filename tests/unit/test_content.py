@@ -46,7 +46,9 @@ GUIDE = ROOT / "docs" / "instructor-guide.md"
 
 CLAIM_IDS = [f"A{i:02d}" for i in range(1, 15)]
 NOTE_IDS = [f"N{i:02d}" for i in range(1, 8)]
-ALL_IDS = CLAIM_IDS + NOTE_IDS
+#: Clinical notes of the What helps dashboard (04-what-helps), range N30-N49 reserved for it.
+CARE_NOTE_IDS = [f"N{i}" for i in range(30, 40)]
+ALL_IDS = CLAIM_IDS + NOTE_IDS + CARE_NOTE_IDS
 
 #: page name (as used in ``shown_in``) -> feature package that provides its app
 DASHBOARDS = {

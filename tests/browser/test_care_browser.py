@@ -83,7 +83,7 @@ def test_exercise_filter_and_planner_by_keyboard_and_downloads(dashboard, tmp_pa
     urg = page.locator("select").filter(has_text="Self-care (no warning signs)").first
     urg.select_option(label="See a doctor")
     page.wait_for_function("() => document.querySelector('.rb-care-refused') !== null", timeout=20_000)
-    assert page.locator("a.rb-download-csv").count() == 0
+    page.wait_for_function("() => document.querySelector('.rb-care-downloads-return a') === null", timeout=20_000)
     _check_clean(dp)
 
 

@@ -17,7 +17,10 @@ On top of Voila's pool (``voila.voila_kernel_manager``) this module adds:
   the whole pool is warm;
 * **no cull race**: a pooled kernel is never culled (Voila), and a kernel taken
   from the pool has its activity clock reset, so the culler cannot shut it down
-  in the seconds between the page being sent and the browser connecting.
+  in the seconds between the page being sent and the browser connecting;
+* **no culler crash on a starting kernel** (both with and without a pool, see
+  ``ActivityFromBirth``): a kernel's activity clock starts when its manager is
+  created, not after it has started.
 
 Voila creates its kernel manager class with ``voila_kernel_manager_factory``;
 ``install()`` wraps that factory so the class it returns gains these methods.
@@ -47,6 +50,48 @@ def _say(msg: str) -> None:
     print(f"runback: {msg}", flush=True)
 
 
+def _now():
+    from jupyter_server._tz import utcnow
+
+    return utcnow()
+
+
+class ActivityFromBirth:
+    """Kernel-manager mixin: the culler never sees a kernel without ``last_activity``.
+
+    jupyter_server sets ``last_activity`` on a kernel only after jupyter_client's
+    ``_async_start_kernel`` returns. But jupyter_client adds the kernel to
+    ``_kernels`` inside a separate task (``_add_kernel_when_ready``), and the
+    starter resumes a loop iteration later: a culler pass running in between
+    lists the kernel, and ``cull_kernel_if_idle`` reads ``kernel.last_activity``.
+    In jupyter_server 2.21 ``ServerKernelManager.last_activity`` is a trait with
+    no default, so ``hasattr(kernel, "last_activity")`` (the upstream guard)
+    raises ``TraitError`` (from ``KeyError: 'last_activity'``) instead of
+    returning False, and the culler logs a traceback. With a class arriving many
+    kernels start at once, so the window is hit.
+
+    The mechanism fixed here: the clock starts when the kernel manager object is
+    created (``pre_start_kernel``), before the kernel can be listed; and a kernel
+    whose clock is unset for any other reason is skipped by the culler (it has
+    not started yet, so it is not idle).
+    """
+
+    def pre_start_kernel(self, kernel_name, kwargs):
+        km, kernel_name, kernel_id = super().pre_start_kernel(kernel_name, kwargs)
+        if "last_activity" not in getattr(km, "_trait_values", {"last_activity": None}):
+            km.last_activity = _now()
+        return km, kernel_name, kernel_id
+
+    async def cull_kernel_if_idle(self, kernel_id: str):
+        # The tab-closed beacon may have shut it down since the culler listed it.
+        if kernel_id not in self:
+            return None
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and "last_activity" not in getattr(kernel, "_trait_values", {"last_activity": None}):
+            return None  # still starting: not idle
+        return await super().cull_kernel_if_idle(kernel_id)
+
+
 def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
             say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0,
             max_defer_s: float = 120.0, classroom: bool = False) -> None:
@@ -68,16 +113,12 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
         cls = original(base_class, preheat_kernel, default_pool_size, page_config_hook=page_config_hook)
         if not preheat_kernel:
 
-            class RunbackPlainKernelManager(cls):
-                async def cull_kernel_if_idle(self, kernel_id: str):
-                    # The tab-closed beacon may have shut it down since the culler listed it.
-                    if kernel_id not in self:
-                        return None
-                    return await super().cull_kernel_if_idle(kernel_id)
+            class RunbackPlainKernelManager(ActivityFromBirth, cls):
+                pass
 
             return RunbackPlainKernelManager
 
-        class RunbackKernelManager(cls):
+        class RunbackKernelManager(ActivityFromBirth, cls):
             _rb_sems: dict = {}
 
             def _rb_sem(self, warming: bool) -> asyncio.Semaphore:
@@ -148,12 +189,6 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                 except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
                     pass
                 return render_task, rendered_cache, kernel_id
-
-            async def cull_kernel_if_idle(self, kernel_id: str):
-                # The tab-closed beacon may have shut it down since the culler listed it.
-                if kernel_id not in self:
-                    return None
-                return await super().cull_kernel_if_idle(kernel_id)
 
             def pool_sizes(self) -> dict:
                 return {nb: len(p) for nb, p in self._pools.items()}

@@ -33,7 +33,7 @@ RATING_STYLE = {
 _SHORT = {4: "Recommended", 3: "Helps", 2: "May help", 1: "Little evidence", 0: "Doesn't help"}
 
 
-def _wrap(text: str, width: int = 24) -> str:
+def _wrap(text: str, width: int = 26) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
@@ -69,7 +69,7 @@ class EvidenceChart:
             ))
         self.fig = go.FigureWidget(traces, layout=figure_layout(
             title=dict(text=title, x=0.01, xanchor="left"),
-            height=max(360, 46 * n + 110),
+            height=max(360, (78 if presenter_mode() else 50) * n + 150),
             margin=dict(l=10, r=20, t=60, b=60),
             showlegend=False,
             xaxis=dict(title=dict(text=axis_title), range=[-1.6, 4.5], tickvals=[0, 1, 2, 3, 4],

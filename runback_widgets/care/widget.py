@@ -122,8 +122,9 @@ class WhatHelps(widgets.VBox):
                                               layout=_wide(), style=_STYLE)
         self._urgency = widgets.Dropdown(options=[tuple(o) for o in p["urgency_options"]], value="self_care",
                                          description=p["urgency"], layout=_wide(), style=_STYLE)
-        self._warning = widgets.Checkbox(value=False, description=p["warning"], indent=False,
+        self._warning = widgets.Checkbox(value=False, description=p["warning_short"], indent=False,
                                          layout=widgets.Layout(width="auto", max_width="100%"))
+        self._warning_help = widgets.HTML(f"<p class='rb-care-warning-help'>{html.escape(p['warning'])}</p>")
         self._sessions = widgets.IntSlider(value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE,
                                            continuous_update=False)
         self._start = widgets.DatePicker(value=next_monday(), description=p["start"], layout=_wide(), style=_STYLE)
@@ -163,7 +164,7 @@ class WhatHelps(widgets.VBox):
             "return": widgets.VBox([widgets.HTML(f"<h3>{html.escape(p['heading_return'])}</h3>"),
                                     widgets.Box([self._urgency, self._days, self._pain, self._before, self._sessions,
                                                  self._start], layout=wrap),
-                                    self._warning, self._return_out, self._return_downloads, self._return_table],
+                                    self._warning, self._warning_help, self._return_out, self._return_downloads, self._return_table],
                                    layout=widgets.Layout(width="100%", display="none")),
             "base": widgets.VBox([widgets.HTML(f"<h3>{html.escape(p['heading_base'])}</h3>"),
                                   widgets.Box([self._current, self._target, self._increase, self._every,
@@ -218,12 +219,12 @@ class WhatHelps(widgets.VBox):
                 self._charts["position"] = F.PositionChart(ex)
                 self._position_box.children = (self._charts["position"].fig,)
         if view == "return" and "return" not in self._charts:
-            self._charts["return"] = F.PlanChart(self.plan, "Running per week, back to your usual")
+            self._charts["return"] = F.PlanChart(self.plan, "Back to running")
             kids = list(panel.children)
             kids.insert(kids.index(self._return_downloads), self._charts["return"].fig)
             panel.children = tuple(kids)
         if view == "base" and "base" not in self._charts:
-            self._charts["base"] = F.PlanChart(self.base_plan, "Running per week, building a base")
+            self._charts["base"] = F.PlanChart(self.base_plan, "Building a base")
             kids = list(panel.children)
             kids.insert(kids.index(self._base_downloads), self._charts["base"].fig)
             panel.children = tuple(kids)

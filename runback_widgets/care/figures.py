@@ -49,11 +49,16 @@ def evidence_summary(options: list[Option]) -> list[tuple[str, list[str]]]:
 
 
 class EvidenceChart:
-    """Options (rows) on the evidence scale (x = rating rank 0-4)."""
+    """Options (rows) on the evidence scale (x = rating rank 0-4).
+
+    Each row is the option's name (written across the full width, so it fits a
+    phone) above a dot at its rating; the rating is written beside the dot.
+    """
 
     def __init__(self, options: list[Option], title: str, axis_title: str):
         opts = list(options)
         n = len(opts)
+        present = presenter_mode()
         traces = []
         for rid, (colour, symbol) in RATING_STYLE.items():
             sel = [i for i, o in enumerate(opts) if o.rating == rid]
@@ -61,21 +66,25 @@ class EvidenceChart:
                 continue
             traces.append(go.Scatter(
                 x=[opts[i].rank for i in sel], y=[n - 1 - i for i in sel], mode="markers+text",
-                marker=dict(size=18, color=colour, symbol=symbol, line=dict(width=1.5, color="#1A1A1A")),
-                text=[_SHORT[opts[i].rank] for i in sel], textposition="middle left",
-                textfont=dict(color=colour if not presenter_mode() else "#FFFFFF"),
+                marker=dict(size=22 if present else 16, color=colour, symbol=symbol, line=dict(width=1.5, color="#1A1A1A")),
+                text=[_SHORT[opts[i].rank] for i in sel],
+                textposition=["middle left" if opts[i].rank >= 2 else "middle right" for i in sel],
+                textfont=dict(color="#FFFFFF" if present else "#1A1A1A"),
                 name=opts[sel[0]].label, customdata=[opts[i].note for i in sel],
                 hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
             ))
+        names = [dict(xref="paper", yref="y", x=0, y=n - 1 - i + 0.48, xanchor="left", yanchor="middle",
+                      text=f"<b>{o.name}</b>", showarrow=False, align="left") for i, o in enumerate(opts)]
         self.fig = go.FigureWidget(traces, layout=figure_layout(
             title=dict(text=title, x=0.01, xanchor="left"),
-            height=max(360, (78 if presenter_mode() else 50) * n + 150),
-            margin=dict(l=10, r=20, t=60, b=60),
+            height=(96 if present else 62) * n + 140,
+            margin=dict(l=10, r=14, t=60, b=60),
             showlegend=False,
-            xaxis=dict(title=dict(text=axis_title), range=[-1.6, 4.5], tickvals=[0, 1, 2, 3, 4],
-                       ticktext=["No", "Little", "Some", "Good", "Best"], fixedrange=True, zeroline=False),
-            yaxis=dict(tickvals=list(range(n)), ticktext=[_wrap(o.name) for o in reversed(opts)],
-                       automargin=True, fixedrange=True, showgrid=True, range=[-0.7, n - 0.3]),
+            annotations=names,
+            xaxis=dict(title=dict(text=axis_title), range=[-0.3, 4.3], tickvals=[0, 1, 2, 3, 4],
+                       ticktext=["No", "Little", "Some", "Good", "Best"], fixedrange=True, zeroline=False,
+                       side="bottom"),
+            yaxis=dict(visible=False, fixedrange=True, range=[-0.6, n - 1 + 0.8]),
             dragmode=False,
         ))
         self.options = opts
@@ -87,7 +96,7 @@ class PositionChart:
     def __init__(self, exercise: Exercise):
         fg = "#FFFFFF" if presenter_mode() else "#1A1A1A"
         self.fig = go.FigureWidget(layout=figure_layout(
-            height=300, margin=dict(l=10, r=10, t=50, b=10), showlegend=True,
+            height=320, margin=dict(l=10, r=10, t=64, b=10), showlegend=True,
             legend=dict(orientation="h", x=0, y=-0.02, yanchor="top"),
             xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, fixedrange=True, scaleanchor="x"),
             dragmode=False,
@@ -133,7 +142,7 @@ class PositionChart:
             self.fig.data = []
             self.fig.add_traces(traces)
             self.fig.layout.shapes = shapes
-            self.fig.layout.title = dict(text=f"{exercise.name} ({view})", x=0.01, xanchor="left")
+            self.fig.layout.title = dict(text=f"{exercise.name}<br><sup>{view}</sup>", x=0.01, xanchor="left")
             self.fig.layout.xaxis.range = [lo, hi]
             self.fig.layout.yaxis.range = [-0.05, max(float(p[1]) for p in pts.values()) + 0.12]
         self.exercise = exercise
@@ -145,9 +154,9 @@ class PlanChart:
     def __init__(self, plan: Plan | None, title: str):
         self._title = title
         self.fig = go.FigureWidget(layout=figure_layout(
-            title=dict(text=title, x=0.01, xanchor="left"), height=340,
-            margin=dict(l=60, r=10, t=80, b=50), barmode="overlay",
-            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
+            title=dict(text=title, x=0.01, xanchor="left"), height=400,
+            margin=dict(l=60, r=10, t=50, b=110), barmode="overlay",
+            legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"),
             xaxis=dict(title=dict(text="Week"), fixedrange=True, dtick=1 if plan is None or len(plan.weeks) <= 12 else 2),
             yaxis=dict(title=dict(text="Running per week (min)"), rangemode="tozero", fixedrange=True, automargin=True),
             dragmode=False,

@@ -103,8 +103,21 @@ def test_phone_width_has_no_horizontal_overflow(dashboard, view):
         dp.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=30_000)
         dp.wait_plots()
         dp.wait_settled()
-    assert dp.page.evaluate(OVERFLOW_JS) == []
-    assert dp.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    page = dp.page
+    scroll_w = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_w <= PHONE["width"], f"scrolls sideways ({scroll_w} px); sticking out: {page.evaluate(OVERFLOW_JS)}"
+    figs = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.offsetParent !== null)"
+        ".map(e => { const r = e.getBoundingClientRect(); const s = e.querySelector('svg.main-svg');"
+        " const w = s ? s.getBoundingClientRect() : r; return [Math.round(r.left), Math.round(Math.max(r.right, w.right))]; })")
+    assert figs, "no visible figure"
+    assert all(left >= -1 and right <= PHONE["width"] + 1 for left, right in figs), f"figure wider than the phone: {figs}"
+    # every control of the view is inside the screen
+    bad = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.rb-care select, .rb-care input, .rb-care button, .rb-care a'))"
+        ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect())"
+        ".filter(r => r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)).length")
+    assert bad == 0
     _check_clean(dp)
 
 

@@ -118,7 +118,8 @@ preset_table()
 
 Pick a runner, change anything, and read the sentence under the controls. The views below show who carries
 the load, how tired each group gets, and the load on the lower back; compare two runners, a whole class, or
-the same runner after a prevention programme.
+the same runner after a prevention programme. Next step: exercises that train these muscle groups, with their
+evidence and doses, and a week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
 """),
     ("code", """
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).

@@ -50,6 +50,55 @@ def _text():
     return content.load_toml("care.toml")
 
 
+_RESIZE_ESM = """
+export default {
+  render({ model, el }) {
+    el.style.display = "none";
+    el.classList.add("rb-resize-plots");  // a rendered (empty by design) view
+    let timers = [];
+    const fit = () => {
+      document.querySelectorAll(".js-plotly-plot").forEach((e) => {
+        if (!e.offsetParent || !e._fullLayout || Math.abs(e._fullLayout.width - e.clientWidth) <= 2) return;
+        if (window.Plotly && window.Plotly.Plots) window.Plotly.Plots.resize(e);
+        else window.dispatchEvent(new Event("resize"));
+      });
+    };
+    const fire = () => {
+      timers.forEach(clearTimeout);
+      timers = [60, 400, 1500, 4000].map(t => setTimeout(fit, t));
+    };
+    // A plotly FigureWidget created while its box was not yet laid out draws at plotly's default
+    // 700 px and keeps it (a window resize event does not fix it). Re-fit every visible figure
+    // whose drawn width differs from its box when the view changes (tick) and when a new
+    // figure appears on the page.
+    let count = document.querySelectorAll(".js-plotly-plot").length;
+    const obs = new MutationObserver(() => {
+      const n = document.querySelectorAll(".js-plotly-plot").length;
+      if (n !== count) { count = n; fire(); }
+    });
+    obs.observe(document.body, { childList: true, subtree: true });
+    model.on("change:tick", fire);
+    return () => { obs.disconnect(); timers.forEach(clearTimeout); };
+  },
+};
+"""
+_Resizer = None
+
+
+def plot_resizer():
+    """An invisible widget that makes newly shown plotly figures fit their container (see ESM)."""
+    import anywidget
+
+    global _Resizer
+    if _Resizer is None:
+        class PlotResizer(anywidget.AnyWidget):
+            _esm = _RESIZE_ESM
+            tick = traitlets.Int(0).tag(sync=True)
+
+        _Resizer = PlotResizer
+    return _Resizer()
+
+
 def next_monday(today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
@@ -172,9 +221,9 @@ class WhatHelps(widgets.VBox):
                                   self._base_out, self._base_downloads, self._base_table],
                                  layout=widgets.Layout(width="100%", display="none")),
         }
-        self._n_fixed = {k: len(v.children) for k, v in self._panels.items()}
+        self._resizer = plot_resizer()
         super().__init__(
-            [page_style(), slider_labels(), Disclaimer(), self._view, self._errors,
+            [page_style(), slider_labels(), self._resizer, Disclaimer(), self._view, self._errors,
              widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%")), self._detail, self._rules,
              self._claims],
             layout=widgets.Layout(width="100%", max_width="72em"), **kwargs)
@@ -208,6 +257,10 @@ class WhatHelps(widgets.VBox):
         self.view = view
         if self._view.value != view:
             self._view.value = view
+        # Show the panel before a figure is created in it: a plotly figure drawn inside a hidden
+        # box takes plotly's default 700 px width instead of its container's (too wide on a phone).
+        for k, p in self._panels.items():
+            p.layout.display = None if k == view else "none"
         panel = self._panels[view]
         if view == "evidence" and "evidence" not in self._charts:
             c = self._txt["evidence"]
@@ -228,8 +281,7 @@ class WhatHelps(widgets.VBox):
             kids = list(panel.children)
             kids.insert(kids.index(self._base_downloads), self._charts["base"].fig)
             panel.children = tuple(kids)
-        for k, p in self._panels.items():
-            p.layout.display = None if k == view else "none"
+        self._resizer.tick += 1
 
     # ------------------------------------------------------------------ evidence
     def _render_evidence_text(self) -> None:

@@ -87,15 +87,14 @@ The model is plain Python: [`runback_widgets/care/model.py`](../runback_widgets/
 exercises, evidence) and [`runback_widgets/care/export.py`](../runback_widgets/care/export.py) (CSV, iCalendar).
 """),
     ("code", """
+# Use the model from Python: a return-to-run plan as weeks (index, running minutes, recovery week?).
 import datetime as dt
-from runback_widgets.care.model import plan_return_to_run, plan_base, exercises
-plan = plan_return_to_run(days_since_onset=21, pain_now=2, weekly_minutes_before=150, urgency="self_care",
-                          start_date=dt.date(2027, 1, 4))
-for w in plan.weeks[:5]:
-    print(w.index, w.start, f"{w.run_minutes:.0f} min", "(recovery)" if w.recovery else "", w.session_text())
-print("refused when a doctor is needed:", plan_return_to_run(21, 2, 150, urgency="see_doctor").refused)
-print("for a back that hurts when bending:", [e.name for e in exercises(hurts="bending", equipment="none")])
-assert plan_return_to_run(21, 2, 150, warning_signs=["saddle_numbness"]).refused
+from runback_widgets.care.model import plan_return_to_run, exercises
+plan = plan_return_to_run(days_since_onset=21, pain_now=2, weekly_minutes_before=150, start_date=dt.date(2027, 1, 4))
+print([(w.index, round(w.run_minutes), w.recovery) for w in plan.weeks])
+print("see a doctor -> refused:", plan_return_to_run(21, 2, 150, urgency="see_doctor").refused)
+print("bending hurts:", [e.name for e in exercises(hurts="bending", equipment="none")])
+assert plan_return_to_run(21, 2, 150, warning_signs=["saddle_numbness"]).refused and plan.reached_week
 """),
     ("md", "## Tasks\n\n" + tasks),
     ("md", """

@@ -77,13 +77,13 @@ class EvidenceChart:
                       text=f"<b>{o.name}</b>", showarrow=False, align="left") for i, o in enumerate(opts)]
         self.fig = go.FigureWidget(traces, layout=figure_layout(
             title=dict(text=title, x=0.01, xanchor="left"),
-            height=(96 if present else 62) * n + 140,
-            margin=dict(l=10, r=14, t=60, b=60),
+            height=(74 if present else 62) * n + 140,
+            margin=dict(l=10, r=14, t=110, b=20),
             showlegend=False,
             annotations=names,
             xaxis=dict(title=dict(text=axis_title), range=[-0.3, 4.3], tickvals=[0, 1, 2, 3, 4],
                        ticktext=["No", "Little", "Some", "Good", "Best"], fixedrange=True, zeroline=False,
-                       side="bottom"),
+                       side="top"),
             yaxis=dict(visible=False, fixedrange=True, range=[-0.6, n - 1 + 0.8]),
             dragmode=False,
         ))
@@ -171,10 +171,11 @@ class PlanChart:
         walk = np.array([w.kind == "walk" for w in weeks], dtype=bool)
         build = ~rec & ~walk
         traces = [
-            go.Bar(x=idx[build], y=np.round(mins[build], 1), name="building week", marker=dict(color=OKABE_ITO["blue"]),
+            go.Bar(x=idx[build], y=np.round(mins[build], 1), width=0.8, name="building week", marker=dict(color=OKABE_ITO["blue"]),
                    hovertemplate="Week %{x}: %{y:.0f} min<extra></extra>"),
-            go.Bar(x=idx[rec], y=np.round(mins[rec], 1), name="recovery week",
-                   marker=dict(color=OKABE_ITO["sky_blue"], pattern=dict(shape="/", fgcolor="#1A1A1A")),
+            go.Bar(x=idx[rec], y=np.round(mins[rec], 1), width=0.8, name="recovery week",
+                   marker=dict(color=OKABE_ITO["sky_blue"], line=dict(color="#1A1A1A", width=1),
+                               pattern=dict(shape="/", fgcolor="#1A1A1A", fillmode="overlay", solidity=0.3)),
                    hovertemplate="Week %{x} (recovery): %{y:.0f} min<extra></extra>"),
             go.Scatter(x=idx[walk], y=np.zeros(int(walk.sum())), mode="markers+text", text=["walk"] * int(walk.sum()),
                        textposition="top center", marker=dict(symbol="triangle-up", size=14, color=OKABE_ITO["orange"]),

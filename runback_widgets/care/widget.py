@@ -137,7 +137,7 @@ class WhatHelps(widgets.VBox):
         self._detail = DetailToggle()
         self._lead = widgets.HTML(f"<p class='rb-care-lead'>{html.escape(txt['app']['lead'])}</p>")
         self._view = widgets.ToggleButtons(options=list(zip(txt["app"]["views"], _VIEWS)), value="evidence",
-                                           description="Show", style=_STYLE,
+                                           description="Show", style={**_STYLE, "button_width": "auto"},
                                            layout=widgets.Layout(width="auto", max_width="100%"))
         self._view.add_class("rb-care-views")
         # --- evidence
@@ -160,7 +160,7 @@ class WhatHelps(widgets.VBox):
         self._position_box = widgets.VBox([], layout=widgets.Layout(width="100%"))
         self._sim_link = widgets.HTML(
             f"<p><a class='rb-care-simlink' href='{html.escape(simulator_link())}' target='_blank' rel='noopener'>"
-            f"{html.escape(f['simulator_link'])}</a></p><p class='rb-src'>{html.escape(f['simulator_help'])}</p>")
+            f"{html.escape(f['simulator_link'])}</a></p><p class='rb-care-help'>{html.escape(f['simulator_help'])}</p>")
         # --- return to run
         self._days = widgets.BoundedIntText(value=10, min=LIMITS["days_since_onset"][0], max=LIMITS["days_since_onset"][1],
                                             description=p["days"], layout=_wide(), style=_STYLE)
@@ -207,7 +207,7 @@ class WhatHelps(widgets.VBox):
         self._panels = {
             "evidence": widgets.VBox([self._evidence_summary, self._evidence_table], layout=widgets.Layout(width="100%")),
             "exercises": widgets.VBox([widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
-                                       widgets.HTML(f"<p class='rb-src'>{html.escape(f['hurts_help'])}</p>"),
+                                       widgets.HTML(f"<p class='rb-care-help'>{html.escape(f['hurts_help'])}</p>"),
                                        self._count, widgets.Box([self._pick], layout=wrap), self._position_box, self._exercise_card,
                                        self._sim_link], layout=widgets.Layout(width="100%", display="none")),
             "return": widgets.VBox([widgets.HTML(f"<h3>{html.escape(p['heading_return'])}</h3>"),
@@ -295,7 +295,7 @@ class WhatHelps(widgets.VBox):
             colour, _ = F.RATING_STYLE[o.rating]
             ids = " · ".join(o.claims)
             rows.append(f"<tr><th scope='row'>{html.escape(o.name)}</th><td>{html.escape(o.label)}</td>"
-                        f"<td>{html.escape(o.note)}</td><td>{ids}</td><td class='rb-src'>{source_line(o.sources)}</td></tr>")
+                        f"<td>{html.escape(o.note)}</td><td>{ids}</td><td class='rb-care-help'>{source_line(o.sources)}</td></tr>")
         self._evidence_table.value = (
             "<div style='overflow-x:auto;max-width:100%' tabindex='0' role='region' aria-label='Evidence table'>"
             "<table class='rb-care-evidence'><caption>Each option, its rating, and the claim and note behind it</caption>"
@@ -349,7 +349,7 @@ class WhatHelps(widgets.VBox):
             f"<p><strong>{html.escape(f['how'])}:</strong> {html.escape(ex.description)}</p>"
             f"<p><strong>{html.escape(f['groups_label'])}:</strong> {groups}</p>"
             f"<p><strong>{html.escape(f['dose'])}:</strong> {html.escape(ex.dose)} "
-            f"<span class='rb-src'>Source: {source_line(ex.dose_sources)}.</span></p>"
+            f"<span class='rb-care-help'>Source: {source_line(ex.dose_sources)}.</span></p>"
             f"<p><strong>{html.escape(f['progression'])}:</strong> {html.escape(ex.progression)}</p>"
             f"<p><strong>{html.escape(f['regression'])}:</strong> {html.escape(ex.regression)}</p>"
             f"<p><strong>{html.escape(f['avoid'])}:</strong> {html.escape(ex.avoid)}</p></div>")
@@ -419,7 +419,7 @@ class WhatHelps(widgets.VBox):
             (r["walk_run"], "", []),
         ]
         body = "".join(
-            f"<li>{html.escape(rule)}" + (f" <span class='rb-src'>{html.escape(src)}" if src else "")
+            f"<li>{html.escape(rule)}" + (f" <span class='rb-care-help'>{html.escape(src)}" if src else "")
             + (f" Source: {source_line(ids)}." if ids else "") + ("</span>" if src else "") + "</li>"
             for rule, src, ids in items)
         lead = f"<p>{html.escape(self._txt['app']['detail_lead'])}</p>" if detail else ""

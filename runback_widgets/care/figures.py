@@ -155,10 +155,10 @@ class PlanChart:
         self._title = title
         self.fig = go.FigureWidget(layout=figure_layout(
             title=dict(text=title, x=0.01, xanchor="left"), height=400,
-            margin=dict(l=60, r=10, t=50, b=110), barmode="overlay",
-            legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"),
-            xaxis=dict(title=dict(text="Week"), fixedrange=True, dtick=1 if plan is None or len(plan.weeks) <= 12 else 2),
-            yaxis=dict(title=dict(text="Running per week (min)"), rangemode="tozero", fixedrange=True, automargin=True),
+            margin=dict(l=60, r=10, t=50, b=120), barmode="overlay",
+            legend=dict(orientation="h", yanchor="top", y=-0.32, x=0, xanchor="left"),
+            xaxis=dict(title=dict(text="Week", standoff=4), fixedrange=True, dtick=1 if plan is None or len(plan.weeks) <= 12 else 2),
+            yaxis=dict(title=dict(text="min per week"), rangemode="tozero", fixedrange=True, automargin=True),
             dragmode=False,
         ))
         self.update(plan)

@@ -53,9 +53,23 @@ class EvidenceChart:
 
     Each row is the option's name (written across the full width, so it fits a
     phone) above a dot at its rating; the rating is written beside the dot.
+    ``update(options)`` redraws the rows (e.g. one topic only).
     """
 
     def __init__(self, options: list[Option], title: str, axis_title: str):
+        self.fig = go.FigureWidget(layout=figure_layout(
+            title=dict(text=title, x=0.01, xanchor="left"),
+            margin=dict(l=10, r=14, t=110, b=20),
+            showlegend=False,
+            xaxis=dict(title=dict(text=axis_title), range=[-0.3, 4.3], tickvals=[0, 1, 2, 3, 4],
+                       ticktext=["No", "Little", "Some", "Good", "Best"], fixedrange=True, zeroline=False,
+                       side="top"),
+            yaxis=dict(visible=False, fixedrange=True),
+            dragmode=False,
+        ))
+        self.update(options)
+
+    def update(self, options: list[Option]) -> None:
         opts = list(options)
         n = len(opts)
         present = presenter_mode()
@@ -75,18 +89,12 @@ class EvidenceChart:
             ))
         names = [dict(xref="paper", yref="y", x=0, y=n - 1 - i + 0.48, xanchor="left", yanchor="middle",
                       text=f"<b>{o.name}</b>", showarrow=False, align="left") for i, o in enumerate(opts)]
-        self.fig = go.FigureWidget(traces, layout=figure_layout(
-            title=dict(text=title, x=0.01, xanchor="left"),
-            height=(74 if present else 62) * n + 140,
-            margin=dict(l=10, r=14, t=110, b=20),
-            showlegend=False,
-            annotations=names,
-            xaxis=dict(title=dict(text=axis_title), range=[-0.3, 4.3], tickvals=[0, 1, 2, 3, 4],
-                       ticktext=["No", "Little", "Some", "Good", "Best"], fixedrange=True, zeroline=False,
-                       side="top"),
-            yaxis=dict(visible=False, fixedrange=True, range=[-0.6, n - 1 + 0.8]),
-            dragmode=False,
-        ))
+        with self.fig.batch_update():
+            self.fig.data = []
+            self.fig.add_traces(traces)
+            self.fig.layout.annotations = names
+            self.fig.layout.height = (74 if present else 62) * max(n, 1) + 140
+            self.fig.layout.yaxis.range = [-0.6, n - 1 + 0.8]
         self.options = opts
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "LIMITS",
     "GOALS",
     "EQUIPMENT",
+    "TOPICS",
     "HURTS",
     "Option",
     "Exercise",
@@ -184,6 +185,7 @@ class Option:
 
     id: str
     name: str
+    topic: str
     rating: str
     rank: int
     label: str
@@ -197,13 +199,20 @@ def ratings() -> dict[str, dict]:
     return {k: dict(v) for k, v in _text()["rating"].items()}
 
 
-def evidence() -> list[Option]:
-    """Every care option, best evidence first (stable within a rating)."""
+TOPICS = ("all", "treatment", "medicine", "prevention")
+
+
+def evidence(topic: str = "all") -> list[Option]:
+    """The care options (all, or one ``topic``: treatment, medicine, prevention), best evidence
+    first (stable within a rating)."""
+    _choice("topic", topic, TOPICS)
     scale = ratings()
     out = []
     for o in _text()["option"]:
+        if topic != "all" and o["topic"] != topic:
+            continue
         r = scale[o["rating"]]
-        out.append(Option(id=o["id"], name=o["name"], rating=o["rating"], rank=int(r["rank"]), label=r["label"],
+        out.append(Option(id=o["id"], name=o["name"], topic=o["topic"], rating=o["rating"], rank=int(r["rank"]), label=r["label"],
                           note=o["note"], claims=tuple(o["claims"]), sources=tuple(o["sources"])))
     return sorted(out, key=lambda o: -o.rank)
 

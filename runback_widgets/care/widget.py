@@ -26,7 +26,7 @@ from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section
 from ..ui.glossary import with_glossary
 from . import export
 from . import figures as F
-from .model import EQUIPMENT, GOALS, HURTS, LIMITS, PARAMETERS, URGENCY_LEVELS, Plan, evidence, exercises, plan_base, plan_return_to_run
+from .model import EQUIPMENT, GOALS, HURTS, TOPICS, LIMITS, PARAMETERS, URGENCY_LEVELS, Plan, evidence, exercises, plan_base, plan_return_to_run
 
 __all__ = ["WhatHelps", "CLAIMS", "parameter_table", "simulator_link"]
 
@@ -119,6 +119,7 @@ class WhatHelps(widgets.VBox):
     """Dashboard: evidence-rated care, exercise library, return-to-run and base planners."""
 
     view = traitlets.Unicode("evidence")
+    topic = traitlets.Unicode("all")
     goal = traitlets.Unicode("any")
     equipment = traitlets.Unicode("any")
     hurts = traitlets.Unicode("none")
@@ -142,6 +143,9 @@ class WhatHelps(widgets.VBox):
         self._view.add_class("rb-care-views")
         # --- evidence
         self._options = evidence()
+        ev = txt["evidence"]
+        self._topic = widgets.Dropdown(options=[tuple(o) for o in ev["topic_options"]], value="all",
+                                       description=ev["topic"], layout=_wide(), style=_STYLE)
         self._evidence_summary = widgets.HTML()
         self._evidence_summary.add_class("rb-care-evidence-summary")
         self._evidence_table = widgets.HTML()
@@ -205,7 +209,8 @@ class WhatHelps(widgets.VBox):
         self._claims = widgets.VBox([claims_section(b) for b in CLAIM_BLOCKS], layout=widgets.Layout(width="100%"))
         wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
         self._panels = {
-            "evidence": widgets.VBox([self._evidence_summary, self._evidence_table], layout=widgets.Layout(width="100%")),
+            "evidence": widgets.VBox([widgets.Box([self._topic], layout=wrap), self._evidence_summary, self._evidence_table],
+                                     layout=widgets.Layout(width="100%")),
             "exercises": widgets.VBox([widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
                                        widgets.HTML(f"<p class='rb-care-help'>{html.escape(f['hurts_help'])}</p>"),
                                        self._count, widgets.Box([self._pick], layout=wrap), self._position_box, self._exercise_card,
@@ -241,6 +246,7 @@ class WhatHelps(widgets.VBox):
     def _wire(self) -> None:
         g = guarded(self._errors)
         self._view.observe(g(lambda ch: self._show_view(ch["new"])), names="value")
+        self._topic.observe(g(lambda ch: self._refilter_evidence()), names="value")
         for w in (self._goal, self._equipment, self._hurts):
             w.observe(g(lambda ch: self._refilter()), names="value")
         self._pick.observe(g(lambda ch: self._show_exercise()), names="value")
@@ -264,8 +270,10 @@ class WhatHelps(widgets.VBox):
         panel = self._panels[view]
         if view == "evidence" and "evidence" not in self._charts:
             c = self._txt["evidence"]
-            self._charts["evidence"] = F.EvidenceChart(self._options, c["chart_title"], c["axis"])
-            panel.children = (self._charts["evidence"].fig, *panel.children)
+            self._charts["evidence"] = F.EvidenceChart(evidence(self.topic), c["chart_title"], c["axis"])
+            kids = list(panel.children)
+            kids.insert(1, self._charts["evidence"].fig)
+            panel.children = tuple(kids)
         if view == "exercises" and "position" not in self._charts:
             ex = self._current_exercise()
             if ex is not None:
@@ -284,10 +292,16 @@ class WhatHelps(widgets.VBox):
         self._resizer.tick += 1
 
     # ------------------------------------------------------------------ evidence
+    def _refilter_evidence(self) -> None:
+        self.topic = self._topic.value
+        if "evidence" in self._charts:
+            self._charts["evidence"].update(evidence(self.topic))
+        self._render_evidence_text()
+
     def _render_evidence_text(self) -> None:
         c = self._txt["evidence"]
         items = "".join(f"<li><strong>{html.escape(label)}:</strong> {html.escape(', '.join(names))}.</li>"
-                        for label, names in F.evidence_summary(self._options))
+                        for label, names in F.evidence_summary(evidence(self.topic)))
         self._evidence_summary.value = (f"<h3>{html.escape(c['heading'])}</h3><p>{html.escape(c['summary_intro'])}</p>"
                                         f"<ul class='rb-care-summary'>{items}</ul>")
         rows = []
@@ -428,11 +442,11 @@ class WhatHelps(widgets.VBox):
     # ------------------------------------------------------------------ share links
     _NUMERIC = {"days": ("_days", int), "pain": ("_pain", int), "before": ("_before", int), "sessions": ("_sessions", int),
                 "current": ("_current", int), "target": ("_target", int)}
-    _CHOICES = {"goal": ("_goal", GOALS), "equipment": ("_equipment", EQUIPMENT), "hurts": ("_hurts", HURTS),
+    _CHOICES = {"topic": ("_topic", TOPICS), "goal": ("_goal", GOALS), "equipment": ("_equipment", EQUIPMENT), "hurts": ("_hurts", HURTS),
                 "urgency": ("_urgency", URGENCY_LEVELS)}
 
     def scenario_state(self) -> dict[str, str]:
-        state = {"view": self.view, "goal": self.goal, "equipment": self.equipment, "hurts": self.hurts,
+        state = {"view": self.view, "topic": self.topic, "goal": self.goal, "equipment": self.equipment, "hurts": self.hurts,
                  "urgency": self._urgency.value}
         if self.exercise:
             state["exercise"] = self.exercise

@@ -268,3 +268,13 @@ def test_data_uri_round_trips():
     uri = export.data_uri("a,b\r\n1,2\r\n", "text/csv")
     assert uri.startswith("data:text/csv;base64,")
     assert base64.b64decode(uri.split(",", 1)[1]).decode() == "a,b\r\n1,2\r\n"
+
+
+def test_evidence_topics_partition_the_options():
+    from runback_widgets.care.model import TOPICS
+
+    parts = [evidence(t) for t in TOPICS if t != "all"]
+    assert sorted(o.id for p in parts for o in p) == sorted(o.id for o in evidence())
+    assert {o.id for o in evidence("medicine")} == {"nsaids", "paracetamol"}
+    with pytest.raises(ValueError, match="topic"):
+        evidence("surgery")

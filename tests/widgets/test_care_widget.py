@@ -165,3 +165,19 @@ def test_exactly_the_chosen_view_is_displayed(app):
         holder = [w for w in app.children if tuple(getattr(w, "children", ())) == tuple(panels.values())]
         assert holder and holder[0].layout.display != "none", "the block holding the views is hidden"
         assert [k for k, p in panels.items() if p.layout.display != "none"] == [view]
+
+
+@pytest.mark.parametrize("topic", ["treatment", "medicine", "prevention", "all"])
+def test_topic_filter_redraws_the_evidence_chart(app, topic):
+    app.apply_scenario({"topic": topic})
+    assert app.topic == topic
+    fig = app._charts["evidence"].fig
+    expected = evidence(topic)
+    assert sum(len(t.x) for t in fig.data) == len(expected)
+    assert [a.text for a in fig.layout.annotations] == [f"<b>{o.name}</b>" for o in reversed(expected)][::-1]
+    import re
+
+    summary = html.unescape(re.sub(r"<[^>]+>", "", app._evidence_summary.value))  # glossary marks add tags
+    others = [o for o in evidence() if o not in expected]
+    assert all(o.name.split(" (")[0] in summary for o in expected)
+    assert not any(o.name.split(" (")[0] in summary for o in others)

@@ -8,6 +8,9 @@ Debian's Chromium through Playwright and measures, for every page in one run:
   clock) to the first moment every plotly figure on the page holds drawn data;
   median and max of ``--runs`` loads, each in a fresh browser context (so a
   fresh kernel). Pages without a figure report only "rendered" (Voila done).
+* layer toggle (anatomy): click on a layer checkbox to the first painted frame
+  showing the 3D figure's new visibility (target <= 300 ms median), and to the
+  last redraw of that figure (a kernel echo included);
 * slider latency: key press (ArrowRight/Left on the first visible ipywidgets
   slider handle) to the next ``plotly_afterplot`` of any figure on the page
   (falling back to the last DOM mutation inside a figure); median and p95 of
@@ -107,8 +110,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def prepare_notebooks(dest: Path, only: list[str] | None) -> list[str]:
     """Copy notebooks/ and the baseline into ``dest``; return the pages to measure, baseline first."""
-    shutil.copytree(ROOT / "notebooks", dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        ROOT / "notebooks", dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"), dirs_exist_ok=True
+    )
     shutil.copy2(ROOT / "benchmarks" / f"{BASELINE}.ipynb", dest / f"{BASELINE}.ipynb")
     pages = sorted(p.stem for p in dest.glob("*.ipynb") if p.stem != BASELINE)
     if only:
@@ -120,7 +124,7 @@ def prepare_notebooks(dest: Path, only: list[str] | None) -> list[str]:
 
     nb = nbformat.read(str(dest / f"{BASELINE}.ipynb"), as_version=4)
     code = next(c for c in nb.cells if c.cell_type == "code")
-    code.source = ("from runback_widgets.voila.bundle import use_served_bundle\nuse_served_bundle()\n" + code.source)
+    code.source = "from runback_widgets.voila.bundle import use_served_bundle\nuse_served_bundle()\n" + code.source
     nbformat.write(nb, str(dest / f"{BASELINE_SERVED}.ipynb"))
     return [BASELINE, BASELINE_SERVED] + pages
 
@@ -144,8 +148,13 @@ def load_once(browser, server, page_name: str, timeout_ms: int = 120_000) -> dic
             page.wait_for_function("() => window.__benchMarks.all_plots", timeout=timeout_ms)
             page.wait_for_timeout(300)  # a late figure would move all_plots
         marks = page.evaluate("() => { window.__benchMarks.stop = true; return window.__benchMarks; }")
-        return {"rendered_ms": marks.get("rendered"), "plot_ms": marks.get("first_plot"),
-                "all_plots_ms": marks.get("all_plots"), "figures": marks.get("figures", 0), "page_errors": errors}
+        return {
+            "rendered_ms": marks.get("rendered"),
+            "plot_ms": marks.get("first_plot"),
+            "all_plots_ms": marks.get("all_plots"),
+            "figures": marks.get("figures", 0),
+            "page_errors": errors,
+        }
     finally:
         ctx.close()
 
@@ -156,8 +165,8 @@ def slider_latency(browser, server, page_name: str, moves: int, timeout_ms: int 
         page = ctx.new_page()
         page.goto(server.url(page_name), timeout=timeout_ms)
         page.wait_for_function(JS_RENDERED, timeout=timeout_ms)
-        try:
-            page.wait_for_selector(".js-plotly-plot", state="attached", timeout=3000)
+        try:  # figures draw after Voila's "rendered"; seconds later on a busy machine
+            page.wait_for_selector(".js-plotly-plot", state="attached", timeout=30_000)
         except Exception:
             pass
         if not page.evaluate("document.querySelectorAll('.js-plotly-plot').length"):
@@ -170,12 +179,14 @@ def slider_latency(browser, server, page_name: str, moves: int, timeout_ms: int 
         handle.scroll_into_view_if_needed()
         label = handle.evaluate(
             "h => { const s = h.closest('.widget-slider'); const l = s && s.querySelector('label');"
-            " return l ? l.innerText.trim() : ''; }")
+            " return l ? l.innerText.trim() : ''; }"
+        )
         page.wait_for_timeout(500)  # let the page settle after the first draw
         samples, hows, direction = [], {}, "ArrowRight"
         for _ in range(moves):
             now, vmax, vmin = handle.evaluate(
-                "h => [h.getAttribute('aria-valuenow'), h.getAttribute('aria-valuemax'), h.getAttribute('aria-valuemin')]")
+                "h => [h.getAttribute('aria-valuenow'), h.getAttribute('aria-valuemax'), h.getAttribute('aria-valuemin')]"
+            )
             if now == vmax:
                 direction = "ArrowLeft"
             elif now == vmin:
@@ -198,6 +209,72 @@ def slider_latency(browser, server, page_name: str, moves: int, timeout_ms: int 
         ctx.close()
 
 
+#: Clicks one layer checkbox of the anatomy page and resolves with
+#: ``view``: ms from the click to the first frame painted after the 3D figure's data shows the
+#: new visibility, and ``settled``: ms from the click to the last redraw of that figure
+#: (``plotly_afterplot``/``plotly_restyle``, e.g. an echo from the kernel) before 2.5 s of quiet.
+JS_LAYER_TOGGLE = """async ([label, layer]) => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(
+      g => g.data && g.data.some(t => t.type === 'mesh3d'));
+  const idx = gd.data.map((t, i) => t.legendgroup === layer ? i : -1).filter(i => i >= 0);
+  const input = Array.from(document.querySelectorAll('.rb-checks input[type=checkbox], .rb-layer-toggles input[type=checkbox]'))
+      .find(i => i.parentElement.textContent.trim() === label);
+  const want = !input.checked;
+  let last = null;
+  const mark = () => { last = performance.now(); };
+  gd.on('plotly_afterplot', mark); gd.on('plotly_restyle', mark);
+  const t0 = performance.now();
+  input.click();
+  const view = await new Promise((resolve, reject) => {
+    const check = () => {
+      if (idx.every(i => (gd.data[i].visible !== false) === want))
+        return requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      if (performance.now() - t0 > 30000) return reject(new Error('no change within 30 s'));
+      requestAnimationFrame(check);
+    };
+    check();
+  });
+  let seen = last;
+  while (true) {
+    await new Promise(r => setTimeout(r, 2500));
+    if (last === seen) break;
+    seen = last;
+  }
+  gd.removeListener('plotly_afterplot', mark); gd.removeListener('plotly_restyle', mark);
+  return {view, settled: Math.max(view, (last || t0) - t0)};
+}"""
+
+ANATOMY = "01-spine-and-si-anatomy"
+LAYER_TOGGLE_TARGET_MS = 300.0
+
+
+def layer_toggle_latency(browser, server, clicks: int = 10, timeout_ms: int = 120_000) -> dict:
+    """Anatomy page: click the Muscles layer box ``clicks`` times; click-to-view and settled times."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = ctx.new_page()
+        page.goto(server.url(ANATOMY), timeout=timeout_ms)
+        page.wait_for_function(JS_RENDERED, timeout=timeout_ms)
+        page.wait_for_function(JS_PLOTS_DRAWN, timeout=timeout_ms)
+        page.wait_for_timeout(1500)
+        views, settled = [], []
+        for _ in range(clicks):
+            r = page.evaluate(JS_LAYER_TOGGLE, ["Muscles", "muscles"])
+            views.append(r["view"])
+            settled.append(r["settled"])
+        return {
+            "clicks": clicks,
+            "view_median_ms": statistics.median(views),
+            "view_max_ms": max(views),
+            "settled_median_ms": statistics.median(settled),
+            "settled_max_ms": max(settled),
+            "view_ms": views,
+            "settled_ms": settled,
+        }
+    finally:
+        ctx.close()
+
+
 def fmt(v, unit="", digits=0):
     if v is None:
         return "-"
@@ -208,6 +285,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="page loads per page (fresh context each)")
     ap.add_argument("--moves", type=int, default=20, help="slider moves per page")
+    ap.add_argument("--clicks", type=int, default=10, help="anatomy layer-box clicks")
     ap.add_argument("--only", nargs="*", help="measure only these notebooks (stems) besides the baseline")
     args = ap.parse_args(argv)
 
@@ -220,8 +298,11 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="runback-bench-"))
     nbdir = work / "notebooks"
     pages = prepare_notebooks(nbdir, args.only)
-    print(f"bench: pages {', '.join(pages)}; {args.runs} loads each, {args.moves} slider moves;"
-          f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"bench: pages {', '.join(pages)}; {args.runs} loads each, {args.moves} slider moves;"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        flush=True,
+    )
     # Short culling so the kernels of closed benchmark tabs do not pile up.
     server = start_server(work, args=["--notebooks", str(nbdir), "--cull-idle-timeout=20"])
     results = {p: {"loads": []} for p in pages}
@@ -238,15 +319,26 @@ def main(argv=None) -> int:
                         except Exception as exc:  # report, keep measuring the rest
                             r = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
                         results[p]["loads"].append(r)
-                        print(f"  load {run + 1}/{args.runs} {p}: "
-                              f"{fmt(r.get('plot_ms') or r.get('rendered_ms'), ' ms')} {r.get('error', '')}", flush=True)
+                        print(
+                            f"  load {run + 1}/{args.runs} {p}: "
+                            f"{fmt(r.get('plot_ms') or r.get('rendered_ms'), ' ms')} {r.get('error', '')}",
+                            flush=True,
+                        )
                 for p in pages:
                     try:
                         results[p]["slider"] = slider_latency(browser, server, p, args.moves)
                     except Exception as exc:
                         results[p]["slider"] = {"note": f"error: {type(exc).__name__}: {str(exc).splitlines()[0]}"}
-                    print(f"  slider {p}: {results[p]['slider'].get('median_ms', results[p]['slider'].get('note'))}",
-                          flush=True)
+                    print(
+                        f"  slider {p}: {results[p]['slider'].get('median_ms', results[p]['slider'].get('note'))}",
+                        flush=True,
+                    )
+                if ANATOMY in pages:
+                    try:
+                        toggle = layer_toggle_latency(browser, server, args.clicks)
+                    except Exception as exc:
+                        toggle = {"note": f"error: {type(exc).__name__}: {str(exc).splitlines()[0]}"}
+                    results[ANATOMY]["layer_toggle"] = toggle
             finally:
                 browser.close()
     finally:
@@ -269,8 +361,10 @@ def main(argv=None) -> int:
     base = results[BASELINE]["plot_median_ms"]
     base_served = results[BASELINE_SERVED]["plot_median_ms"]
 
-    head = (f"{'page':<28} {'rendered':>9} {'1st plot':>9} {'max':>8} {'all':>8} {'x base':>7} {'TTI':>5} {'x srv':>6}"
-            f" {'slider med':>10} {'p95':>7} {'<=100':>5}  slider / note")
+    head = (
+        f"{'page':<28} {'rendered':>9} {'1st plot':>9} {'max':>8} {'all':>8} {'x base':>7} {'TTI':>5} {'x srv':>6}"
+        f" {'slider med':>10} {'p95':>7} {'<=100':>5}  slider / note"
+    )
     print("\n" + head)
     print("-" * len(head))
     for p in pages:
@@ -279,8 +373,13 @@ def main(argv=None) -> int:
         ratio = (r["plot_median_ms"] / base) if (base and r["plot_median_ms"]) else None
         r["tti_ratio"] = ratio
         r["tti_ratio_served_baseline"] = ratio_s = (
-            (r["plot_median_ms"] / base_served) if (base_served and r["plot_median_ms"]) else None)
-        tti_ok = "-" if ratio is None or p in (BASELINE, BASELINE_SERVED) else ("pass" if ratio <= TTI_RATIO_TARGET else "FAIL")
+            (r["plot_median_ms"] / base_served) if (base_served and r["plot_median_ms"]) else None
+        )
+        tti_ok = (
+            "-"
+            if ratio is None or p in (BASELINE, BASELINE_SERVED)
+            else ("pass" if ratio <= TTI_RATIO_TARGET else "FAIL")
+        )
         med = s.get("median_ms")
         sl_ok = "-" if med is None else ("pass" if med <= SLIDER_MEDIAN_TARGET_MS else "FAIL")
         note = s.get("slider") or s.get("note", "")
@@ -288,19 +387,35 @@ def main(argv=None) -> int:
             note += f" ({', '.join(f'{k} {v}' for k, v in s['how'].items())})"
         if r["errors"]:
             note += f" [{len(r['errors'])} load errors: {r['errors'][0]}]"
-        print(f"{p:<28} {fmt(r['rendered_median_ms'] and r['rendered_median_ms'] / 1000, ' s', 2):>9}"
-              f" {fmt(r['plot_median_ms'] and r['plot_median_ms'] / 1000, ' s', 2):>9}"
-              f" {fmt(r['plot_max_ms'] and r['plot_max_ms'] / 1000, ' s', 2):>8}"
-              f" {fmt(r['all_plots_median_ms'] and r['all_plots_median_ms'] / 1000, ' s', 2):>8}"
-              f" {fmt(ratio, 'x', 2):>7} {tti_ok:>5} {fmt(ratio_s, 'x', 2):>6} {fmt(med, ' ms'):>10} {fmt(s.get('p95_ms'), ' ms'):>7} {sl_ok:>5}  {note}")
-    print(f"\ntargets (not asserted): time to first plot <= {TTI_RATIO_TARGET}x baseline"
-          f" ({fmt(base and base * TTI_RATIO_TARGET / 1000, ' s', 2)}); slider->plot median <= {SLIDER_MEDIAN_TARGET_MS:.0f} ms."
-          f" 'x srv': against the baseline loading plotly's widget code from the server as the dashboards do."
-          f" Bench took {time.monotonic() - t_start:.0f} s; load average now {os.getloadavg()[0]:.1f}"
-          f" on {os.cpu_count()} cores (other work on the machine inflates every number).")
+        print(
+            f"{p:<28} {fmt(r['rendered_median_ms'] and r['rendered_median_ms'] / 1000, ' s', 2):>9}"
+            f" {fmt(r['plot_median_ms'] and r['plot_median_ms'] / 1000, ' s', 2):>9}"
+            f" {fmt(r['plot_max_ms'] and r['plot_max_ms'] / 1000, ' s', 2):>8}"
+            f" {fmt(r['all_plots_median_ms'] and r['all_plots_median_ms'] / 1000, ' s', 2):>8}"
+            f" {fmt(ratio, 'x', 2):>7} {tti_ok:>5} {fmt(ratio_s, 'x', 2):>6} {fmt(med, ' ms'):>10} {fmt(s.get('p95_ms'), ' ms'):>7} {sl_ok:>5}  {note}"
+        )
+    toggle = results.get(ANATOMY, {}).get("layer_toggle")
+    if toggle:
+        if "view_median_ms" in toggle:
+            ok = "pass" if toggle["view_median_ms"] <= LAYER_TOGGLE_TARGET_MS else "FAIL"
+            print(
+                f"\nanatomy layer toggle (Muscles box, {toggle['clicks']} clicks): click to view median"
+                f" {toggle['view_median_ms']:.0f} ms (max {toggle['view_max_ms']:.0f}) {ok} (<= {LAYER_TOGGLE_TARGET_MS:.0f} ms);"
+                f" settled (last redraw, kernel echo included) median {toggle['settled_median_ms']:.0f} ms"
+                f" (max {toggle['settled_max_ms']:.0f})"
+            )
+        else:
+            print(f"\nanatomy layer toggle: {toggle['note']}")
+    print(
+        f"\ntargets (not asserted): time to first plot <= {TTI_RATIO_TARGET}x baseline"
+        f" ({fmt(base and base * TTI_RATIO_TARGET / 1000, ' s', 2)}); slider->plot median <= {SLIDER_MEDIAN_TARGET_MS:.0f} ms."
+        f" 'x srv': against the baseline loading plotly's widget code from the server as the dashboards do."
+        f" Bench took {time.monotonic() - t_start:.0f} s; load average now {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} cores (other work on the machine inflates every number)."
+    )
     if "Traceback (most recent call last)" in log:
-        tb = log[log.rindex("Traceback (most recent call last)"):].splitlines()
-        tb = tb[:next((i for i, line in enumerate(tb) if i and line.startswith("[")), 25)][:25]
+        tb = log[log.rindex("Traceback (most recent call last)") :].splitlines()
+        tb = tb[: next((i for i, line in enumerate(tb) if i and line.startswith("[")), 25)][:25]
         print("bench: the server logged a traceback during the run; the last one:\n  " + "\n  ".join(tb))
 
     out_dir = ROOT / "benchmarks" / "results"

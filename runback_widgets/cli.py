@@ -18,8 +18,10 @@ import sys
 import threading
 import time
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 
+from .voila import guard  # what keeps the server up on a hostile network (stdlib imports only)
 from .voila import template_root  # the Jupyter data dir holding the runback Voila template
 
 DEFAULT_HOST = "127.0.0.1"
@@ -31,6 +33,10 @@ LANDING = "index.ipynb"
 #: CULL_IDLE_TIMEOUT_S, checked every CULL_INTERVAL_S.
 CULL_IDLE_TIMEOUT_S = 300
 CULL_INTERVAL_S = 30
+#: A page that stays connected without a single message (no control moved) for this
+#: long has its kernel shut down: a held, silent websocket must not keep a kernel for
+#: ever. Generous, so a student reading one page for a whole lesson keeps it.
+CULL_CONNECTED_TIMEOUT_S = 2 * 3600
 
 #: Files Voila may serve from notebooks/ under /voila/files/: images only,
 #: never notebooks, Python, or hidden files and folders.
@@ -39,11 +45,13 @@ FILE_DENYLIST = [r"(.*/)?\..*", r".*\.(ipynb|py)"]
 
 
 def notebook_files(notebooks: Path) -> list[str]:
-    """Notebooks Voila serves (relative names), hidden files and checkpoints excluded."""
+    """Notebooks Voila serves (relative names): hidden files and checkpoints excluded, and
+    so is anything a symbolic link leads to outside the folder (never served either)."""
     return sorted(
         str(p.relative_to(notebooks))
         for p in notebooks.rglob("*.ipynb")
         if not any(part.startswith(".") for part in p.relative_to(notebooks).parts)
+        and guard.inside(str(notebooks), str(p.relative_to(notebooks)))
     )
 
 
@@ -103,13 +111,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def display_url(host: str, port: int, token: str, page: str = LANDING) -> str:
+def display_url(host: str, port: int, token: str, page: str = LANDING, tls: bool = False) -> str:
     shown = host
     if host in ("0.0.0.0", "::", ""):
         shown = socket.gethostname()
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    url = f"http://{shown}:{port}/voila/render/{page}"
+    url = f"{'https' if tls else 'http'}://{shown}:{port}/voila/render/{page}"
     if token:
         url += f"?token={token}"
     return url
@@ -162,6 +170,15 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
     # The dashboards draw with FigureWidget (anywidget), never fig.show(): plotly's
     # JupyterLab mime renderer (another 4.8 MB of JavaScript per visitor) is not needed.
     c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
+    from .voila import pool  # a page is never sent without its dashboard's outputs
+
+    pool.executor_config(c)
+    if is_loopback(args.host):
+        # DNS rebinding: a page from another site whose name now points at 127.0.0.1
+        # must not reach this server. Jupyter's own check (403 unless the Host header
+        # is a loopback address, localhost or the name we listen on); Voila turns it off.
+        names = ["localhost"] + ([args.host] if args.host not in ("localhost",) else [])
+        c.Voila.tornado_settings = {"allow_remote_access": False, "local_hostnames": names}
     if args.classroom:
         plan = pool_plan(notebooks, args.classroom, args.focus)
         pools = {"default": {"pool_size": 0}}
@@ -172,15 +189,35 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
     return c
 
 
-def voila_app_class():
-    """Voila with one extra route: plotly's widget bundle as a static file (voila/bundle.py)."""
+@dataclass
+class ServePolicy:
+    """What ``runback serve`` adds to Voila's handlers and HTTP server (see voila/guard.py)."""
+
+    max_kernels: int = 0  # visitor kernels in all; 0: no limit
+    max_kernels_per_visitor: int = 0  # per client address; 0: no limit
+    cull_connected_timeout: float = 0  # s a connected page may stay silent; 0: never
+    header_timeout: float = 0  # s for request headers (0: guard.HEADER_TIMEOUT_S)
+    certfile: str | None = None
+    keyfile: str | None = None
+    query_key: str = ""  # the pre-heated kernels' key for /voila/query
+
+
+def voila_app_class(policy: ServePolicy | None = None):
+    """Voila with runback's handlers: plotly's widget bundle as a static file
+    (voila/bundle.py), and the replacements of voila/guard.py (kernel websocket, request
+    info, kernel caps, paths, error pages, HTTP server timeouts, TLS)."""
     from voila.app import Voila
 
     from .voila import bundle
 
+    policy = policy or ServePolicy()
+
     from tornado.web import HTTPError
     from tornado.web import authenticated as tornado_authenticated
-    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
         """Voila's template static files, answering 404 (not a 500 and a traceback)
@@ -217,15 +254,48 @@ def voila_app_class():
                 raise HTTPError(404)
             await super().post.__wrapped__(self, kernel_id)
 
-    replace = {TemplateStaticFileHandler: SafeTemplateStaticFileHandler, VoilaShutdownKernelHandler: TabClosedHandler}
+    caps = guard.KernelCaps(policy.max_kernels, policy.max_kernels_per_visitor)
+    replace = {
+        TemplateStaticFileHandler: SafeTemplateStaticFileHandler,
+        VoilaShutdownKernelHandler: TabClosedHandler,
+        VoilaKernelWebsocketHandler: guard.kernel_websocket_handler(),
+        RequestInfoSocketHandler: guard.request_info_handler(policy.query_key),
+        TornadoVoilaHandler: guard.render_handler(caps),
+        AllowListFileHandler: guard.files_handler(),
+        **guard.tree_handlers(),
+    }
+    server_options = guard.server_options(header_timeout=policy.header_timeout or guard.HEADER_TIMEOUT_S,
+                                          certfile=policy.certfile, keyfile=policy.keyfile)
 
     class RunbackVoila(Voila):
+        kernel_caps = caps
+
+        def init_settings(self):
+            settings = super().init_settings()
+            guard.plain_jupyter_pages(settings)
+            return settings
+
         def init_handlers(self):
             handlers = [
                 (h[0], replace[h[1]], *h[2:]) if len(h) >= 2 and h[1] in replace else h
                 for h in super().init_handlers()
             ]
             return [bundle.handler(self.server_url), *handlers]
+
+        def listen(self):
+            # Voila calls self.app.listen(port, ip): make that our HTTP server (timeouts,
+            # an accept loop that survives running out of descriptors, TLS).
+            app = self.app
+            server_class = guard.http_server_class()
+
+            def listen(port, address=None, **kwargs):
+                server = server_class(app, **server_options)
+                server.listen(port, address)
+                return server
+
+            app.listen = listen
+            guard.start_connected_culler(self.kernel_manager, policy.cull_connected_timeout)
+            super().listen()
 
     return RunbackVoila
 
@@ -244,17 +314,56 @@ def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> N
     webbrowser.open(url)
 
 
+def serve_policy(args: argparse.Namespace, notebooks: Path, query_key: str = "") -> ServePolicy:
+    """Caps and limits for this server; ``--max-kernels`` defaults to what memory holds."""
+    pooled = sum(pool_plan(notebooks, args.classroom, args.focus).values()) if args.classroom else 0
+    total = args.max_kernels if args.max_kernels is not None else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled)
+    return ServePolicy(max_kernels=total, max_kernels_per_visitor=args.max_kernels_per_visitor,
+                       cull_connected_timeout=args.cull_connected_timeout, header_timeout=args.header_timeout,
+                       certfile=args.certfile, keyfile=args.keyfile, query_key=query_key)
+
+
 def serve(args: argparse.Namespace) -> int:
     notebooks = find_notebooks_dir(args.notebooks)
     token = args.token or ""
     if not is_loopback(args.host) and not token:
         token = secrets.token_urlsafe(24)
+    if args.keyfile and not args.certfile:
+        raise SystemExit("runback: --keyfile needs --certfile")
+    for f in (args.certfile, args.keyfile):
+        if f and not Path(f).is_file():
+            raise SystemExit(f"runback: no such file: {f}")
+    tls = bool(args.certfile)
+    if tls:
+        import ssl
+
+        try:
+            guard.server_options(certfile=args.certfile, keyfile=args.keyfile)
+        except (ssl.SSLError, OSError) as exc:
+            raise SystemExit(f"runback: cannot use --certfile/--keyfile ({exc}); give a PEM certificate and its key")
+    # Pre-heated kernels fetch their visitor's request on /voila/query with this key.
+    query_key = secrets.token_urlsafe(24)
+    os.environ[guard.QUERY_KEY_ENV] = query_key
+    if tls:
+        os.environ["VOILA_WS_PROTOCOL"] = "wss"
+    policy = serve_policy(args, notebooks, query_key)
+    limits = guard.raise_open_files_limit()
     if args.present:
         os.environ["RUNBACK_PRESENT"] = "1"
     else:
         os.environ.pop("RUNBACK_PRESENT", None)
-    url = display_url(args.host, args.port, token)
+    url = display_url(args.host, args.port, token, tls=tls)
     print(f"runback: serving {notebooks}", flush=True)
+    if not is_loopback(args.host) and not tls:
+        print("runback: WARNING: plain HTTP beyond this machine: anyone on the network (class Wi-Fi) can read "
+              "the token and the pages. Use --certfile/--keyfile or a reverse proxy with HTTPS "
+              "(docs/instructor-guide.md, 'Security').", flush=True)
+    caps = ", ".join(
+        [f"at most {policy.max_kernels} dashboards open at once" if policy.max_kernels else "no limit on dashboards open at once"]
+        + ([f"{policy.max_kernels_per_visitor} per visitor"] if policy.max_kernels_per_visitor else []))
+    print(f"runback: {caps} (each needs ~{guard.KERNEL_MB} MB).", flush=True)
+    if limits and limits[1] < 4 * max(policy.max_kernels, 64):
+        print(f"runback: note: only {limits[1]} open files allowed (ulimit -n); a large class may need more.", flush=True)
     if args.classroom:
         plan = pool_plan(notebooks, args.classroom, args.focus)
         total = sum(plan.values())
@@ -285,7 +394,7 @@ def serve(args: argparse.Namespace) -> int:
         [str(template_root())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
-    Voila = voila_app_class()
+    Voila = voila_app_class(policy)
 
     # Ctrl-C stops the server (and Voila its kernels) even when this process was
     # started with SIGINT ignored (a shell's background job, some CI runners).
@@ -314,6 +423,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classroom", type=int, default=0, metavar="N", help="prepare for N simultaneous visitors (preheated kernel pool)")
     p.add_argument("--focus", action="append", default=[], metavar="NOTEBOOK",
                    help="with --classroom: the page the whole class opens gets all N kernels (repeatable)")
+    p.add_argument("--certfile", default=None, metavar="PEM",
+                   help="serve HTTPS with this certificate (PEM; with --keyfile unless it holds the key)")
+    p.add_argument("--keyfile", default=None, metavar="PEM", help="the private key of --certfile")
+    p.add_argument("--max-kernels", type=int, default=None, metavar="N",
+                   help="dashboards open at once on this server, all visitors together (default: what memory holds, "
+                        "~%d MB each; 0: no limit)" % guard.KERNEL_MB)
+    p.add_argument("--max-kernels-per-visitor", type=int, default=guard.PER_VISITOR_DEFAULT, metavar="N",
+                   help=f"dashboards one visitor (address) may have open at once (default {guard.PER_VISITOR_DEFAULT}; 0: no limit)")
+    p.add_argument("--cull-connected-timeout", type=int, default=CULL_CONNECTED_TIMEOUT_S, metavar="S",
+                   help=f"shut down a dashboard whose page stays connected but silent for S seconds "
+                        f"(default {CULL_CONNECTED_TIMEOUT_S}; 0: never)")
+    p.add_argument("--header-timeout", type=float, default=0, help=argparse.SUPPRESS)
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT_S, help=argparse.SUPPRESS)
     p.add_argument("voila_args", nargs="*", help=argparse.SUPPRESS)
@@ -345,6 +466,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--port must be between 1 and 65535, got {args.port}")
         if args.classroom < 0 or args.classroom > 200:
             parser.error(f"--classroom must be between 0 and 200, got {args.classroom}")
+        for name in ("max_kernels", "max_kernels_per_visitor", "cull_connected_timeout"):
+            value = getattr(args, name)
+            if value is not None and not 0 <= value <= 100_000:
+                parser.error(f"--{name.replace('_', '-')} must be between 0 and 100000, got {value}")
     return args.func(args)
 
 

@@ -2,14 +2,19 @@
 
 Run: .venv/bin/python tools/make_anatomy_notebook.py
 """
+
 from pathlib import Path
 
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
-write_notebook(ROOT / "notebooks" / "01-spine-and-si-anatomy.ipynb", [
-    ("md", """
+write_notebook(
+    ROOT / "notebooks" / "01-spine-and-si-anatomy.ipynb",
+    [
+        (
+            "md",
+            """
 # Spine and SI-joint anatomy: the lower back in 3D
 
 ## Goals
@@ -24,8 +29,11 @@ After this lesson you can:
   and which way tight hamstrings and tight hip flexors tilt it;
 - describe what the pelvis and the hip muscles do in a running stride, and why weak hip abductors
   hand work to the lower back.
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Background
 
 Sports-medicine physician Jordan Metzl, quoted in Runner's World, explains runners' back pain with the
@@ -39,20 +47,34 @@ from the model's data.
 The model's posture rule: the pelvic incidence is fixed by bone shape; tilting the pelvis forward by
 some degrees raises the sacral slope by the same amount, and the lordosis follows one-for-one so the
 trunk stays upright. Tight hamstrings tilt the pelvis backward, tight hip flexors forward (N03).
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Dimensions used by the model (runback_widgets/anatomy/dimensions.py), with their sources.
 from runback_widgets.anatomy.widget import dimensions_table
 dimensions_table()
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## The model
 
 Turn the 3D view with a mouse or a finger; hover to see names. Switch layers on and off, pick a
 structure (or click it), or press a "Show me" button. Further down: the side view with pelvic tilt,
 and the running stride seen from behind.
-"""),
-    ("code", """
+
+In JupyterLab you can also drive it from a code cell; every control is a setting of `app`, and the
+figures follow: `app.tilt = 8`, `app.structure = "si_joint_left"`, `app.layers = ["bones", "joints"]`,
+`app.camera = "back"`, `app.phase = 25`, `app.abductors = 30`.
+""",
+            "tool",
+        ),
+        (
+            "code",
+            """
 # The dashboard: 3D model, side view (pelvic tilt) and running stride.
 from runback_widgets.anatomy.widget import AnatomyDashboard
 app = AnatomyDashboard()
@@ -60,8 +82,12 @@ assert app.scenario_state()["layers"] == "bones,discs,joints,nerves"
 # Shareable: a link's ?structure=...&layers=...&tilt=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
-    ("md", """
+""",
+            "tool",
+        ),
+        (
+            "md",
+            """
 ## Tasks
 
 1. Switch on only *Bones*, choose the view *From behind*, and find L3. How do you know it is L3?
@@ -74,26 +100,41 @@ shareable(app)
    <details><summary>Answer</summary>Backward (posterior tilt): the sacral slope falls from 40° to 30° and the lordosis flattens from 50° to 40°. The article says tight hamstrings deepen the curve (A11); textbooks say the opposite (N03).</details>
 5. Now set hamstrings back to 0 and *Tight hip flexors* to 100 %. What changes?
    <details><summary>Answer</summary>The pelvis tilts forward, the sacral slope rises to 50° and the lordosis deepens to 60° (N03).</details>
-6. In the stride view, set *Hip-abductor strength* to 30 % and move the stride slider through the right-foot stance (0 to 37 %). Which side of the pelvis drops, and which bar grows?
+6. In the stride view, set *Hip-abductor strength* to 30 % and move the stride slider through the right-foot stance (0 to 35 %). Which side of the pelvis drops, and which bar grows?
    <details><summary>Answer</summary>The left (swing) side drops, past the Trendelenburg-type threshold at mid-stance, and the lower-back muscles' bar grows: they pick up the work the weak glutes cannot do (A09). Hip and core strength work is prevention (A14).</details>
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Self-check
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Self-check questions with feedback (from runback_widgets/content/quiz/01-spine-and-si-anatomy.toml).
 from runback_widgets.ui.quiz import Quiz
 Quiz("01-spine-and-si-anatomy")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## References
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Sources of every claim shown on this page and of the model's dimensions.
 from runback_widgets.ui.components import references_section
 references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuofi_1991", "legaye_1998", "boulay_2006", "mac_thiong_2011", "neumann_kinesiology", "spine_text", "bramah_2018"])
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Legend
 
 - **3D colours:** bones ivory; discs purple (the nucleus inside is pale pink); joints (facet and SI)
@@ -105,5 +146,25 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
   leg the left; diamonds are the SI joints with their rotation in degrees. Bars use the load simulator's group colours,
   with patterns.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
-"""),
-])
+""",
+        ),
+        (
+            "code",
+            """
+# Use the model from Python: how tight hamstrings tilt the pelvis, and what the lordosis does.
+from runback_widgets.anatomy import posture, tilt_from_muscles
+neutral = posture(0.0)
+tilt = tilt_from_muscles(hamstrings=1.0)  # hamstrings fully tight (0 = relaxed, 1 = tight)
+tight = posture(tilt)
+print(f"neutral: sacral slope {neutral.sacral_slope:.0f} deg, lordosis {neutral.lordosis:.0f} deg")
+print(f"tight hamstrings: pelvic tilt {tilt:+.0f} deg, sacral slope {tight.sacral_slope:.0f} deg, lordosis {tight.lordosis:.0f} deg")
+""",
+            "student",
+        ),
+    ],
+    sources=[
+        "runback_widgets/anatomy/model.py",
+        "runback_widgets/anatomy/posture.py",
+        "runback_widgets/anatomy/dimensions.py",
+    ],
+)

@@ -120,7 +120,7 @@ Pick a runner, change anything, and read the sentence under the controls. The vi
 the load, how tired each group gets, and the load on the lower back; compare two runners, a whole class, or
 the same runner after a prevention programme. Next step: exercises that train these muscle groups, with their
 evidence and doses, and a week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
-"""),
+""", "tool"),
     ("code", """
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).
 from runback_widgets.loadsim.widget import RunLoadSimulator
@@ -129,7 +129,7 @@ assert app.preset == "weak_glutes" and 15 < app.result.takeover_min < 40
 # Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-"""),
+""", "tool"),
     ("md", "## Tasks\n\n" + tasks),
     ("md", """
 ## Self-check
@@ -157,4 +157,13 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
 - **Dotted grey line at 1.0:** a well-conditioned runner at the start of an easy run.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
 """),
-])
+    ("code", """
+# Use the model from Python: a runner, a run, and the numbers the dashboard draws.
+from runback_widgets.loadsim import Runner, RunPlan, simulate_run
+runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.5, "hip_extensors": 0.5, "deep_core": 1.0, "lumbar_extensors": 1.0})
+plan = RunPlan(duration_min=60, speed_m_s=3.0)
+result = simulate_run(runner, plan)
+print("the back takes over at minute", "never" if result.takeover_min is None else round(result.takeover_min, 1))
+print(f"peak lumbar load index: {result.peak_lumbar_load_index:.2f}")
+""", "student"),
+], sources=['runback_widgets/loadsim/model.py', 'runback_widgets/loadsim/params.py', 'runback_widgets/loadsim/scenarios.py'])

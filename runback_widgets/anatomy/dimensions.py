@@ -34,6 +34,7 @@ LEVELS = ("L1", "L2", "L3", "L4", "L5")
 #: body_width = upper end-plate width, body_depth = upper end-plate depth,
 #: body_height = posterior body height; pedicle_width, canal_width, canal_depth;
 #: tp_span = tip-to-tip width across the transverse processes.
+# fmt: off
 VERTEBRA = {
     "L1": dict(body_width=40.0, body_depth=34.0, body_height=25.0, pedicle_width=9.0, canal_width=22.0,
                canal_depth=17.0, tp_span=72.0, spinous_length=28.0),
@@ -46,6 +47,7 @@ VERTEBRA = {
     "L5": dict(body_width=49.0, body_depth=36.0, body_height=25.0, pedicle_width=17.0, canal_width=26.0,
                canal_depth=17.0, tp_span=92.0, spinous_length=22.0),
 }
+# fmt: on
 
 #: Ranges [mm] the tests check the model's meshes against (panjabi_1992: level means
 #: across L1-L5, widened by about two standard deviations).
@@ -76,9 +78,9 @@ FACET = {
 
 #: Sagittal pelvic parameters in standing [deg] (boulay_2006, mac_thiong_2011, legaye_1998).
 PELVIS = {
-    "pelvic_incidence": 53.0,        # PI, fixed for an adult (bone shape)
-    "pelvic_tilt": 13.0,             # PT in neutral standing
-    "sacral_slope": 40.0,            # SS = PI - PT
+    "pelvic_incidence": 53.0,  # PI, fixed for an adult (bone shape)
+    "pelvic_tilt": 13.0,  # PT in neutral standing
+    "sacral_slope": 40.0,  # SS = PI - PT
 }
 PELVIS_RANGES = {
     "pelvic_incidence": (32.0, 74.0),
@@ -102,7 +104,7 @@ LORDOSIS_LIMITS = (30.0, 75.0)
 PROPORTIONS = {
     "hip_half_spacing": 85.0,
     "femoral_head_radius": 24.0,
-    "pelvic_radius": 110.0,          # hip axis to the centre of the S1 end plate
+    "pelvic_radius": 110.0,  # hip axis to the centre of the S1 end plate
     "sacrum_length": 100.0,
     "sacrum_width": 104.0,
 }

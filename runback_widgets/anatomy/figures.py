@@ -8,13 +8,14 @@ only what changed is sent to the browser.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..ui.theme import COLORS, OKABE_ITO, figure_layout, presenter_mode
+from .. import content
+from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, presenter_mode
 from . import model as am
 
 __all__ = ["LAYER_STYLE", "Anatomy3DChart", "SagittalChart", "GaitChart", "anatomy_figure", "GROUP_LABELS"]
@@ -31,16 +32,13 @@ LAYER_STYLE = {
 }
 PART_STYLE = {"nucleus": dict(color="#F3D3E6", opacity=1.0), "abdominal_wall": dict(opacity=0.22)}
 DIMMED_OPACITY = 0.12
+#: Canvas pixels per CSS pixel of the 3D view (plotly's ``plotGlPixelRatio``; its default is 2).
+GL_PIXEL_RATIO = 1
 
-GROUP_LABELS = {
-    "hip_abductors": "Hip abductors (gluteus medius)",
-    "hip_extensors": "Hip extensors (gluteus maximus, hamstrings)",
-    "deep_core": "Deep core (multifidus, abdominal wall)",
-    "lumbar_extensors": "Lower back muscles (erector spinae, quadratus lumborum)",
-}
-#: Short axis labels (phones); the long labels are in the hover text and the legend below.
-GROUP_SHORT = {"hip_abductors": "Hip abductors", "hip_extensors": "Hip extensors", "deep_core": "Deep core",
-               "lumbar_extensors": "Lower back"}
+#: Muscle-group names (one source with the load simulator: ``[muscle_groups]`` in content/ui.toml);
+#: short axis labels for phones, the long labels in the hover text.
+GROUP_LABELS = {k: v["label"] for k, v in content.ui_text("muscle_groups").items()}
+GROUP_SHORT = {k: v["short"] for k, v in content.ui_text("muscle_groups").items()}
 GROUP_PATTERNS = {"hip_abductors": "/", "hip_extensors": "x", "deep_core": ".", "lumbar_extensors": "\\"}
 
 _LIGHTING = dict(ambient=0.45, diffuse=0.8, specular=0.15, roughness=0.6, fresnel=0.1)
@@ -67,8 +65,13 @@ def _label_points(built: am.LumbopelvicModel):
     return p[:, 0].tolist(), p[:, 1].tolist(), p[:, 2].tolist(), txt
 
 
-def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible_layers: Iterable[str] = am.LAYERS,
-                   camera: Mapping | None = None, widget: bool = False):
+def anatomy_figure(
+    built: am.LumbopelvicModel,
+    names: Mapping[str, str],
+    visible_layers: Iterable[str] = am.LAYERS,
+    camera: Mapping | None = None,
+    widget: bool = False,
+):
     """The 3D lumbopelvic model: one Mesh3d per structure part, hover shows the name.
 
     Returns ``(figure, index)`` where ``index`` maps structure id -> trace indices.
@@ -78,22 +81,47 @@ def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible
     index: dict[str, list[int]] = {}
     for sid, st in built.structures.items():
         for part, mesh in st.parts:
-            v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)      # rows: x, y, z (contiguous)
+            v = np.ascontiguousarray(mesh.vertices.T, dtype=np.float32)  # rows: x, y, z (contiguous)
             f = np.ascontiguousarray(mesh.faces.T, dtype=np.uint16 if mesh.n_vertices < 65535 else np.uint32)
             style = _part_style(sid, st.layer, part)
             name = names.get(sid, sid)
-            traces.append(go.Mesh3d(
-                x=v[0], y=v[1], z=v[2], i=f[0], j=f[1], k=f[2],
-                name=name, meta=sid, legendgroup=st.layer, showlegend=False,
-                color=style["color"], opacity=style["opacity"], flatshading=False, lighting=_LIGHTING,
-                lightposition=dict(x=1000, y=-2000, z=3000),
-                hovertemplate=f"<b>{name}</b><extra></extra>", visible=st.layer in vis,
-            ))
+            traces.append(
+                go.Mesh3d(
+                    x=v[0],
+                    y=v[1],
+                    z=v[2],
+                    i=f[0],
+                    j=f[1],
+                    k=f[2],
+                    name=name,
+                    meta=sid,
+                    legendgroup=st.layer,
+                    showlegend=False,
+                    color=style["color"],
+                    opacity=style["opacity"],
+                    flatshading=False,
+                    lighting=_LIGHTING,
+                    lightposition=dict(x=1000, y=-2000, z=3000),
+                    hovertemplate=f"<b>{name}</b><extra></extra>",
+                    visible=st.layer in vis,
+                )
+            )
             index.setdefault(sid, []).append(len(traces) - 1)
     lx, ly, lz, lt = _label_points(built)
-    traces.append(go.Scatter3d(x=lx, y=ly, z=lz, text=lt, mode="text", name="Labels", meta="labels",
-                               textfont=dict(size=13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"), hoverinfo="skip",
-                               showlegend=False))
+    traces.append(
+        go.Scatter3d(
+            x=lx,
+            y=ly,
+            z=lz,
+            text=lt,
+            mode="text",
+            name="Labels",
+            meta="labels",
+            textfont=dict(size=13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     axis = dict(visible=False, showbackground=False)
     cam = dict(camera or dict(eye=dict(x=1.35, y=-1.55, z=0.55), up=dict(x=0, y=0, z=1)))
     cam.setdefault("center", dict(x=0, y=0, z=0.05))
@@ -101,20 +129,35 @@ def anatomy_figure(built: am.LumbopelvicModel, names: Mapping[str, str], visible
         height=640 if presenter_mode() else 560,
         margin=dict(l=0, r=0, t=10, b=0),
         scene=dict(xaxis=axis, yaxis=axis, zaxis=axis, aspectmode="data", camera=cam, dragmode="orbit"),
-        showlegend=False, uirevision="anatomy3d", hoverlabel=dict(namelength=-1),
+        showlegend=False,
+        uirevision="anatomy3d",
+        hoverlabel=dict(namelength=-1),
     )
-    cls = go.FigureWidget if widget else go.Figure
-    return cls(data=traces, layout=layout), index
+    if widget:
+        return configure_figure(go.FigureWidget(data=traces, layout=layout)), index
+    return go.Figure(data=traces, layout=layout), index
 
 
 class Anatomy3DChart:
     """The 3D view: layer visibility, highlight, camera and geometry updates."""
 
-    def __init__(self, built: am.LumbopelvicModel, names: Mapping[str, str], cameras: Mapping[str, Mapping],
-                 camera: str = "oblique", visible_layers: Iterable[str] = am.LAYERS):
-        self.cameras = {k: dict(eye=dict(zip("xyz", v["eye"])), up=dict(zip("xyz", v["up"])),
-                                center=dict(x=0, y=0, z=0.05)) for k, v in cameras.items()}
+    def __init__(
+        self,
+        built: am.LumbopelvicModel,
+        names: Mapping[str, str],
+        cameras: Mapping[str, Mapping],
+        camera: str = "oblique",
+        visible_layers: Iterable[str] = am.LAYERS,
+    ):
+        self.cameras = {
+            k: dict(eye=dict(zip("xyz", v["eye"])), up=dict(zip("xyz", v["up"])), center=dict(x=0, y=0, z=0.05))
+            for k, v in cameras.items()
+        }
         self.fig, self.index = anatomy_figure(built, names, visible_layers, self.cameras.get(camera), widget=True)
+        # WebGL at 1 canvas pixel per CSS pixel, not plotly's default 2 (4x the pixels to shade): on a
+        # 2-core machine without a GPU (software WebGL) every redraw of the 3D scene, a layer toggle
+        # included, costs 2-3x less (benchmarks/dashboards.py, layer toggle).
+        self.fig._config = {**self.fig._config, "plotGlPixelRatio": GL_PIXEL_RATIO}
         self._built = built
         self.trace_ids = [t.meta for t in self.fig.data]
         #: ``meta`` of the labels trace: how browser-side code finds this figure's plot.
@@ -194,6 +237,7 @@ class Anatomy3DChart:
 
 # --------------------------------------------------------------------------- sagittal view
 
+
 def _closed(poly: np.ndarray) -> tuple[list, list]:
     p = np.vstack([poly, poly[:1]])
     return list(p[:, 0]), list(p[:, 1])
@@ -230,30 +274,78 @@ def _sagittal_traces(out: dict, hamstrings: float, hip_flexors: float) -> list[d
     # Sacral slope: the S1 plate line and a horizontal reference.
     ref = [s1p[0], s1p[0] + 55.0]
     return [
-        dict(x=dx, y=dy), dict(x=bx, y=by), dict(x=sx, y=sy), dict(x=px, y=py),
+        dict(x=dx, y=dy),
+        dict(x=bx, y=by),
+        dict(x=sx, y=sy),
+        dict(x=px, y=py),
         dict(x=[fem[0, 0], fem[1, 0], fem[2, 0]], y=[fem[0, 1], fem[1, 1], fem[2, 1]]),
         dict(x=[hip[0]], y=[hip[1]]),
         dict(x=hx, y=hy, line_width=2 + 8 * hamstrings),
         dict(x=fx, y=fy, line_width=2 + 8 * hip_flexors),
-        dict(x=[s1p[0] - 10 * math.cos(math.radians(ss)), s1a[0] + 30 * math.cos(math.radians(ss))],
-             y=[s1p[1] + 10 * math.sin(math.radians(ss)), s1a[1] - 30 * math.sin(math.radians(ss))]),
+        dict(
+            x=[s1p[0] - 10 * math.cos(math.radians(ss)), s1a[0] + 30 * math.cos(math.radians(ss))],
+            y=[s1p[1] + 10 * math.sin(math.radians(ss)), s1a[1] - 30 * math.sin(math.radians(ss))],
+        ),
         dict(x=ref, y=[s1p[1], s1p[1]]),
         dict(x=[hip[0], out["s1_center"][0]], y=[hip[1], out["s1_center"][1]]),
         dict(x=[hip[0], hip[0]], y=[hip[1], hip[1] + 120.0]),
     ]
 
 
+def _label(x: float, y: float, text: str, size: int) -> dict:
+    """A text label in data coordinates, left-aligned at (x, y)."""
+    return dict(x=x, y=y, text=text, showarrow=False, xanchor="left", font=dict(size=size))
+
+
+def _pull(head, tail, tightness: float, color: str, text: str, anchor: str) -> dict:
+    """An arrow annotation for a muscle's pull on the pelvis (thicker = tighter)."""
+    return dict(
+        x=head[0],
+        y=head[1],
+        ax=tail[0],
+        ay=tail[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=2,
+        arrowwidth=2 + 2 * tightness,
+        arrowcolor=COLORS[color],
+        text=text,
+        xanchor=anchor,
+        font=dict(size=12),
+    )
+
+
 class SagittalChart:
     """Side view: vertebral bodies, discs, sacrum, pelvis, femur, and the two muscle pulls."""
 
-    NAMES = ["Discs", "Vertebral bodies L1-L5", "Sacrum", "Hip bone (side view)", "Thigh bone (femur)", "Hip joint",
-             "Hamstrings", "Hip flexors (iliopsoas)", "S1 end plate", "Horizontal", "Pelvic tilt line", "Vertical"]
+    NAMES = [
+        "Discs",
+        "Vertebral bodies L1-L5",
+        "Sacrum",
+        "Hip bone (side view)",
+        "Thigh bone (femur)",
+        "Hip joint",
+        "Hamstrings",
+        "Hip flexors (iliopsoas)",
+        "S1 end plate",
+        "Horizontal",
+        "Pelvic tilt line",
+        "Vertical",
+    ]
 
     def __init__(self, out: dict, hamstrings: float = 0.0, hip_flexors: float = 0.0):
         data = _sagittal_traces(out, hamstrings, hip_flexors)
         bone = "#B8A98A"
         styles = [
-            dict(mode="lines", fill="toself", fillcolor="rgba(204,121,167,0.55)", line=dict(color=COLORS["discogenic"], width=1)),
+            dict(
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(204,121,167,0.55)",
+                line=dict(color=COLORS["discogenic"], width=1),
+            ),
             dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)", line=dict(color="#5A4E36", width=1.5)),
             dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)", line=dict(color="#5A4E36", width=1.5)),
             dict(mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.45)", line=dict(color=bone, width=1.5)),
@@ -272,16 +364,21 @@ class SagittalChart:
             lw = d.pop("line_width", None)
             if lw is not None:
                 s["line"] = dict(s["line"], width=lw)
-            traces.append(go.Scatter(name=name, hoverinfo="name", showlegend=name in ("Hamstrings", "Hip flexors (iliopsoas)"),
-                                     **d, **s))
+            traces.append(
+                go.Scatter(
+                    name=name, hoverinfo="name", showlegend=name in ("Hamstrings", "Hip flexors (iliopsoas)"), **d, **s
+                )
+            )
         layout = figure_layout(
-            height=560, margin=dict(l=10, r=10, t=40, b=10),
+            height=560,
+            margin=dict(l=10, r=10, t=40, b=10),
             xaxis=dict(visible=False, range=[-170, 170], fixedrange=True),
             yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=[-240, 330], fixedrange=True),
-            legend=dict(orientation="h", x=0, y=1.06), hovermode="closest",
+            legend=dict(orientation="h", x=0, y=1.06),
+            hovermode="closest",
             annotations=self._annotations(out, hamstrings, hip_flexors),
         )
-        self.fig = go.FigureWidget(data=traces, layout=layout)
+        self.fig = configure_figure(go.FigureWidget(data=traces, layout=layout))
 
     @staticmethod
     def _annotations(out: dict, hamstrings: float, hip_flexors: float) -> list[dict]:
@@ -291,30 +388,64 @@ class SagittalChart:
             c = poly.mean(axis=0)
             ann.append(dict(x=c[0], y=c[1], text=lvl, showarrow=False, font=dict(size=12, color="#1A1A1A")))
         s1 = out["s1_post"]
-        ann.append(dict(x=s1[0] + 70, y=s1[1] + 8, text=f"sacral slope {p.sacral_slope:.0f}°", showarrow=False,
-                        xanchor="left", font=dict(size=12)))
-        ann.append(dict(x=out["l1_top_plate"][0][0] + 40, y=out["l1_top_plate"][0][1] + 20,
-                        text=f"lordosis L1–S1 {p.lordosis:.0f}°", showarrow=False, xanchor="left", font=dict(size=13)))
-        ann.append(dict(x=out["hip"][0] + 30, y=out["hip"][1] - 25, text="hip joint", showarrow=False, xanchor="left",
-                        font=dict(size=12)))
-        ann.append(dict(x=0.0, y=0.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
-                        font=dict(size=12), text="← back · front →"))
+        ann.append(_label(s1[0] + 70, s1[1] + 8, f"sacral slope {p.sacral_slope:.0f}°", 12))
+        ann.append(
+            _label(
+                out["l1_top_plate"][0][0] + 40, out["l1_top_plate"][0][1] + 20, f"lordosis L1–S1 {p.lordosis:.0f}°", 13
+            )
+        )
+        ann.append(_label(out["hip"][0] + 30, out["hip"][1] - 25, "hip joint", 12))
+        ann.append(
+            dict(
+                x=0.0,
+                y=0.0,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=12),
+                text="← back · front →",
+            )
+        )
         if hamstrings > 0:
             it = out["ischial_tuberosity"]
-            ann.append(dict(x=it[0] - 12, y=it[1] - 70, ax=it[0] - 12, ay=it[1] - 10, xref="x", yref="y", axref="x",
-                            ayref="y", showarrow=True, arrowhead=2, arrowwidth=2 + 2 * hamstrings,
-                            arrowcolor=COLORS["hip_extensors"], text="hamstrings pull down", xanchor="right",
-                            font=dict(size=12)))
+            ann.append(
+                _pull(
+                    (it[0] - 12, it[1] - 70),
+                    (it[0] - 12, it[1] - 10),
+                    hamstrings,
+                    "hip_extensors",
+                    "hamstrings pull down",
+                    "right",
+                )
+            )
         if hip_flexors > 0:
             h = out["hip"]
-            ann.append(dict(x=h[0] + 45, y=h[1] + 10, ax=h[0] + 25, ay=h[1] + 70, xref="x", yref="y", axref="x",
-                            ayref="y", showarrow=True, arrowhead=2, arrowwidth=2 + 2 * hip_flexors,
-                            arrowcolor=COLORS["lumbar_extensors"], text="hip flexors pull forward and down",
-                            xanchor="left", font=dict(size=12)))
+            ann.append(
+                _pull(
+                    (h[0] + 45, h[1] + 10),
+                    (h[0] + 25, h[1] + 70),
+                    hip_flexors,
+                    "lumbar_extensors",
+                    "hip flexors pull forward and down",
+                    "left",
+                )
+            )
         tilt = p.tilt
         word = "forward (anterior)" if tilt > 0.25 else "backward (posterior)" if tilt < -0.25 else "neutral"
-        ann.append(dict(x=0.0, y=0.93, xref="paper", yref="paper", xanchor="left", showarrow=False, font=dict(size=13),
-                        text=f"pelvic tilt: {word} {abs(tilt):.0f}°"))
+        ann.append(
+            dict(
+                x=0.0,
+                y=0.93,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                showarrow=False,
+                font=dict(size=13),
+                text=f"pelvic tilt: {word} {abs(tilt):.0f}°",
+            )
+        )
         return ann
 
     def update(self, out: dict, hamstrings: float, hip_flexors: float) -> None:
@@ -329,13 +460,14 @@ class SagittalChart:
 
 # --------------------------------------------------------------------------- gait view
 
+
 def _gait_shapes(state: am.GaitState) -> dict:
     """Back-view stick figure (x = viewer's horizontal, right side of the body on the right)."""
     drop = state.pelvic_drop
     half = 85.0
     # Stance hip stays; the swing side drops by ``drop`` degrees.
     if state.stance_side == "right":
-        pivot, sign = np.array([half, 0.0]), 1.0        # viewer: body's right on the right
+        pivot, sign = np.array([half, 0.0]), 1.0  # viewer: body's right on the right
     elif state.stance_side == "left":
         pivot, sign = np.array([-half, 0.0]), -1.0
     else:
@@ -348,15 +480,33 @@ def _gait_shapes(state: am.GaitState) -> dict:
         return np.array([c * p[0] - s * p[1], s * p[0] + c * p[1]]) + pivot
 
     # Pelvis outline from behind (iliac crests, SI joints, hip joints).
-    pelvis = [(-135, 140), (-110, 165), (-60, 120), (-45, 90), (45, 90), (60, 120), (110, 165), (135, 140),
-              (120, 40), (90, 0), (60, -60), (-60, -60), (-90, 0), (-120, 40)]
+    pelvis = [
+        (-135, 140),
+        (-110, 165),
+        (-60, 120),
+        (-45, 90),
+        (45, 90),
+        (60, 120),
+        (110, 165),
+        (135, 140),
+        (120, 40),
+        (90, 0),
+        (60, -60),
+        (-60, -60),
+        (-90, 0),
+        (-120, 40),
+    ]
     pelvis = np.array([rot(p) for p in pelvis])
     hips = {"right": rot((half, 0)), "left": rot((-half, 0))}
     si = {"right": rot((52, 95)), "left": rot((-52, 95))}
     sacrum_top = rot((0, 115))
     # Spine: from the sacrum, leaning back towards upright (the trunk compensates).
-    spine = [sacrum_top, sacrum_top + np.array([0.0, 60.0]), np.array([sacrum_top[0] * 0.2, 250.0]),
-             np.array([0.0, 330.0])]
+    spine = [
+        sacrum_top,
+        sacrum_top + np.array([0.0, 60.0]),
+        np.array([sacrum_top[0] * 0.2, 250.0]),
+        np.array([0.0, 330.0]),
+    ]
     legs = {}
     for side in ("right", "left"):
         h = hips[side]
@@ -376,13 +526,17 @@ def _gait_data(state: am.GaitState, groups) -> list[dict]:
     pel = sh["pelvis"]
     vals = [float(state.effort[g]) for g in groups]
     return [
-        dict(x=[float(v) for v in pel[:, 0]] + [float(pel[0, 0])], y=[float(v) for v in pel[:, 1]] + [float(pel[0, 1])]),
+        dict(
+            x=[float(v) for v in pel[:, 0]] + [float(pel[0, 0])], y=[float(v) for v in pel[:, 1]] + [float(pel[0, 1])]
+        ),
         dict(x=sh["spine"][:, 0].tolist(), y=sh["spine"][:, 1].tolist()),
         dict(x=sh["legs"]["right"][:, 0].tolist(), y=sh["legs"]["right"][:, 1].tolist()),
         dict(x=sh["legs"]["left"][:, 0].tolist(), y=sh["legs"]["left"][:, 1].tolist()),
-        dict(x=[float(sh["si"]["left"][0]), float(sh["si"]["right"][0])],
-             y=[float(sh["si"]["left"][1]), float(sh["si"]["right"][1])],
-             text=[f"SI {state.si_rotation['left']:+.1f}°", f"SI {state.si_rotation['right']:+.1f}°"]),
+        dict(
+            x=[float(sh["si"]["left"][0]), float(sh["si"]["right"][0])],
+            y=[float(sh["si"]["left"][1]), float(sh["si"]["right"][1])],
+            text=[f"SI {state.si_rotation['left']:+.1f}°", f"SI {state.si_rotation['right']:+.1f}°"],
+        ),
         dict(x=vals, text=[f"{v:.0%}" for v in vals]),
     ]
 
@@ -392,12 +546,11 @@ def _gait_annotations(state: am.GaitState) -> list[dict]:
     msg = f"{side} (swing) side drops {state.pelvic_drop:.1f}°" if side else "both feet off the ground"
     if state.trendelenburg:
         msg += " · Trendelenburg"
+    paper = dict(xref="paper", yref="paper")
     return [
-        dict(x=0.0, y=1.04, xref="paper", yref="paper", showarrow=False, xanchor="left", text="<b>Pelvis from behind</b>",
-             font=dict(size=14)),
-        dict(x=0.0, y=0.405, xref="paper", yref="paper", showarrow=False, xanchor="left",
-             text="<b>How hard each group works now</b>", font=dict(size=14)),
-        dict(x=0.0, y=0.44, xref="paper", yref="paper", showarrow=False, xanchor="left", text=msg, font=dict(size=13)),
+        _label(0.0, 1.04, "<b>Pelvis from behind</b>", 14) | paper,
+        _label(0.0, 0.405, "<b>How hard each group works now</b>", 14) | paper,
+        _label(0.0, 0.44, msg, 13) | paper,
         dict(xref="x", yref="y", x=-190, y=330, showarrow=False, xanchor="left", text="left", font=dict(size=12)),
         dict(xref="x", yref="y", x=190, y=330, showarrow=False, xanchor="right", text="right", font=dict(size=12)),
     ]
@@ -411,32 +564,80 @@ class GaitChart:
         self.groups = groups
         d = _gait_data(state, groups)
         fig = make_subplots(rows=2, cols=1, row_heights=[0.58, 0.42], vertical_spacing=0.14)
-        fig.add_trace(go.Scatter(name="Pelvis", mode="lines", fill="toself", fillcolor="rgba(233,225,204,0.9)",
-                                 line=dict(color="#5A4E36", width=2), hoverinfo="name", **d[0]), row=1, col=1)
-        fig.add_trace(go.Scatter(name="Spine", mode="lines+markers", line=dict(color="#5A4E36", width=6),
-                                 marker=dict(size=8), hoverinfo="name", **d[1]), row=1, col=1)
-        fig.add_trace(go.Scatter(name="Right leg", mode="lines", line=dict(color=OKABE_ITO["blue"], width=10),
-                                 hoverinfo="name", **d[2]), row=1, col=1)
-        fig.add_trace(go.Scatter(name="Left leg", mode="lines", line=dict(color=OKABE_ITO["grey"], width=10, dash="dot"),
-                                 hoverinfo="name", **d[3]), row=1, col=1)
-        fig.add_trace(go.Scatter(name="SI joints", mode="markers+text", textposition=["top left", "top right"],
-                                 marker=dict(size=14, color=OKABE_ITO["sky_blue"], symbol="diamond",
-                                             line=dict(color="#1A1A1A", width=1)),
-                                 hoverinfo="name+text", **d[4]), row=1, col=1)
-        fig.add_trace(go.Bar(name="Effort", orientation="h", y=[GROUP_SHORT[g] for g in groups],
-                             customdata=[GROUP_LABELS[g] for g in groups],
-                             marker=dict(color=[COLORS[g] for g in groups],
-                                         pattern=dict(shape=[GROUP_PATTERNS[g] for g in groups])),
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate="%{customdata}: %{x:.0%}<extra></extra>", **d[5]), row=2, col=1)
+        stick = [  # the pelvis from behind (top panel)
+            go.Scatter(
+                name="Pelvis",
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(233,225,204,0.9)",
+                line=dict(color="#5A4E36", width=2),
+                hoverinfo="name",
+                **d[0],
+            ),
+            go.Scatter(
+                name="Spine",
+                mode="lines+markers",
+                line=dict(color="#5A4E36", width=6),
+                marker=dict(size=8),
+                hoverinfo="name",
+                **d[1],
+            ),
+            go.Scatter(
+                name="Right leg", mode="lines", line=dict(color=OKABE_ITO["blue"], width=10), hoverinfo="name", **d[2]
+            ),
+            go.Scatter(
+                name="Left leg",
+                mode="lines",
+                line=dict(color=OKABE_ITO["grey"], width=10, dash="dot"),
+                hoverinfo="name",
+                **d[3],
+            ),
+            go.Scatter(
+                name="SI joints",
+                mode="markers+text",
+                textposition=["top left", "top right"],
+                marker=dict(
+                    size=14, color=OKABE_ITO["sky_blue"], symbol="diamond", line=dict(color="#1A1A1A", width=1)
+                ),
+                hoverinfo="name+text",
+                **d[4],
+            ),
+        ]
+        for trace in stick:
+            fig.add_trace(trace, row=1, col=1)
+        fig.add_trace(
+            go.Bar(
+                name="Effort",
+                orientation="h",
+                y=[GROUP_SHORT[g] for g in groups],
+                customdata=[GROUP_LABELS[g] for g in groups],
+                marker=dict(color=[COLORS[g] for g in groups], pattern=dict(shape=[GROUP_PATTERNS[g] for g in groups])),
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{customdata}: %{x:.0%}<extra></extra>",
+                **d[5],
+            ),
+            row=2,
+            col=1,
+        )
         fig.update_xaxes(visible=False, range=[-200, 200], row=1, col=1, fixedrange=True)
         fig.update_yaxes(visible=False, range=[-320, 350], row=1, col=1, scaleanchor="x", fixedrange=True)
-        fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".0%",
-                         title_text="effort (% of what it can give)", row=2, col=1, fixedrange=True)
+        fig.update_xaxes(
+            range=[0, 1.15],
+            tickvals=[0, 0.25, 0.5, 0.75, 1.0],
+            tickformat=".0%",
+            title_text="effort (% of what it can give)",
+            row=2,
+            col=1,
+            fixedrange=True,
+        )
         fig.update_yaxes(automargin=True, row=2, col=1, fixedrange=True, tickfont=dict(size=12))
-        fig.update_layout(**figure_layout(height=700, showlegend=False, margin=dict(l=10, r=20, t=40, b=50),
-                                          annotations=_gait_annotations(state)))
-        self.fig = go.FigureWidget(fig)
+        fig.update_layout(
+            **figure_layout(
+                height=700, showlegend=False, margin=dict(l=10, r=20, t=40, b=50), annotations=_gait_annotations(state)
+            )
+        )
+        self.fig = configure_figure(go.FigureWidget(fig))
 
     def update(self, state: am.GaitState) -> None:
         data = _gait_data(state, self.groups)

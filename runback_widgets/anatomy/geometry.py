@@ -38,7 +38,7 @@ class Mesh:
     vertices: np.ndarray
     faces: np.ndarray
 
-    def transformed(self, rotation: np.ndarray | None = None, translation=(0.0, 0.0, 0.0)) -> "Mesh":
+    def transformed(self, rotation: np.ndarray | None = None, translation=(0.0, 0.0, 0.0)) -> Mesh:
         """Rotate (3x3 matrix, about the origin) then translate."""
         v = self.vertices if rotation is None else self.vertices @ np.asarray(rotation).T
         return Mesh(v + np.asarray(translation, dtype=float), self.faces)
@@ -108,8 +108,14 @@ def _grid_faces(n_rows: int, n_cols: int, wrap_cols: bool, offset: int = 0) -> n
     return (np.stack([f1, f2], axis=1).reshape(-1, 3) + offset).astype(np.int64)
 
 
-def superellipsoid(center=(0.0, 0.0, 0.0), radii=(1.0, 1.0, 1.0), n_around: int = 16, n_up: int = 9,
-                   e_around: float = 1.0, e_up: float = 1.0) -> Mesh:
+def superellipsoid(
+    center=(0.0, 0.0, 0.0),
+    radii=(1.0, 1.0, 1.0),
+    n_around: int = 16,
+    n_up: int = 9,
+    e_around: float = 1.0,
+    e_up: float = 1.0,
+) -> Mesh:
     """Closed superellipsoid (exponents < 1 give a rounded box, 1 an ellipsoid).
 
     Parameters
@@ -160,8 +166,9 @@ def _frames(path: np.ndarray, up_hint) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return t, a, b
 
 
-def loft(path, half_a, half_b, up=(0.0, 0.0, 1.0), n_around: int = 10, exponent: float = 1.0,
-         caps: bool = True) -> Mesh:
+def loft(
+    path, half_a, half_b, up=(0.0, 0.0, 1.0), n_around: int = 10, exponent: float = 1.0, caps: bool = True
+) -> Mesh:
     """Sweep a superellipse cross-section along ``path``.
 
     Parameters
@@ -180,9 +187,11 @@ def loft(path, half_a, half_b, up=(0.0, 0.0, 1.0), n_around: int = 10, exponent:
     _, a, b = _frames(path, up)
     th = np.linspace(0.0, 2 * np.pi, n_around, endpoint=False)
     ca, sb = _spow(np.cos(th), exponent), _spow(np.sin(th), exponent)
-    ring = (path[:, None, :]
-            + ha[:, None, None] * ca[None, :, None] * a[:, None, :]
-            + hb[:, None, None] * sb[None, :, None] * b[:, None, :])
+    ring = (
+        path[:, None, :]
+        + ha[:, None, None] * ca[None, :, None] * a[:, None, :]
+        + hb[:, None, None] * sb[None, :, None] * b[:, None, :]
+    )
     verts = ring.reshape(-1, 3)
     faces = [_grid_faces(k, n_around, wrap_cols=True)]
     if caps:
@@ -243,8 +252,12 @@ def thick_sheet(grid, thickness) -> Mesh:
     f_top = _grid_faces(nu, nv, wrap_cols=False)
     f_bot = _grid_faces(nu, nv, wrap_cols=False, offset=n)[:, ::-1]
     # Side walls around the border.
-    border = ([(0, j) for j in range(nv)] + [(i, nv - 1) for i in range(1, nu)]
-              + [(nu - 1, j) for j in range(nv - 2, -1, -1)] + [(i, 0) for i in range(nu - 2, 0, -1)])
+    border = (
+        [(0, j) for j in range(nv)]
+        + [(i, nv - 1) for i in range(1, nu)]
+        + [(nu - 1, j) for j in range(nv - 2, -1, -1)]
+        + [(i, 0) for i in range(nu - 2, 0, -1)]
+    )
     idx = [i * nv + j for i, j in border]
     walls = []
     for q in range(len(idx)):

@@ -1,560 +1,334 @@
 """The anatomy dashboard: 3D model, sagittal (pelvic tilt) view and gait view.
 
-Widgets layer: composes the model (numpy) and the figures (plotly) with
-ipywidgets controls. Teaching text comes from ``content/anatomy.toml``.
+Widgets layer, on :class:`runback_widgets.ui.dashboard.Dashboard`: the inputs
+are the ``controls`` below (each one a trait: ``app.tilt = 8`` from a cell
+updates the page, figures included); :meth:`AnatomyDashboard.update` is the
+one place that recomputes; :func:`fragments` says what the text slots show.
+Teaching text comes from ``content/anatomy.toml``.
 """
 
 from __future__ import annotations
 
-import html
-import math
 import re
-from typing import Mapping
 
 import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.glossary import with_glossary
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, guarded, page_style, slider_labels
+from ..ui.checks import Checks
+from ..ui.components import Disclaimer, download_link, figure_csv
+from ..ui.dashboard import DETAIL, Choice, Dashboard, MultiChoice, Number
+from ..ui.render import claim_box, claims_for, h
 from . import dimensions as dim
 from . import model as am
 from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart
 
-__all__ = ["AnatomyDashboard", "DEFAULT_LAYERS", "structure_card_html"]
+__all__ = ["AnatomyDashboard", "DEFAULT_LAYERS", "structure_card", "fragments", "dimensions_table"]
 
+NAME = "01-spine-and-si-anatomy"
 DEFAULT_LAYERS = ("bones", "discs", "joints", "nerves")
 PAIN_LABELS = {"muscle": "Muscle-related", "bone": "Bone-related", "discogenic": "Disc (discogenic)"}
-
-#: Claim boxes per section (each clinical note next to the claim it refines).
-CLAIMS_OVERVIEW = ["A01", "A02"]
-CLAIMS_PAIN = ["A06", "A07", "A08", "N04", "N05"]
-CLAIMS_SAGITTAL = ["A11", "N03", "N07"]
-CLAIMS_GAIT = ["A03", "N06", "A09", "A14"]
-
-_WIDE = dict(width="auto", max_width="100%")
-_SLIDER = dict(width="100%", max_width="34em")
+_D = content.load_toml("anatomy.toml")
+NAMES = {sid: _D["structure"][sid]["plain"] for sid in am.STRUCTURE_IDS}
+_NONE = {"none": ""}
 
 
-def _data() -> Mapping:
-    return content.load_toml("anatomy.toml")
-
-
-def structure_card_html(structure_id: str, detail: bool = False) -> str:
-    """Info card for one structure (plain sentence, or the detailed paragraph)."""
-    d = _data()
-    if not structure_id:
-        return f'<div class="rb-box rb-card-empty" role="status">{html.escape(d["text"]["card_empty"])}</div>'
-    s = d["structure"][structure_id]
-    pains = ", ".join(PAIN_LABELS[p] for p in s["pain_types"])
-    body = s["detail"] if detail else s["sentence"]
-    layer = d["layer"][s["layer"]]["label"]
-    return (
-        f'<div class="rb-box rb-claim rb-structure-card" role="region" aria-label="About {html.escape(s["plain"])}" '
-        f'data-structure-id="{html.escape(structure_id)}">'
-        f'<div class="rb-kind">{html.escape(layer)}</div>'
-        f'<div><strong>{html.escape(s["plain"])}</strong></div>'
-        f'<div class="rb-src">Anatomical name: {html.escape(s["anatomical"])}</div>'
-        f"<p>{html.escape(body)}</p>"
-        f'<div class="rb-src">Pain types it is involved in: {html.escape(pains)}. '
-        f'Claims: {html.escape(", ".join(s["claims"]))}.</div></div>'
+def _layer_boxes(spec: MultiChoice):
+    # The boxes show/hide the 3D figure's layers right in the browser (trace ``meta`` "labels").
+    return Checks(
+        options=list(spec.options),
+        labels=dict(spec.options),
+        value=list(spec.default),
+        legend=spec.label,
+        target="labels",
     )
 
 
-def _claims_html(ids, detail: bool) -> str:
-    return "".join(claim_html(cid, detail=detail) for cid in ids)
+def structure_card(structure_id: str, detail: bool = False):
+    """Info card for one structure (plain sentence, or the detailed paragraph)."""
+    if not structure_id:
+        return h("div", _D["text"]["card_empty"], class_="rb-box rb-card-empty", role="status")
+    s = _D["structure"][structure_id]
+    return h(
+        "div",
+        h("div", _D["layer"][s["layer"]]["label"], class_="rb-kind"),
+        h("div", h("strong", s["plain"])),
+        h("div", "Anatomical name: ", s["anatomical"], class_="rb-src"),
+        h("p", s["detail"] if detail else s["sentence"]),
+        h(
+            "div",
+            f"Pain types it is involved in: {', '.join(PAIN_LABELS[p] for p in s['pain_types'])}. "
+            f"Claims: {', '.join(s['claims'])}.",
+            class_="rb-src",
+        ),
+        class_="rb-box rb-claim rb-structure-card",
+        role="region",
+        aria_label=f"About {s['plain']}",
+        data_structure_id=structure_id,
+    )
 
 
-def _heading(text: str, level: int = 2) -> widgets.HTML:
-    return widgets.HTML(f"<h{level}>{html.escape(text)}</h{level}>")
+def _summary(*text):
+    return h("p", *text, class_="rb-summary", role="status")
 
 
-_LAYER_TOGGLES_ESM = """
-export default {
-  render({ model, el }) {
-    const box = document.createElement("fieldset");
-    box.className = "rb-layer-toggles";
-    box.style.cssText = "display:flex;flex-wrap:wrap;gap:0.3em 1.1em;align-items:center;border:0;margin:0.3em 0;padding:0";
-    const legend = document.createElement("legend");
-    legend.textContent = model.get("legend");
-    legend.style.cssText = "font-weight:700;float:left;margin-right:0.6em;padding:0";
-    box.appendChild(legend);
-    const boxes = {};
-    const uid = Math.random().toString(36).slice(2, 8);
-
-    // The layer visibility of the 3D figure in this browser follows this widget's value, always.
-    // A click restyles the figure right here (no kernel round trip) and saves the value; Python
-    // follows. But the kernel also echoes visibility back (plotly's FigureWidget returns every
-    // restyle it is told about, and the dashboard restyles on every value it receives), and
-    // under rapid clicks an echo of an earlier click can land after a later one. Rather than
-    // rely on message order (ipywidgets throttles each model separately), the figure is checked
-    // against the value whenever either changes, and put right when they differ. The value is
-    // the one truth: the latest click, or the latest value the kernel set (show-me buttons,
-    // shared links), so the figure, the boxes and Python all end in the same state.
-    const P = () => window.Plotly;
-    const figures = () => Array.from(document.querySelectorAll(".js-plotly-plot")).filter(
-      (g) => g.data && g.data.some((t) => t.meta === model.get("target")));
-    const watched = new WeakSet();
-    const enforce = () => {
-      const want = new Set(model.get("value"));
-      for (const gd of figures()) {
-        if (!watched.has(gd) && gd.on) {
-          watched.add(gd);
-          // Deferred: never restyle from inside plotly's own event dispatch.
-          const later = () => setTimeout(enforce, 0);
-          gd.on("plotly_restyle", later);
-          gd.on("plotly_update", later);
-          gd.on("plotly_react", later);
-        }
-        if (!P() || !P().restyle) continue;
-        const on = [], off = [];
-        gd.data.forEach((t, i) => {
-          if (!(t.legendgroup in boxes)) return;
-          const shown = t.visible !== false;
-          const should = want.has(t.legendgroup);
-          if (shown !== should) (should ? on : off).push(i);
-        });
-        try {
-          if (on.length) P().restyle(gd, { visible: true }, on);
-          if (off.length) P().restyle(gd, { visible: false }, off);
-        } catch (err) {
-          console.warn("runback: layer restyle failed; the kernel's update will follow", err);
-        }
-      }
-    };
-
-    for (const key of model.get("layers")) {
-      const cb = document.createElement("input");
-      cb.type = "checkbox";
-      cb.id = "rb-layer-" + key + "-" + uid;
-      cb.value = key;
-      cb.checked = model.get("value").includes(key);
-      const lab = document.createElement("label");
-      lab.htmlFor = cb.id;
-      lab.style.cssText = "display:inline-flex;align-items:center;gap:0.3em;cursor:pointer";
-      lab.appendChild(cb);
-      lab.appendChild(document.createTextNode(model.get("labels")[key] || key));
-      box.appendChild(lab);
-      boxes[key] = cb;
-      cb.addEventListener("change", () => {
-        model.set("value", Object.keys(boxes).filter((k) => boxes[k].checked));
-        model.save_changes();
-        enforce();
-      });
+def fragments(app: AnatomyDashboard) -> dict:
+    """What each text slot shows for the dashboard's current state: ``{slot: fragment}``."""
+    detail, text = app.detail, _D["text"]
+    layers = [_D["layer"][la]["label"].lower() for la in app.layers]
+    hl = app.highlighted
+    what = (
+        "Nothing is highlighted."
+        if not hl
+        else f"Highlighted: {NAMES[hl[0]]}."
+        if len(hl) == 1
+        else f"Highlighted: {len(hl)} structures."
+    )
+    pt = _D["pain_type"].get(app.pain)
+    p, ham, flex = app.posture, app.hamstrings / 100, app.hip_flexors / 100
+    tilt = (
+        f"tilted forward (anterior tilt) by {p.tilt:.0f}°"
+        if p.tilt > 0.25
+        else f"tilted backward (posterior tilt) by {-p.tilt:.0f}°"
+        if p.tilt < -0.25
+        else "in its neutral standing position"
+    )
+    ll0 = dim.LORDOSIS_NEUTRAL
+    curve = "deeper than" if p.lordosis > ll0 + 0.25 else "flatter than" if p.lordosis < ll0 - 0.25 else "the same as"
+    causes = ([f"tight hamstrings ({ham:.0%}) pull it backward"] if ham else []) + (
+        [f"tight hip flexors ({flex:.0%}) pull it forward"] if flex else []
+    )
+    g = app.gait
+    if g.stance_side:
+        lead = (
+            f"{app.phase}% into the stride the {g.stance_side} foot is on the ground and the "
+            f"{g.swing_side} pelvis drops {g.pelvic_drop:.1f}°"
+        )
+        if g.trendelenburg:
+            lead += " (a Trendelenburg-type drop: the stance-side hip abductors cannot hold the pelvis level)"
+    else:
+        lead = f"{app.phase}% into the stride both feet are off the ground and the pelvis is level"
+    top = max(g.effort, key=g.effort.get)
+    claims = {
+        f"claims_{s}": [claim_box(c, detail) for c in claims_for(NAME, s, _D["claims"])]
+        for s in ("overview", "pain", "sagittal", "gait")
     }
-    const sync = () => {
-      const v = model.get("value");
-      for (const k in boxes) boxes[k].checked = v.includes(k);
-      enforce();
-    };
-    model.on("change:value", sync);
-    // Watch the figure from the start (it may draw after these boxes do).
-    let tries = 0;
-    const attach = () => {
-      if (figures().length) enforce();
-      else if (tries++ < 120) setTimeout(attach, 500);
-    };
-    attach();
-    el.appendChild(box);
-    return () => model.off("change:value", sync);
-  },
-};
-"""
+    return {
+        "intro": h("p", text["intro"]),
+        **claims,
+        "summary3d": _summary(
+            "3D model of the lumbar spine, sacrum and pelvis showing "
+            f"{', '.join(layers) if layers else 'nothing (all layers are off)'}. {what}"
+        ),
+        "card": structure_card(app.structure, detail),
+        "pain_text": pt
+        and h(
+            "p", h("strong", pt["label"], ":"), " ", pt["text"], " Highlighted in yellow in the 3D view.", role="status"
+        ),
+        "sagittal_intro": h("p", text["sagittal_intro"]),
+        "sag_summary": _summary(
+            f"Side view: the pelvis is {tilt}{' (' + '; '.join(causes) + ')' if causes else ''}. "
+            f"Sacral slope {p.sacral_slope:.0f}°, lumbar lordosis {p.lordosis:.0f}°: the curve "
+            f"of the lower back is {curve} the neutral {ll0:.0f}°."
+        ),
+        "sag_download": download_link(
+            figure_csv([app.sagittal.fig], x_name="front_mm", y_name="up_mm"),
+            "runback-side-view.csv",
+            "Download the side view's outlines (CSV, mm)",
+        ),
+        "gait_intro": h("p", text["gait_intro"]),
+        "gait_summary": _summary(
+            f"{lead}. Working hardest: {GROUP_LABELS[top]} ({g.effort[top]:.0%}). "
+            f"The SI joints move only {max(abs(v) for v in g.si_rotation.values()):.1f}°."
+        ),
+    }
 
 
-def _layer_toggles_class():
-    import anywidget
-
-    class LayerToggles(anywidget.AnyWidget):
-        """Layer checkboxes (native, labelled) that restyle the 3D figure in the browser."""
-
-        _esm = _LAYER_TOGGLES_ESM
-        layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
-        labels = traitlets.Dict().tag(sync=True)
-        value = traitlets.List(traitlets.Unicode()).tag(sync=True)
-        target = traitlets.Unicode("").tag(sync=True)      # ``meta`` of a trace of the figure to restyle
-        legend = traitlets.Unicode("Layers").tag(sync=True)
-
-    return LayerToggles
-
-
-class AnatomyDashboard(widgets.VBox):
+class AnatomyDashboard(Dashboard):
     """Spine and SI-joint anatomy dashboard.
 
-    Public traits: ``structure`` (selected id, "" for none), ``highlighted``
-    (ids currently highlighted), ``tilt`` (effective pelvic-tilt change [deg]),
-    ``gait`` (the current :class:`~runback_widgets.anatomy.model.GaitState`).
+    Inputs (traits, share-link keys): ``detail``, ``layers``, ``camera``, ``structure``
+    (selected id, "" for none), ``pain`` (a "Show me" pain type, "" for none), ``tilt``,
+    ``hamstrings``, ``hip_flexors``, ``phase``, ``abductors``. Outputs: ``highlighted``
+    (ids highlighted in 3D), ``pelvic_tilt`` (effective tilt [deg]), ``posture``, ``gait``.
     """
 
-    structure = traitlets.Unicode("")
+    dashboard = NAME
+    css_class = "rb-anatomy"
+    controls = (
+        DETAIL,
+        MultiChoice(
+            "layers",
+            "Layers:",
+            default=DEFAULT_LAYERS,
+            options={k: _D["layer"][k]["label"] for k in am.LAYERS},
+            factory=_layer_boxes,
+        ),
+        Choice(
+            "camera", "View", default="oblique", options={k: v["label"] for k, v in _D["camera"].items()}, buttons=True
+        ),
+        Choice("structure", "Structure", default="", options={"": "(none)", **NAMES}, aliases=_NONE),
+        Choice("pain", "Show me", default="", options={"": "none", **PAIN_LABELS}, aliases=_NONE, widget=False),
+        Number("tilt", "Pelvic tilt (°, + forward)", *dim.TILT_LIMITS, step=1, default=0, continuous=False),
+        Number("hamstrings", "Tight hamstrings (%)", 0, 100, step=10, default=0, continuous=False),
+        Number("hip_flexors", "Tight hip flexors (%)", 0, 100, step=10, default=0, continuous=False),
+        Number("phase", "Stride (% from right foot strike)", 0, 99, step=1, default=19),
+        Number("abductors", "Hip-abductor strength (%)", 20, 100, step=10, default=100),
+    )
+
     highlighted = traitlets.List(traitlets.Unicode())
-    tilt = traitlets.Float(0.0)
+    pelvic_tilt = traitlets.Float(0.0)
+    posture = traitlets.Instance(am.Posture, allow_none=True)
     gait = traitlets.Instance(am.GaitState, allow_none=True)
 
-    def __init__(self, camera: str = "oblique", **kwargs):
-        d = _data()
-        self._text = d["text"]
-        self._errors = ErrorPanel()
-        self._detail = DetailToggle()
-        self._cams = d["camera"]
+    def build(self):
         built = am.build_model(0.0)
-        names = {sid: d["structure"][sid]["plain"] for sid in am.STRUCTURE_IDS}
-        self._names = names
-        self._chart3d = Anatomy3DChart(built, names, self._cams, camera=camera, visible_layers=DEFAULT_LAYERS)
-
-        # 3D controls
-        self._layers = _layer_toggles_class()(
-            layers=list(am.LAYERS), labels={k: d["layer"][k]["label"] for k in am.LAYERS},
-            value=list(DEFAULT_LAYERS), target=self._chart3d.marker, legend="Layers:")
-        self._camera = widgets.ToggleButtons(options=[(v["label"], k) for k, v in self._cams.items()], value=camera,
-                                             description="View", style={"description_width": "initial",
-                                                                       "button_width": "auto"},
-                                             layout=widgets.Layout(**_WIDE))
-        self._picker = widgets.Dropdown(options=[("(none)", "")] + [(names[s], s) for s in am.STRUCTURE_IDS], value="",
-                                        description="Structure", style={"description_width": "initial"},
-                                        layout=widgets.Layout(**_WIDE))
-        self._showme = {
-            key: widgets.Button(description=f"Show me: {pt['label']}", tooltip=pt["text"],
-                                layout=widgets.Layout(**_WIDE))
-            for key, pt in d["pain_type"].items()
+        self.chart3d = Anatomy3DChart(built, NAMES, _D["camera"], camera=self.camera, visible_layers=self.layers)
+        self.sagittal = SagittalChart(am.sagittal_outline(0.0))
+        self.gait_chart = GaitChart(am.gait_state(self.phase / 100, self.abductors / 100))
+        self.showme = {
+            k: widgets.Button(
+                description=f"Show me: {pt['label']}",
+                tooltip=pt["text"],
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            )
+            for k, pt in _D["pain_type"].items()
         }
-        self._clear = widgets.Button(description="Clear highlight", layout=widgets.Layout(**_WIDE))
-        self._card = widgets.HTML(structure_card_html(""))
-        self._summary3d = widgets.HTML()
-        self._pain_text = widgets.HTML()
-        self._claims_pain = widgets.HTML(_claims_html(CLAIMS_PAIN, False))
-
-        # Sagittal controls
-        lo, hi = dim.TILT_LIMITS
-        self._tilt = widgets.FloatSlider(value=0.0, min=lo, max=hi, step=1.0, description="Pelvic tilt (°, + forward)",
-                                         continuous_update=False, style={"description_width": "initial"},
-                                         layout=widgets.Layout(**_SLIDER))
-        self._hamstrings = widgets.IntSlider(value=0, min=0, max=100, step=10, description="Tight hamstrings (%)",
-                                             continuous_update=False, style={"description_width": "initial"},
-                                             layout=widgets.Layout(**_SLIDER))
-        self._hip_flexors = widgets.IntSlider(value=0, min=0, max=100, step=10, description="Tight hip flexors (%)",
-                                              continuous_update=False, style={"description_width": "initial"},
-                                              layout=widgets.Layout(**_SLIDER))
-        self._sag_out = am.sagittal_outline(0.0)
-        self._sagittal = SagittalChart(self._sag_out)
-        self._sag_summary = widgets.HTML()
-        self._claims_sag = widgets.HTML(_claims_html(CLAIMS_SAGITTAL, False))
-
-        # Gait controls
-        self._phase = widgets.IntSlider(value=19, min=0, max=99, step=1, description="Stride (% from right foot strike)",
-                                        continuous_update=True, style={"description_width": "initial"},
-                                        layout=widgets.Layout(**_SLIDER))
-        self._abductors = widgets.IntSlider(value=100, min=20, max=100, step=10,
-                                            description="Hip-abductor strength (%)", continuous_update=True,
-                                            style={"description_width": "initial"}, layout=widgets.Layout(**_SLIDER))
-        state = am.gait_state(0.19, 1.0)
-        self._gait_chart = GaitChart(state)
-        self._gait_summary = widgets.HTML()
-        self._claims_gait = widgets.HTML(_claims_html(CLAIMS_GAIT, False))
-        self._claims_overview = widgets.HTML(_claims_html(CLAIMS_OVERVIEW, False))
-
-        row = dict(flex_flow="row wrap", width="100%", align_items="center", grid_gap="0.3em 1em")
-        children = [
-            page_style(),
-            slider_labels(),
-            widgets.HTML(f"<p>{html.escape(self._text['intro'])}</p>"),
-            Disclaimer(),
-            self._errors,
-            self._detail,
-            self._claims_overview,
-            _heading("3D model of the lower back and pelvis"),
-            self._layers,
-            self._camera,
-            self._chart3d.fig,
-            self._summary3d,
-            widgets.HBox([self._picker, self._clear], layout=widgets.Layout(**row)),
-            self._card,
-            _heading("Which structures does each kind of pain involve?", 3),
-            widgets.HBox(list(self._showme.values()), layout=widgets.Layout(**row)),
-            self._pain_text,
-            self._claims_pain,
-            _heading("Side view: pelvic tilt and the curve of the lower back"),
-            widgets.HTML(f"<p>{html.escape(self._text['sagittal_intro'])}</p>"),
-            self._tilt, self._hamstrings, self._hip_flexors,
-            self._sagittal.fig,
-            self._sag_summary,
-            self._claims_sag,
-            _heading("Running: the pelvis in the stride"),
-            widgets.HTML(f"<p>{html.escape(self._text['gait_intro'])}</p>"),
-            self._phase, self._abductors,
-            self._gait_chart.fig,
-            self._gait_summary,
-            self._claims_gait,
-        ]
-        kwargs.setdefault("layout", widgets.Layout(width="100%", max_width="72em"))
-        super().__init__(children, **kwargs)
-        self.add_class("rb-anatomy")
-        self.tilt = 0.0
-        self.gait = state
-        self._wire()
-        self._update_summary3d()
-        self._update_sagittal()
-        self._update_gait()
-
-    # ------------------------------------------------------------------ wiring
-        # Glossary terms get a hover/focus definition where they first appear.
-        with_glossary(self)
-    def _wire(self) -> None:
-        g = guarded(self._errors)
-        self._layers.observe(g(self._on_layers), names="value")
-        self._camera.observe(g(lambda ch: self._chart3d.set_camera(ch["new"])), names="value")
-        self._picker.observe(g(self._on_pick), names="value")
-        for key, btn in self._showme.items():
-            btn.on_click(g(lambda _b, key=key: self.show_pain_type(key)))
-        self._clear.on_click(g(lambda _b: self.clear_highlight()))
-        self._detail.observe(g(self._on_detail), names="value")
-        for s in (self._tilt, self._hamstrings, self._hip_flexors):
-            s.observe(g(self._on_posture), names="value")
-        for s in (self._phase, self._abductors):
-            s.observe(g(self._on_gait), names="value")
-        for t in self._chart3d.fig.data:
+        for k, b in self.showme.items():
+            b.on_click(self._guard(lambda _b, k=k: setattr(self, "pain", k)))
+        clear = widgets.Button(description="Clear highlight", layout=widgets.Layout(width="auto", max_width="100%"))
+        clear.on_click(self._guard(lambda _b: self.set(structure="", pain="")))
+        for t in self.chart3d.fig.data:
             if t.meta in am.STRUCTURE_LAYERS:
-                t.on_click(g(self._on_figure_click))
+                t.on_click(self._guard(self._on_figure_click))
 
-    # ------------------------------------------------------------------ 3D
-    def _on_layers(self, _change=None) -> None:
-        self._chart3d.set_layers(self.visible_layers)
-        self._update_summary3d()
+        def row(*children):
+            return widgets.HBox(
+                list(children),
+                layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="center", grid_gap="0.3em 1em"),
+            )
 
-    @property
-    def visible_layers(self) -> list[str]:
-        return [layer for layer in am.LAYERS if layer in self._layers.value]
+        def heading(text, level=2):
+            return widgets.HTML(f"<h{level}>{text}</h{level}>")
 
-    def set_layers(self, layers) -> None:
-        """Switch layers on/off (one figure update)."""
-        want = [layer for layer in am.LAYERS if layer in set(layers)]
-        if want != list(self._layers.value):
-            self._layers.value = want
+        c, s = self.control, self.slot
+        return [
+            s("intro"),
+            Disclaimer(),
+            self.errors,
+            c("detail"),
+            s("claims_overview"),
+            heading("3D model of the lower back and pelvis"),
+            c("layers"),
+            c("camera"),
+            self.chart3d.fig,
+            s("summary3d"),
+            row(c("structure"), clear),
+            s("card"),
+            heading("Which structures does each kind of pain involve?", 3),
+            row(*self.showme.values()),
+            s("pain_text"),
+            s("claims_pain"),
+            heading("Side view: pelvic tilt and the curve of the lower back"),
+            s("sagittal_intro"),
+            c("tilt"),
+            c("hamstrings"),
+            c("hip_flexors"),
+            self.sagittal.fig,
+            s("sag_summary"),
+            s("sag_download"),
+            s("claims_sagittal"),
+            heading("Running: the pelvis in the stride"),
+            s("gait_intro"),
+            c("phase"),
+            c("abductors"),
+            self.gait_chart.fig,
+            s("gait_summary"),
+            s("claims_gait"),
+        ]
 
     def _on_figure_click(self, trace, points, _selector=None) -> None:
         if points is not None and getattr(points, "point_inds", None):
-            self._picker.value = trace.meta
+            self.structure = trace.meta
 
-    def _on_pick(self, change) -> None:
-        sid = change["new"] or ""
-        self.structure = sid
-        if sid:
-            layer = am.STRUCTURE_LAYERS[sid]
-            if layer not in self.visible_layers:
-                self.set_layers([*self.visible_layers, layer])
-            self._chart3d.highlight({sid})
-            self._pain_text.value = ""
-        else:
-            self._chart3d.highlight(())
-        self.highlighted = sorted(self._chart3d.highlighted)
-        self._card.value = structure_card_html(sid, self._detail.value)
-        self._update_summary3d()
-
-    def show_pain_type(self, key: str) -> None:
-        """Highlight the structures a pain type involves (and switch their layers on)."""
-        pt = _data()["pain_type"][key]
-        if self._picker.value:
-            self._picker.value = ""
-        self.set_layers(pt["layers"])
-        self._chart3d.highlight(pt["structures"])
-        self.highlighted = sorted(self._chart3d.highlighted)
-        self._pain_text.value = (f'<p role="status"><strong>{html.escape(pt["label"])}:</strong> '
-                                 f'{html.escape(pt["text"])} Highlighted in yellow in the 3D view.</p>')
-        self._update_summary3d()
-
-    def clear_highlight(self) -> None:
-        self._picker.value = ""
-        self._chart3d.highlight(())
-        self.highlighted = []
-        self._pain_text.value = ""
-        self._update_summary3d()
-
-    def _on_detail(self, change) -> None:
-        detail = bool(change["new"])
-        self._card.value = structure_card_html(self.structure, detail)
-        self._claims_overview.value = _claims_html(CLAIMS_OVERVIEW, detail)
-        self._claims_pain.value = _claims_html(CLAIMS_PAIN, detail)
-        self._claims_sag.value = _claims_html(CLAIMS_SAGITTAL, detail)
-        self._claims_gait.value = _claims_html(CLAIMS_GAIT, detail)
-
-    def _update_summary3d(self) -> None:
-        labels = [_data()["layer"][layer]["label"].lower() for layer in self.visible_layers]
-        shown = ", ".join(labels) if labels else "nothing (all layers are off)"
-        hl = self.highlighted
-        if not hl:
-            what = "Nothing is highlighted."
-        elif len(hl) == 1:
-            what = f"Highlighted: {self._names[hl[0]]}."
-        else:
-            what = f"Highlighted: {len(hl)} structures."
-        self._summary3d.value = (f'<p class="rb-summary" role="status">3D model of the lumbar spine, sacrum and pelvis '
-                                 f"showing {html.escape(shown)}. {html.escape(what)}</p>")
-
-    # ------------------------------------------------------------------ sagittal
-    def _on_posture(self, _change=None) -> None:
-        t = am.tilt_from_muscles(self._hamstrings.value / 100, self._hip_flexors.value / 100, self._tilt.value)
-        self.tilt = t
-        self._update_sagittal()
-        self._chart3d.update(am.build_model(t))
-
-    def _update_sagittal(self) -> None:
-        out = am.sagittal_outline(self.tilt)
-        self._sag_out = out
-        ham, flex = self._hamstrings.value / 100, self._hip_flexors.value / 100
-        self._sagittal.update(out, ham, flex)
-        p = out["posture"]
-        if p.tilt > 0.25:
-            tilt = f"tilted forward (anterior tilt) by {p.tilt:.0f}°"
-        elif p.tilt < -0.25:
-            tilt = f"tilted backward (posterior tilt) by {-p.tilt:.0f}°"
-        else:
-            tilt = "in its neutral standing position"
-        ll0 = dim.LORDOSIS_NEUTRAL
-        curve = ("deeper than" if p.lordosis > ll0 + 0.25 else "flatter than" if p.lordosis < ll0 - 0.25 else "the same as")
-        causes = []
-        if ham:
-            causes.append(f"tight hamstrings ({ham:.0%}) pull it backward")
-        if flex:
-            causes.append(f"tight hip flexors ({flex:.0%}) pull it forward")
-        cause = f" ({'; '.join(causes)})" if causes else ""
-        self._sag_summary.value = (
-            f'<p class="rb-summary" role="status">Side view: the pelvis is {tilt}{html.escape(cause)}. '
-            f"Sacral slope {p.sacral_slope:.0f}°, lumbar lordosis {p.lordosis:.0f}°: the curve of the lower back is "
-            f"{curve} the neutral {ll0:.0f}°.</p>")
-
-    # ------------------------------------------------------------------ gait
-    def _on_gait(self, _change=None) -> None:
-        self._update_gait()
-
-    def _update_gait(self) -> None:
-        state = am.gait_state(self._phase.value / 100, self._abductors.value / 100)
-        self.gait = state
-        self._gait_chart.update(state)
-        if state.stance_side:
-            lead = (f"{self._phase.value}% into the stride the {state.stance_side} foot is on the ground and the "
-                    f"{state.swing_side} pelvis drops {state.pelvic_drop:.1f}°")
-            if state.trendelenburg:
-                lead += " (a Trendelenburg-type drop: the stance-side hip abductors cannot hold the pelvis level)"
-        else:
-            lead = f"{self._phase.value}% into the stride both feet are off the ground and the pelvis is level"
-        top = max(state.effort, key=state.effort.get)
-        si = max(abs(v) for v in state.si_rotation.values())
-        self._gait_summary.value = (
-            f'<p class="rb-summary" role="status">{html.escape(lead)}. Working hardest: '
-            f"{html.escape(GROUP_LABELS[top])} ({state.effort[top]:.0%}). The SI joints move only {si:.1f}°.</p>")
-
-    # ------------------------------------------------------------------ scenarios
-    def scenario_state(self) -> dict[str, str]:
-        return {
-            "structure": self.structure,
-            "layers": ",".join(self.visible_layers),
-            "camera": self._camera.value,
-            "tilt": f"{self._tilt.value:g}",
-            "hamstrings": str(self._hamstrings.value),
-            "hip_flexors": str(self._hip_flexors.value),
-            "phase": str(self._phase.value),
-            "abductors": str(self._abductors.value),
-        }
-
-    def apply_scenario(self, params: Mapping[str, str]) -> list[str]:
-        """Apply shareable settings; return plain-words notes for anything ignored. Never raises."""
-        notes: list[str] = []
-
-        def show(v) -> str:
-            s = str(v)
-            return html.escape(s[:40] + ("…" if len(s) > 40 else ""))
-
-        def number(key, raw, lo, hi, integer):
-            try:
-                v = float(str(raw).strip())
-            except (TypeError, ValueError):
-                notes.append(f"{key}: {show(raw)} is not a number; kept {self.scenario_state()[key]}.")
-                return None
-            if not math.isfinite(v) or not lo <= v <= hi:
-                notes.append(f"{key}: {show(raw)} is outside {lo:g} to {hi:g}; kept {self.scenario_state()[key]}.")
-                return None
-            return int(round(v)) if integer else v
-
-        try:
-            items = dict(params).items()
-        except Exception:  # noqa: BLE001 - hostile input is reported, never raised
-            return ["The settings could not be read; nothing was changed."]
-        for key, raw in items:
-            try:
-                k = str(key)
-                if k == "structure":
-                    v = str(raw)
-                    if v in ("", "none"):
-                        self._picker.value = ""
-                    elif v in am.STRUCTURE_LAYERS:
-                        self._picker.value = v
-                    else:
-                        notes.append(f"structure: {show(v)} is not a structure in this model; none selected.")
-                elif k == "layers":
-                    want = [s.strip() for s in str(raw).split(",") if s.strip()]
-                    bad = [s for s in want if s not in am.LAYERS]
-                    if bad:
-                        notes.append(f"layers: {show(', '.join(bad))} is not a layer (use {', '.join(am.LAYERS)}); "
-                                     "layers unchanged.")
-                    else:
-                        self.set_layers(want)
-                elif k == "camera":
-                    if str(raw) in self._cams:
-                        self._camera.value = str(raw)
-                    else:
-                        notes.append(f"camera: {show(raw)} is not a view ({', '.join(self._cams)}); view unchanged.")
-                elif k == "tilt":
-                    v = number(k, raw, *dim.TILT_LIMITS, integer=False)
-                    if v is not None:
-                        self._tilt.value = round(v)
-                elif k in ("hamstrings", "hip_flexors"):
-                    v = number(k, raw, 0, 100, integer=True)
-                    if v is not None:
-                        (self._hamstrings if k == "hamstrings" else self._hip_flexors).value = int(round(v / 10) * 10)
-                elif k == "phase":
-                    v = number(k, raw, 0, 99, integer=True)
-                    if v is not None:
-                        self._phase.value = v
-                elif k == "abductors":
-                    v = number(k, raw, 20, 100, integer=True)
-                    if v is not None:
-                        self._abductors.value = int(round(v / 10) * 10)
-                else:
-                    notes.append(f"Unknown setting {show(k)} was ignored.")
-            except Exception:  # noqa: BLE001 - a scenario must never break the page
-                notes.append(f"{show(key)}: could not be applied; kept the default.")
-        return notes
+    def update(self, changed: set[str]) -> None:
+        # A structure and a pain type are two ways to highlight: the latest one wins,
+        # and what it highlights is switched on.
+        if "structure" in changed and self.structure:
+            self.pain = ""
+            if am.layer_of(self.structure) not in self.layers:
+                self.layers = (*self.layers, am.layer_of(self.structure))
+        elif "pain" in changed and self.pain:
+            self.structure = ""
+            self.layers = tuple(_D["pain_type"][self.pain]["layers"])
+        self.settle(changed)
+        if "layers" in changed and "layers" not in self.changed_in_browser:
+            self.chart3d.set_layers(self.layers)  # a click on a box restyled the browser's figure itself
+        if changed & {"structure", "pain"}:
+            ids = {self.structure} if self.structure else _D["pain_type"][self.pain]["structures"] if self.pain else ()
+            self.chart3d.highlight(ids)
+            self.highlighted = sorted(self.chart3d.highlighted)
+        if "camera" in changed:
+            self.chart3d.set_camera(self.camera)
+        if changed & {"tilt", "hamstrings", "hip_flexors"}:
+            self.pelvic_tilt = am.tilt_from_muscles(self.hamstrings / 100, self.hip_flexors / 100, self.tilt)
+            out = am.sagittal_outline(self.pelvic_tilt)
+            self.posture = out["posture"]
+            self.sagittal.update(out, self.hamstrings / 100, self.hip_flexors / 100)
+            self.chart3d.update(am.build_model(self.pelvic_tilt))
+        if changed & {"phase", "abductors"}:
+            self.gait = am.gait_state(self.phase / 100, self.abductors / 100)
+            self.gait_chart.update(self.gait)
+        self.render(fragments(self))
 
 
 def dimensions_table() -> widgets.HTML:
     """The model's dimensions with their sources, as an HTML table (notebook Background)."""
+    from ..ui.render import to_html
+
     refs = content.references()
 
-    def short(rid):
-        cit = refs[rid].citation
-        first = cit.split(",")[0].split(" ")[0]
-        year = re.search(r"\b(19|20)\d\d\b", cit)
-        multi = "," in cit.split(".")[0]
-        return f"{first}{' et al.' if multi else ''} {year.group(0) if year else ''}".strip()
-
     def src(key):
-        return "; ".join(html.escape(short(r)) for r in dim.SOURCES[key])
+        out = []
+        for r in dim.SOURCES[key]:
+            cit = refs[r].citation
+            year = re.search(r"\b(19|20)\d\d\b", cit)
+            etal = " et al." if "," in cit.split(".")[0] else ""
+            out.append(f"{cit.split(',')[0].split(' ')[0]}{etal} {year.group(0) if year else ''}".strip())
+        return "; ".join(out)
 
-    rows = []
-    for lvl in dim.LEVELS:
-        v = dim.VERTEBRA[lvl]
-        rows.append(f"<tr><th scope='row'>{lvl}</th><td>{v['body_width']:.0f}</td><td>{v['body_depth']:.0f}</td>"
-                    f"<td>{v['body_height']:.0f}</td><td>{v['tp_span']:.0f}</td></tr>")
-    discs = ", ".join(f"{k.replace('_', '-')} {v:.1f}" for k, v in dim.DISC_HEIGHT.items())
+    def cells(tag, *values, **attrs):
+        return h("tr", [h(tag, v, **attrs) for v in values])
+
+    rows = [
+        h(
+            "tr",
+            h("th", lvl, scope="row"),
+            [h("td", f"{dim.VERTEBRA[lvl][k]:.0f}") for k in ("body_width", "body_depth", "body_height", "tp_span")],
+        )
+        for lvl in dim.LEVELS
+    ]
     p = dim.PELVIS
+    discs = ", ".join(f"{k.replace('_', '-')} {v:.1f}" for k, v in dim.DISC_HEIGHT.items())
+    table = h(
+        "table",
+        h("caption", f"Lumbar vertebrae in the model [mm] (source: {src('VERTEBRA')})"),
+        h("thead", cells("th", "Level", "Body width", "Body depth", "Body height", "Transverse span", scope="col")),
+        h("tbody", rows),
+        class_="rb-table",
+    )
     return widgets.HTML(
-        '<table class="rb-table"><caption>Lumbar vertebrae in the model [mm] (source: '
-        f"{src('VERTEBRA')})</caption><thead><tr><th scope='col'>Level</th><th scope='col'>Body width</th>"
-        "<th scope='col'>Body depth</th><th scope='col'>Body height</th><th scope='col'>Transverse span</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<p>Mid-disc heights [mm]: {html.escape(discs)} (source: {src('DISC_HEIGHT')}).</p>"
-        f"<p>Pelvis in neutral standing: pelvic incidence {p['pelvic_incidence']:.0f}°, pelvic tilt "
-        f"{p['pelvic_tilt']:.0f}°, sacral slope {p['sacral_slope']:.0f}° (sources: {src('PELVIS')}); "
-        f"lordosis L1-S1 {dim.LORDOSIS_NEUTRAL:.0f}°, usual range {dim.LORDOSIS_RANGE[0]:.0f}-"
-        f"{dim.LORDOSIS_RANGE[1]:.0f}° (source: {src('LORDOSIS_NEUTRAL')}).</p>"
+        to_html(
+            [
+                table,
+                h("p", f"Mid-disc heights [mm]: {discs} (source: {src('DISC_HEIGHT')})."),
+                h(
+                    "p",
+                    f"Pelvis in neutral standing: pelvic incidence {p['pelvic_incidence']:.0f}°, pelvic tilt "
+                    f"{p['pelvic_tilt']:.0f}°, sacral slope {p['sacral_slope']:.0f}° (sources: {src('PELVIS')}); "
+                    f"lordosis L1-S1 {dim.LORDOSIS_NEUTRAL:.0f}°, usual range {dim.LORDOSIS_RANGE[0]:.0f}-"
+                    f"{dim.LORDOSIS_RANGE[1]:.0f}° (source: {src('LORDOSIS_NEUTRAL')}).",
+                ),
+            ]
+        )
     )

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from ..ui.theme import COLORS, DASHES, figure_layout
+from ..ui.theme import COLORS, DASHES, configure_figure, figure_layout
 from .model import GROUPS, SHARE_KEYS, CohortResult, RunResult
 
 __all__ = [
@@ -80,11 +80,14 @@ class SharesChart:
             traces.append(go.Scatter(
                 x=x, y=result.load_share[key], name=GROUP_LABELS[key], mode="lines", stackgroup="share",
                 line=dict(color=COLORS[key], width=1),
-                fillpattern=dict(shape=_PATTERNS[key], fgcolor="#333333", size=8, solidity=0.15) if _PATTERNS[key] else None,
+                # the band's colour under its pattern (plotly draws a pattern over a transparent
+                # background otherwise: on the projector only the plain band looked filled)
+                fillcolor=COLORS[key],
+                fillpattern=dict(shape=_PATTERNS[key], bgcolor=COLORS[key], fgcolor="#1A1A1A", size=8, solidity=0.2) if _PATTERNS[key] else None,
                 hovertemplate="%{y:.0%} at minute %{x:.0f}<extra>" + GROUP_LABELS[key] + "</extra>",
             ))
-        self.fig = go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand", top=120,
-                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1]))
+        self.fig = configure_figure(go.FigureWidget(data=traces, layout=_layout("Who carries the load", "Share of stance demand", top=120,
+                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1])))
         self.update(result)
 
     def update(self, result: RunResult) -> None:
@@ -107,8 +110,8 @@ class FatigueChart:
                        hovertemplate="%{y:.0%} fatigued at minute %{x:.0f}<extra>" + GROUP_LABELS[g] + "</extra>")
             for i, g in enumerate(GROUPS)
         ]
-        self.fig = go.FigureWidget(data=traces, layout=_layout("How tired each muscle group gets", "Fatigued fraction",
-                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1]))
+        self.fig = configure_figure(go.FigureWidget(data=traces, layout=_layout("How tired each muscle group gets", "Fatigued fraction",
+                                                               yaxis_tickformat=".0%", yaxis_range=[0, 1])))
 
     def update(self, result: RunResult) -> None:
         x = _minutes(result)
@@ -123,7 +126,7 @@ class IndexChart:
 
     def __init__(self, result: RunResult):
         x = _minutes(result)
-        self.fig = go.FigureWidget(
+        self.fig = configure_figure(go.FigureWidget(
             data=[
                 go.Scatter(x=x, y=result.lumbar_load_index, name="Your lower back", mode="lines",
                            line=dict(color=COLORS["lumbar_extensors"], width=4),
@@ -135,7 +138,7 @@ class IndexChart:
                            hovertemplate="takeover at minute %{x:.0f}<extra></extra>"),
             ],
             layout=_layout("Load on the lower back", "Load index (1 = reference)", yaxis_rangemode="tozero"),
-        )
+        ))
         self.update(result)
 
     def update(self, result: RunResult) -> None:
@@ -157,7 +160,7 @@ class CompareChart:
     """Runner A vs runner B: lumbar load index and hip share side by side on one axis set."""
 
     def __init__(self, a: RunResult, b: RunResult, label_a: str = "A", label_b: str = "B"):
-        self.fig = go.FigureWidget(
+        self.fig = configure_figure(go.FigureWidget(
             data=[
                 go.Scatter(name=f"A: {label_a}", mode="lines", line=dict(color=COLORS["lumbar_extensors"], width=4)),
                 go.Scatter(name=f"B: {label_b}", mode="lines", line=dict(color=COLORS["bone"], width=4, dash="dash")),
@@ -165,7 +168,7 @@ class CompareChart:
                 go.Scatter(name="B takes over", mode="markers", marker=dict(symbol="diamond-open", size=14, color=COLORS["danger"])),
             ],
             layout=_layout("Lower back load: A vs B", "Lumbar load index", yaxis_rangemode="tozero"),
-        )
+        ))
         self.update(a, b, label_a, label_b)
 
     def update(self, a: RunResult, b: RunResult, label_a: str | None = None, label_b: str | None = None) -> None:
@@ -187,13 +190,13 @@ class CohortChart:
     """Histogram of takeover minutes in a cohort (runners whose back never takes over are counted apart)."""
 
     def __init__(self, cohort: CohortResult):
-        self.fig = go.FigureWidget(
+        self.fig = configure_figure(go.FigureWidget(
             data=[go.Histogram(x=[], xbins=dict(start=0, size=5), name="Runners",
                                marker=dict(color=COLORS["lumbar_extensors"], line=dict(color="#1A1A1A", width=1),
                                            pattern=dict(shape="/")),
                                hovertemplate="%{y} runners: takeover in minutes %{x}<extra></extra>")],
             layout=_layout("When does the back take over? (class cohort)", "Number of runners", bargap=0.05),
-        )
+        ))
         self.update(cohort)
 
     def update(self, cohort: CohortResult) -> None:
@@ -209,13 +212,13 @@ class PreventionChart:
     """The same run before and after a prevention programme (claim A14)."""
 
     def __init__(self, before: RunResult, after: RunResult):
-        self.fig = go.FigureWidget(
+        self.fig = configure_figure(go.FigureWidget(
             data=[
                 go.Scatter(name="Today", mode="lines", line=dict(color=COLORS["lumbar_extensors"], width=4)),
                 go.Scatter(name="After the programme", mode="lines", line=dict(color=COLORS["hip_extensors"], width=4, dash="dash")),
             ],
             layout=_layout("Prevention what-if: the same run", "Lumbar load index", yaxis_rangemode="tozero"),
-        )
+        ))
         self.update(before, after)
 
     def update(self, before: RunResult, after: RunResult) -> None:

@@ -123,7 +123,10 @@ def _check(name: str, x, *, label: str | None = None) -> float:
     label = label or name
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise ValueError(f"{label} must be a number between {lo:g} and {hi:g} {unit}, got {x!r:.40}")
-    xf = float(x)
+    try:
+        xf = float(x)
+    except OverflowError:  # an int beyond ~1e308: out of range like any other
+        raise ValueError(f"{label} must be between {lo:g} and {hi:g} {unit}, got a number too large to use") from None
     if not math.isfinite(xf) or xf < lo or xf > hi:
         raise ValueError(f"{label} must be between {lo:g} and {hi:g} {unit}, got {xf:g}")
     return xf

@@ -5,6 +5,30 @@
 imported lazily: ``from runback_widgets.symptoms.widget import SymptomExplorer``).
 """
 
-from .model import PAIN_TYPES, SYMPTOMS, URGENCY_LEVELS, Assessment, Evidence, NextStep, Symptom, assess
+from .model import (
+    PAIN_TYPES,
+    SYMPTOMS,
+    URGENCY_LEVELS,
+    Assessment,
+    Consider,
+    Evidence,
+    NextStep,
+    Rule,
+    SafetyNetLine,
+    Symptom,
+    assess,
+)
 
-__all__ = ["assess", "SYMPTOMS", "PAIN_TYPES", "URGENCY_LEVELS", "Assessment", "Evidence", "NextStep", "Symptom"]
+__all__ = [
+    "assess",
+    "SYMPTOMS",
+    "PAIN_TYPES",
+    "URGENCY_LEVELS",
+    "Assessment",
+    "Consider",
+    "Evidence",
+    "NextStep",
+    "Rule",
+    "SafetyNetLine",
+    "Symptom",
+]

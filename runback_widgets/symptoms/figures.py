@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..ui.theme import COLORS, figure_layout, presenter_mode
+from ..ui.theme import COLORS, figure_config, figure_layout, presenter_mode
 from . import model
 from .model import PAIN_TYPES, SYMPTOMS, Assessment
 
@@ -92,8 +92,10 @@ def score_summary(a: Assessment) -> str:
     parts = [f"{_type_label(t)} {a.scores[t]:.2f}" for t in PAIN_TYPES]
     if not a.ranking:
         lead = "No pain type scores above zero yet."
+    elif a.leading is None:
+        lead = "None of the three types fits well."
     else:
-        lead = f"{_type_label(a.ranking[0])} fits best."
+        lead = f"{_type_label(a.leading)} fits best."
     return f"Bar chart of how well each pain type fits, from 0 to 1: {', '.join(parts)}. {lead}"
 
 
@@ -107,9 +109,9 @@ def _ticked_regions(a: Assessment) -> list[str]:
 
 
 def _felt_regions(a: Assessment) -> list[str]:
-    if not a.ranking:
+    if a.leading is None:
         return []
-    return list(model.type_info(a.ranking[0])["felt_in"])
+    return list(model.type_info(a.leading)["felt_in"])
 
 
 def body_summary(a: Assessment) -> str:
@@ -118,16 +120,21 @@ def body_summary(a: Assessment) -> str:
     ticked = [names[r] for r in _ticked_regions(a)]
     felt = [names[r] for r in _felt_regions(a)]
     s1 = (
-        f"Where {_type_label(a.ranking[0]).lower()} pain is usually felt (striped or dotted): {', '.join(felt)}."
+        f"Where {_type_label(a.leading).lower()} pain is usually felt (striped or dotted): {', '.join(felt)}."
         if felt
         else "No pain type is highlighted yet."
     )
-    s2 = f"Where your ticked symptoms are (thick outline, check mark): {', '.join(ticked)}." if ticked else "No ticked symptom has a place on the map."
+    s2 = (
+        f"Where your ticked symptoms are (thick outline, check mark): {', '.join(ticked)}."
+        if ticked
+        else "No ticked symptom has a place on the map."
+    )
     return f"Body map, seen from behind. {s1} {s2}"
 
 
-#: Plotly config for every figure here: no modebar (nothing to zoom; it covered the title on phones).
-FIG_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Plotly config for every figure here: the kit's (responsive, PNG export kept; the toolbar is
+#: hidden on phones by the page template, where it covered the title), nothing to zoom.
+FIG_CONFIG = figure_config(showAxisDragHandles=False)
 
 
 class ScoreChart:
@@ -167,7 +174,7 @@ class ScoreChart:
         self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
-        lead = a.ranking[0] if a.ranking else None
+        lead = a.leading
         xs = [a.scores[t] for t in PAIN_TYPES]
         if (lead, xs) == self._last:
             return
@@ -189,8 +196,13 @@ class BodyMap:
         self._ink = ink = _ink()
         traces = [
             go.Scatter(
-                x=_SILHOUETTE[0], y=_SILHOUETTE[1], mode="lines", line=dict(color=ink["outline"], width=1.5),
-                hoverinfo="skip", showlegend=False, name="body outline",
+                x=_SILHOUETTE[0],
+                y=_SILHOUETTE[1],
+                mode="lines",
+                line=dict(color=ink["outline"], width=1.5),
+                hoverinfo="skip",
+                showlegend=False,
+                name="body outline",
             )
         ]
         self.region_ids = list(REGION_SHAPES)
@@ -199,16 +211,28 @@ class BodyMap:
             xs, ys = REGION_SHAPES[rid]
             traces.append(
                 go.Scatter(
-                    x=xs, y=ys, mode="lines", fill="toself", fillcolor=_BASE_FILL,
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=_BASE_FILL,
                     line=dict(color=_BASE_LINE, width=1),
-                    name=names[rid], hoverinfo="name", hoveron="fills", showlegend=False,
+                    name=names[rid],
+                    hoverinfo="name",
+                    hoveron="fills",
+                    showlegend=False,
                 )
             )
         # Spine: dashed midline with lumbar level labels.
         traces.append(
             go.Scatter(
-                x=[0, 0], y=[66, 100], mode="lines", line=dict(color=ink["spine"], width=2, dash="dot"),
-                hoverinfo="skip", showlegend=False, name="spine",
+                x=[0, 0],
+                y=[66, 100],
+                mode="lines",
+                line=dict(color=ink["spine"], width=2, dash="dot"),
+                hoverinfo="skip",
+                showlegend=False,
+                name="spine",
             )
         )
         self._label_index = len(traces)
@@ -221,29 +245,43 @@ class BodyMap:
                 textposition="middle right",
                 textfont=dict(color=ink["text"]),
                 cliponaxis=False,
-                hoverinfo="skip", showlegend=False, name="labels",
+                hoverinfo="skip",
+                showlegend=False,
+                name="labels",
             )
         )
         # Legend-only entries explaining the two cues.
         self._legend_felt = len(traces)
         traces.append(
-            go.Scatter(x=[None], y=[None], mode="markers", name="where the best-fitting type is felt",
-                       marker=dict(symbol="square", size=14, color=_BASE_FILL, line=dict(color=_BASE_LINE, width=1)),
-                       showlegend=True, visible="legendonly")
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="where the best-fitting type is felt",
+                marker=dict(symbol="square", size=14, color=_BASE_FILL, line=dict(color=_BASE_LINE, width=1)),
+                showlegend=True,
+                visible="legendonly",
+            )
         )
         self._legend_ticked = len(traces)
         traces.append(
-            go.Scatter(x=[None], y=[None], mode="markers", name="where you ticked (thick outline, check mark)",
-                       marker=dict(symbol="square-open", size=14, color=ink["tick"], line=dict(width=3)),
-                       showlegend=True)
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="where you ticked (thick outline, check mark)",
+                marker=dict(symbol="square-open", size=14, color=ink["tick"], line=dict(width=3)),
+                showlegend=True,
+            )
         )
         self.fig = go.FigureWidget(
             data=traces,
             layout=figure_layout(
                 title=dict(text="Body map, seen from behind"),
                 xaxis=dict(visible=False, range=[-18, 28], fixedrange=True, constrain="domain"),
-                yaxis=dict(visible=False, range=[-22, 104], fixedrange=True, scaleanchor="x", scaleratio=1,
-                           constrain="domain"),
+                yaxis=dict(
+                    visible=False, range=[-22, 104], fixedrange=True, scaleanchor="x", scaleratio=1, constrain="domain"
+                ),
                 height=460,
                 margin=dict(l=10, r=10, t=50, b=10),
                 legend=dict(orientation="h", x=0, y=0, yanchor="bottom", bgcolor="rgba(255,255,255,0)"),
@@ -253,7 +291,7 @@ class BodyMap:
         self.fig._config = dict(FIG_CONFIG)
 
     def update(self, a: Assessment) -> None:
-        lead = a.ranking[0] if a.ranking else None
+        lead = a.leading
         felt = set(_felt_regions(a))
         ticked = set(_ticked_regions(a))
         key = (lead, frozenset(felt), frozenset(ticked))
@@ -274,7 +312,7 @@ class BodyMap:
             labels = []
             for rid in _LABEL_POS:
                 mark = " \u2713" if rid in ticked else ""
-                star = " \u25CF" if rid in felt else ""
+                star = " \u25cf" if rid in felt else ""
                 labels.append(f"{_SHORT[rid]}{mark}{star}")
             side_ticked = {"paraspinal_left", "paraspinal_right"} & ticked
             labels.append("L" + (" \u2713" if "paraspinal_left" in side_ticked else ""))
@@ -282,7 +320,7 @@ class BodyMap:
             self.fig.data[self._label_index].text = labels
             leg = self.fig.data[self._legend_felt]
             if lead:
-                leg.name = f"\u25CF where {_type_label(lead).lower()} pain is felt"
+                leg.name = f"\u25cf where {_type_label(lead).lower()} pain is felt"
                 leg.marker.color = COLORS[lead]
                 leg.visible = True
             else:

@@ -1,22 +1,24 @@
 """The symptom explorer dashboard (``02-symptom-explorer``).
 
 Widgets layer: composes the rule model (``model``) and the figures
-(``figures``). Output order, as issue 4 asks: red-flag banner, leading pain type
-in one sentence, what to do, bar chart, body map, "why" table, next steps,
+(``figures``). Output order (issues 4 and 12): emergency banner (emergency tier
+only), leading pain type in one sentence (or "none of the three fits well"),
+what to do (the urgency tier with the rules behind it), the safety net, the
+conditions to consider, bar chart, body map, "why" table, next steps,
 disclaimer, links to the anatomy dashboard.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Mapping
+import re
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 import traitlets
 
-from .. import content
-from ..ui.glossary import with_glossary
 from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claim_html, claims_section, guarded, page_style
+from ..ui.glossary import with_glossary
 from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
 from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
@@ -24,10 +26,13 @@ from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
 __all__ = ["SymptomExplorer", "parse_age", "weights_table"]
 
 #: Claims shown next to the part of the page they explain.
-TYPE_CLAIMS = ("A05", "A06", "A07", "A08")
+TYPE_CLAIMS = ("A05", "N09", "N17", "A06", "A07", "N10", "N15", "N16", "A08")
 WARNING_CLAIMS = ("N05",)
-CONTEXT_CLAIMS = ("A04",)
-STEP_CLAIMS = ("A10", "A11", "N03", "A12", "N01", "N02", "A13", "N04", "A14", "N07")
+CONTEXT_CLAIMS = ("A04", "N08")
+STEP_CLAIMS = ("A10", "A11", "N03", "N11", "A12", "N01", "N02", "A13", "N04", "N14", "N18", "N19", "A14", "N12", "N07")
+
+#: Age box text: a number, optionally followed by "years", "yrs", "y" (any case).
+_AGE_TEXT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(?:years?|yrs?|y)?(?:\s*old)?\.?", re.IGNORECASE)
 
 #: Longest scenario value we look at (longer input is cut before parsing).
 _MAX_PARAM = 2000
@@ -40,7 +45,11 @@ _CSS = """
 .rb-redflag{border:4px solid #B00020;background:#FDECEE;color:#5C0011;font-size:1.1em}
 .rb-redflag strong.rb-big{font-size:1.25em;display:block;margin-bottom:0.3em}
 .rb-urg{border-left:8px solid #555;background:#F4F4F4;color:#1A1A1A}
-.rb-urg-see_doctor_now{border-left-color:#B00020;background:#FDF1E8}
+.rb-urg-see_doctor_now{border-left-color:#C75000;background:#FDF1E8}
+.rb-safety{border:3px solid #B00020;background:#FFF7F7;color:#1A1A1A;padding:0.4em 0.6em;border-radius:6px;margin:0.4em 0}
+.rb-consider{border:2px solid #555;background:#FAFAFA;color:#1A1A1A;padding:0.4em 0.6em;border-radius:6px;margin:0.4em 0}
+.rb-safety ul,.rb-consider ul,.rb-urg ul{margin:0.3em 0 0 1.2em;padding:0}
+.rb-age-error{color:#B00020;font-weight:700}
 .rb-urg-see_doctor{border-left-color:#0072B2;background:#EEF5FB}
 .rb-urg-self_care{border-left-color:#00603F;background:#EEF8F3}
 .rb-flag-pointer{border:3px solid #B00020;background:#FDECEE;color:#5C0011;padding:0.4em 0.6em;border-radius:6px;margin:0.4em 0}
@@ -64,8 +73,9 @@ _PRESENT_CSS = """
 .rb-sx-help,.rb-src-ids{color:#DDDDDD !important}
 .rb-why th{background:#333 !important;color:#fff !important}
 .rb-sx a{color:#9FD3FF !important}
-.rb-urg, .rb-redflag{color:#1A1A1A !important}
-.rb-urg *, .rb-redflag *{color:#1A1A1A !important}
+.rb-urg, .rb-redflag, .rb-safety, .rb-consider{color:#1A1A1A !important}
+.rb-urg *, .rb-redflag *, .rb-safety *, .rb-consider *{color:#1A1A1A !important}
+.rb-age-error{color:#FFB4B4 !important}
 </style>
 """
 
@@ -84,8 +94,12 @@ def parse_age(text: str) -> float | None:
     s = (text or "").strip()
     if not s:
         return None
+    # "34", "34 years", "34 yrs", "34y", "34,5": a number, optionally followed by a unit in years.
+    m = _AGE_TEXT.fullmatch(s)
     try:
-        value = float(s.replace(",", "."))
+        if m is None:
+            raise ValueError(s)
+        value = float(m.group(1).replace(",", "."))
     except ValueError:
         raise ValueError(
             f"age must be a number of years from {model.AGE_MIN} to {model.AGE_MAX}, or left empty "
@@ -100,22 +114,42 @@ def weights_table(detail: bool = True) -> widgets.HTML:
     for s in SYMPTOMS.values():
         if s.points_to:
             for t, w, claims in s.points_to:
-                esc = " (alone: see a doctor straight away)" if s.escalate else ""
-                rows.append((s.label(detail), model.type_info(t)["label"] + esc, f"{w:.2f}", _ids(claims)))
-        elif s.kind == "red_flag":
-            rows.append((s.label(detail), "none: warning sign, emergency care whatever else is ticked", "-", "N05"))
+                rows.append((s.label(detail), model.type_info(t)["label"], f"{w:.2f}", _ids(claims)))
         else:
-            rows.append((s.label(detail), "none: context only", "-", "A04"))
+            tiers = sorted({r.tier for r in model.RULES if s.id in r.any | r.any2}, key=model.tier_rank, reverse=True)
+            what = "none of the three types"
+            if tiers:
+                what += "; urgency rules: " + ", ".join(model.urgency_text(t)["title"] for t in tiers)
+            cited = sorted({c for r in model.RULES if s.id in r.any | r.any2 for c in r.claims}) or ["A04"]
+            rows.append((s.label(detail), what, "-", _ids(cited)))
     rule = model.age_rule()
-    rows.append((rule["detail"] if detail else rule["plain"], model.type_info(rule["type"])["label"]
-                 + " (only with a pain symptom ticked)", f"{rule['weight']:.2f}", _ids(rule["claims"])))
+    rows.append(
+        (
+            rule["detail"] if detail else rule["plain"],
+            model.type_info(rule["type"])["label"] + " (only with a pain symptom ticked)",
+            f"{rule['weight']:.2f}",
+            _ids(rule["claims"]),
+        )
+    )
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c) if i < 3 else c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )
+    rule_rows = "".join(
+        f"<tr><td>{html.escape(model.urgency_text(r.tier)['title'])}</td><td>{html.escape(r.text(detail))}</td>"
+        f"<td>{html.escape(', '.join(r.claims))}</td><td>{html.escape(', '.join(r.sources))}</td></tr>"
+        for r in sorted(model.RULES, key=lambda r: -model.tier_rank(r.tier))
+    )
     return widgets.HTML(
-        _css() + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
-        '</caption>' + _COLS + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
+        _css()
+        + '<table class="rb-why"><caption>The model\'s rules: what each symptom points to, with its weight and source'
+        "</caption>"
+        + _COLS
+        + '<thead><tr><th scope="col">Symptom</th><th scope="col">Points to</th><th scope="col">Weight</th>'
         f'<th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>'
+        '<table class="rb-why"><caption>Urgency rules: the most urgent rule that fires sets the tier</caption>'
+        + _COLS
+        + '<thead><tr><th scope="col">Tier</th><th scope="col">When and what the page says</th>'
+        f'<th scope="col">Notes</th><th scope="col">References</th></tr></thead><tbody>{rule_rows}</tbody></table>'
     )
 
 
@@ -129,11 +163,19 @@ def _ids(claims) -> str:
     return ", ".join(html.escape(c) for c in claims)
 
 
+def _cite(claims, sources, detail: bool) -> str:
+    """Claim ids (whose boxes name the references); reference ids too in the student view."""
+    return _ids(claims) + (f"; {_ids(sources)}" if detail else "")
+
+
 class SymptomExplorer(widgets.VBox):
     """Tick symptoms, enter an age, and see the ranking, urgency, evidence and next steps."""
 
-    #: The current assessment (updated on every change; the last good one is kept on an error).
+    #: The current assessment; ``None`` while the age box holds text that is not an age
+    #: (the page then shows no result rather than an old one).
     result = traitlets.Instance(Assessment, allow_none=True)
+    #: The age box's error in plain words ("" when the age is fine or empty); shown beside the box.
+    age_error = traitlets.Unicode("")
     #: True while the detailed (student) wording is shown.
     detail = traitlets.Bool(False)
 
@@ -162,6 +204,7 @@ class SymptomExplorer(widgets.VBox):
             layout=widgets.Layout(width="auto", max_width="100%"),
             style={"description_width": "initial"},
         )
+        self._age_msg = widgets.HTML("", layout=widgets.Layout(display="none"))
         self._group_heads: dict[str, widgets.HTML] = {}
         group_boxes = []
         for g in model.groups():
@@ -170,6 +213,7 @@ class SymptomExplorer(widgets.VBox):
             children = [head] + [self._boxes[s.id] for s in model.symptoms_in_group(g["id"])]
             if g["id"] == "context":
                 children.append(self._age)
+                children.append(self._age_msg)
                 self._context_claims = claims_section(CONTEXT_CLAIMS)
                 children.append(self._context_claims)
             if g["id"] == "warning":
@@ -196,7 +240,12 @@ class SymptomExplorer(widgets.VBox):
         # --- outputs ----------------------------------------------------------
         self._banner = widgets.HTML("", layout=widgets.Layout(display="none", width="100%"))
         self._leading = widgets.HTML()
+        self._leading.add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
         self._urgency = widgets.HTML()
+        #: The safety net (what to watch for, when to go to an emergency department), next to the result.
+        self.safety_net_box = widgets.HTML("", layout=widgets.Layout(display="none"))
+        #: Conditions outside the three types that the ticks point to, each with its tier and source.
+        self.consider_box = widgets.HTML("", layout=widgets.Layout(display="none"))
         self._chart = ScoreChart()
         self._chart_summary = widgets.HTML()
         self._body = BodyMap()
@@ -209,11 +258,13 @@ class SymptomExplorer(widgets.VBox):
         self._disclaimer = Disclaimer()
         for fig in (self._chart.fig, self._body.fig):
             fig.layout.autosize = True
-        results = widgets.VBox(
+        self._results = results = widgets.VBox(
             [
                 self._banner,
                 self._leading,
                 self._urgency,
+                self.safety_net_box,
+                self.consider_box,
                 self._chart.fig,
                 self._chart_summary,
                 self._body.fig,
@@ -246,9 +297,10 @@ class SymptomExplorer(widgets.VBox):
             self._suspend = False
         self._recompute()
 
-    # --- wiring ---------------------------------------------------------------
+        # --- wiring ---------------------------------------------------------------
         # Glossary terms get a hover/focus definition where they first appear.
         with_glossary(self)
+
     def _wire(self) -> None:
         on_change = guarded(self._errors)(self._on_change)
         for sid, box in self._boxes.items():
@@ -321,7 +373,25 @@ class SymptomExplorer(widgets.VBox):
         self._recompute()
 
     def _recompute(self) -> None:
-        a = assess(set(self.ticked), age=parse_age(self._age.value))
+        try:
+            age = parse_age(self._age.value)
+        except ValueError as exc:
+            # Never leave an old result under a rejected input: say what is wrong beside
+            # the box and show no result until the age is fixed or emptied.
+            self.age_error = str(exc)
+            self._age_msg.value = (
+                f'<p class="rb-age-error" role="alert">{html.escape(str(exc))}. '
+                "The result is hidden until the age is fixed or the box is emptied.</p>"
+            )
+            self._age_msg.layout.display = None
+            self._results.layout.display = "none"
+            self.result = None
+            return
+        self.age_error = ""
+        self._age_msg.value = ""
+        self._age_msg.layout.display = "none"
+        self._results.layout.display = None
+        a = assess(set(self.ticked), age=age)
         self.result = a
         self._render(a)
 
@@ -331,17 +401,24 @@ class SymptomExplorer(widgets.VBox):
 
     def _render(self, a: Assessment) -> None:
         d = self.detail
+        emergency = a.urgency == "emergency"
         self._banner.value = self._banner_html(a)
-        self._banner.layout.display = None if a.red_flags else "none"
-        self._flag_pointer.value = (
-            '<p class="rb-flag-pointer"><strong>&#9888; Warning sign ticked: get emergency care now.</strong> '
-            "The red box at the top of the result says what to do.</p>"
-            if a.red_flags
-            else ""
-        )
-        self._flag_pointer.layout.display = None if a.red_flags else "none"
+        self._banner.layout.display = None if emergency else "none"
+        pointer = ""
+        if a.red_flags or a.urgency == "see_doctor_now":
+            title = model.urgency_text(a.urgency)["title"]
+            pointer = (
+                f'<p class="rb-flag-pointer"><strong>&#9888; {html.escape(title)}.</strong> '
+                "The box at the top of the result says why and what to do.</p>"
+            )
+        self._flag_pointer.value = pointer
+        self._flag_pointer.layout.display = None if pointer else "none"
         self._leading.value = self._leading_html(a)
         self._urgency.value = self._urgency_html(a)
+        self.safety_net_box.value = self._safety_html(a, d)
+        self.safety_net_box.layout.display = None if a.safety_net else "none"
+        self.consider_box.value = self._consider_html(a, d)
+        self.consider_box.layout.display = None if a.consider else "none"
         self._chart.update(a)
         self._chart_summary.value = f'<p class="rb-sx-help">{html.escape(score_summary(a))}</p>'
         self._body.update(a)
@@ -351,36 +428,82 @@ class SymptomExplorer(widgets.VBox):
         self._links.value = self._links_html(a)
 
     def _banner_html(self, a: Assessment) -> str:
-        if not a.red_flags:
+        if a.urgency != "emergency":
             return ""
         u = model.urgency_text("emergency")
-        items = "".join(f"<li>{html.escape(SYMPTOMS[s].banner)}</li>" for s in a.red_flags)
-        body = u["detail"] if self.detail else u["plain"]
+        d = self.detail
+        items = "".join(
+            f'<li>{html.escape(r.text(d))} <span class="rb-src-ids">({_cite(r.claims, r.sources, d)})</span></li>'
+            for r in a.reasons
+            if r.tier == "emergency"
+        )
+        body = u["detail"] if d else u["plain"]
         return (
             f'<div class="rb-box rb-redflag" role="alert" aria-label="Warning sign: {html.escape(u["title"])}">'
             f'<strong class="rb-big">&#9888; {html.escape(u["title"])}</strong>'
             f"<p>{html.escape(body)}</p><ul>{items}</ul>"
-            f'<p class="rb-src-ids">Source: clinical note {_ids(u["claims"])}.</p></div>'
+            f'<p class="rb-src-ids">Source: clinical notes {_ids(u["claims"])}.</p></div>'
+        )
+
+    @staticmethod
+    def _note_box(css: str, label: str, title: str, rows) -> str:
+        """A labelled box with one list item per (data attribute, id, inner HTML) row; "" without rows."""
+        items = "".join(f'<li data-{attr}="{html.escape(rid)}">{inner}</li>' for attr, rid, inner in rows)
+        if not items:
+            return ""
+        return f'<div class="{css}" role="note" aria-label="{label}"><strong>{title}</strong><ul>{items}</ul></div>'
+
+    def _safety_html(self, a: Assessment, d: bool) -> str:
+        rows = [
+            ("safety-id", x.id, f'{html.escape(x.text(d))} <span class="rb-src-ids">({_ids(x.claims)})</span>')
+            for x in a.safety_net
+        ]
+        return self._note_box("rb-safety", "Safety net", "Safety net: when to act fast", rows)
+
+    def _consider_html(self, a: Assessment, d: bool) -> str:
+        rows = [
+            (
+                "consider-id",
+                c.id,
+                f"<strong>{html.escape(c.title)}</strong>: {html.escape(c.text(d))} "
+                f"<em>{html.escape(model.urgency_text(c.tier)['title'])}.</em> "
+                f'<span class="rb-src-ids">({_cite(c.claims, c.sources, d)})</span>',
+            )
+            for c in a.consider
+        ]
+        return self._note_box(
+            "rb-consider", "Also consider", "Also consider (outside the article&#x27;s three types)", rows
         )
 
     def _leading_html(self, a: Assessment) -> str:
-        if not a.ranking:
+        if not a.ranking and a.leading is None and a.urgency == "not_enough_information":
             text = "No pain type yet: tick where the pain is and what makes it worse."
             return f'<p class="rb-lead" aria-live="polite"><strong>{html.escape(text)}</strong></p>'
-        info = model.type_info(a.ranking[0])
-        sentence = info["detail"] if self.detail else info["plain"]
-        prefix = "Educational ranking only, get care first. " if a.red_flags else ""
+        if a.leading is None:
+            fit = model.fit_text()
+            sentence = fit["none_detail"] if self.detail else fit["none_plain"]
+        else:
+            info = model.type_info(a.leading)
+            sentence = info["detail"] if self.detail else info["plain"]
+        prefix = "Educational ranking only, get care first. " if a.urgency in ("emergency", "see_doctor_now") else ""
         return f'<p class="rb-lead" aria-live="polite"><strong>{html.escape(prefix + sentence)}</strong></p>'
 
     def _urgency_html(self, a: Assessment) -> str:
         if a.urgency == "emergency":
-            return ""  # the red-flag banner says it, first
+            return ""  # the emergency banner says it, first
+        d = self.detail
         u = model.urgency_text(a.urgency)
-        body = u["detail"] if self.detail else u["plain"]
+        body = u["detail"] if d else u["plain"]
         src = f' <span class="rb-src-ids">({_ids(u["claims"])})</span>' if u["claims"] else ""
+        why = "".join(
+            f'<li>{html.escape(r.text(d))} <span class="rb-src-ids">({_cite(r.claims, r.sources, d)})</span></li>'
+            for r in a.reasons
+            if r.tier == a.urgency
+        )
+        why = f"<ul>{why}</ul>" if why else ""
         return (
             f'<div class="rb-box rb-urg rb-urg-{a.urgency}" role="status">'
-            f"<strong>What to do: {html.escape(u['title'])}.</strong> {html.escape(body)}{src}</div>"
+            f"<strong>What to do: {html.escape(u['title'])}.</strong> {html.escape(body)}{src}{why}</div>"
         )
 
     def _why_html(self, a: Assessment, d: bool) -> str:
@@ -390,22 +513,23 @@ class SymptomExplorer(widgets.VBox):
                 continue
             s = SYMPTOMS[sid]
             label = html.escape(s.label(d))
-            if s.kind == "red_flag":
+            fired = [r for r in a.reasons if sid in r.any | r.any2]
+            if fired:
+                top = model.urgency_text(fired[0].tier)["title"]
+                cited = sorted({c for r in fired for c in r.claims})
                 rows.append(
-                    f"<tr><td>{label}</td><td>Warning sign: emergency care, overrides the ranking</td><td>-</td><td>N05</td></tr>"
+                    f"<tr><td>{label}</td><td>Sets urgency: {html.escape(top)}</td><td>-</td><td>{_ids(cited)}</td></tr>"
                 )
-                continue
-            if s.kind == "context":
+            elif not s.points_to:
+                what = (
+                    "No pain type (explains why, not which kind)" if s.kind == "context" else "None of the three types"
+                )
                 rows.append(
-                    f"<tr><td>{label}</td><td>No pain type (explains why, not which kind)</td><td>-</td><td>A04</td></tr>"
+                    f"<tr><td>{label}</td><td>{what}</td><td>-</td><td>{'A04' if s.kind == 'context' else 'N09'}</td></tr>"
                 )
-                continue
             for t, w, claims in s.points_to:
-                extra = ""
-                if s.escalate:
-                    extra = "; on its own a reason to see a doctor straight away"
                 rows.append(
-                    f"<tr><td>{label}</td><td>{html.escape(model.type_info(t)['label'])}{extra}</td>"
+                    f"<tr><td>{label}</td><td>{html.escape(model.type_info(t)['label'])}</td>"
                     f"<td>{w:.2f}</td><td>{_ids(claims)}</td></tr>"
                 )
         for t in PAIN_TYPES:
@@ -426,8 +550,9 @@ class SymptomExplorer(widgets.VBox):
             else "More signs pointing to a type make its bar longer; a sign never makes another type's bar shorter."
         )
         return (
-            '<table class="rb-why"><caption>Why: what each tick points to</caption>' + _COLS +
-            '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
+            '<table class="rb-why"><caption>Why: what each tick points to</caption>'
+            + _COLS
+            + '<thead><tr><th scope="col">You ticked</th><th scope="col">Points to</th>'
             '<th scope="col">Weight</th><th scope="col">Source</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table><p class="rb-sx-help">{html.escape(how)}</p>'
         )
@@ -451,10 +576,7 @@ class SymptomExplorer(widgets.VBox):
                 for sid in ti["structures"]
             )
             parts.append(f"<li>{html.escape(ti['label'])}: {links}</li>")
-        return (
-            "<h3>See the structures in the anatomy dashboard</h3>"
-            f'<ul class="rb-anatomy-links">{"".join(parts)}</ul>'
-        )
+        return f'<h3>See the structures in the anatomy dashboard</h3><ul class="rb-anatomy-links">{"".join(parts)}</ul>'
 
     # --- shareable scenarios -------------------------------------------------------
     def scenario_state(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ import functools
 import html
 import itertools
 import re
-from typing import Iterable, Mapping, MutableSet
+from collections.abc import Iterable, Mapping, MutableSet
 
 from .. import content
 from .components import source_line
@@ -59,27 +59,13 @@ _NOMARK_CLASS = re.compile(
 
 _ids = itertools.count(1)
 
-_CSS = """<style>
-.rb-gl{position:relative;display:inline}
-.rb-term{font-style:normal;border-bottom:2px dotted currentColor;cursor:help}
-.rb-term:focus{outline:3px solid #0072B2;outline-offset:2px}
-.rb-tip{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
-.rb-gl:hover .rb-tip,.rb-term:focus + .rb-tip{clip:auto;clip-path:none;width:max-content;max-width:min(22em,80vw);height:auto;margin:0;
- overflow:visible;white-space:normal;left:0;top:1.5em;z-index:20;background:#1A1A1A;color:#FFFFFF;padding:0.4em 0.6em;
- border-radius:4px;font-size:0.9em;font-weight:400;line-height:1.35;text-transform:none;letter-spacing:normal}
-@media (max-width: 600px){
- .rb-gl:hover .rb-tip,.rb-term:focus + .rb-tip{position:static;display:block;width:auto;max-width:none;margin:0.2em 0}
-}
-.rb-glossary dt{display:block;float:none;width:auto;text-align:left;font-weight:700;margin:0.8em 0 0 0;line-height:1.4}
-.rb-glossary dd{display:block;float:none;width:auto;margin:0.2em 0 0 1.2em;line-height:1.45;max-width:60em}
-.rb-glossary .rb-gl-detail{display:block;font-size:0.92em;margin-top:0.2em}
-.rb-glossary .rb-gl-src{display:block;font-size:0.85em;color:#444}
-</style>"""
-
 
 def glossary_css() -> str:
-    """The ``<style>`` block for marked terms and the glossary list."""
-    return _CSS
+    """The kit's stylesheet as a ``<style>`` block (it styles marked terms and the glossary list).
+    Dashboards send it once per page (:func:`runback_widgets.ui.render.stylesheet`)."""
+    from .render import css_text
+
+    return f"<style>{css_text()}</style>"
 
 
 @functools.lru_cache(maxsize=None)
@@ -206,7 +192,7 @@ def mark_terms(
         out.append(token if skip else pattern.sub(replace, token))
     result = "".join(out)
     if marked_any and css:
-        result = _CSS + result
+        result = glossary_css() + result
     return result
 
 
@@ -252,7 +238,7 @@ class GlossaryMarker:
             mine = {slug for slug, wid in owner.items() if wid == id(w)}
             seen = set(owner) - mine
             before = set(seen)
-            w.value = mark_terms(w.value, seen)
+            w.value = mark_terms(w.value, seen, css=False)  # the page's stylesheet styles the marks
             for slug in seen - before:
                 owner[slug] = id(w)
             self.seen.update(owner)
@@ -305,7 +291,7 @@ def glossary_html(detail: bool = True, terms: Mapping[str, Mapping] | None = Non
             f"<dd>{html.escape(t['plain'])}{more}"
             f'<span class="rb-gl-src">Source: {source_line(t.get("sources", ()))}.</span></dd>'
         )
-    return f'{_CSS}<dl class="rb-glossary" aria-label="Glossary">{"".join(items)}</dl>'
+    return f'<dl class="rb-glossary" aria-label="Glossary">{"".join(items)}</dl>'
 
 
 def glossary_section(detail: bool = True):

@@ -31,6 +31,7 @@ import html
 import json
 import os
 import threading
+import time
 from typing import Mapping
 from urllib.parse import parse_qsl, urlencode
 
@@ -99,14 +100,16 @@ def parse_query(query: str | None) -> tuple[dict[str, str], list[str]]:
     return params, notes
 
 
-def _request_info_from_server() -> dict | None:
-    """Pre-heated kernel: wait for the visitor's request info from Voila (see module doc)."""
-    import asyncio
+#: Seconds one wait on ``/voila/query`` lasts before the kernel reconnects (picking up
+#: a request the server kept for it), and seconds before a kernel gives up waiting for
+#: a visitor who has arrived (its page then shows the default view).
+REQUEST_INFO_RECV_S = 20.0
+#: How long a pre-heated kernel waits for its visitor at all (it sits in the pool
+#: until someone opens the page; after this the default view is built).
+REQUEST_INFO_MAX_WAIT_S = 12 * 3600.0
 
-    try:
-        import websockets
-    except ImportError:  # pragma: no cover - voila depends on it
-        return None
+
+def _request_info_url() -> str | None:
     protocol = os.getenv("VOILA_WS_PROTOCOL", "ws")
     ip = os.getenv("VOILA_APP_IP", "127.0.0.1")
     port = os.getenv("VOILA_APP_PORT", "8866")
@@ -116,12 +119,52 @@ def _request_info_from_server() -> dict | None:
         return None
     host = f"[{ip}]" if ":" in ip and not ip.startswith("[") else ip
     url = f"{protocol}://{host}:{port}{base}voila/query/{kernel_id}"
+    key = os.getenv("RUNBACK_QUERY_KEY", "")  # runback serve's per-server key (voila/guard.py)
+    return url + (f"?key={key}" if key else "")
+
+
+def _request_info_from_server(recv_s: float = REQUEST_INFO_RECV_S,
+                              max_wait_s: float = REQUEST_INFO_MAX_WAIT_S) -> dict | None:
+    """Pre-heated kernel: wait for the visitor's request info from Voila (see module doc).
+
+    Each wait on the socket lasts at most ``recv_s``; then the kernel reconnects (the
+    server keeps a request that arrived meanwhile and sends it on connect), so a
+    socket the server lost track of cannot hang the page for ever. After
+    ``max_wait_s`` in all, or when the server refuses, it gives up: no scenario.
+    """
+    import asyncio
+    import ssl
+
+    try:
+        import websockets
+    except ImportError:  # pragma: no cover - voila depends on it
+        return None
+    url = _request_info_url()
+    if url is None:
+        return None
     box: dict = {}
+    # The server is this machine (VOILA_APP_IP); with --certfile its certificate names
+    # the class host, not 127.0.0.1, so it is not checked on this local hop.
+    tls = None
+    if url.startswith("wss:"):
+        tls = ssl.create_default_context()
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
 
     def inner():
         async def fetch():
-            async with websockets.connect(url, open_timeout=10, max_size=2**20) as ws:
-                return await ws.recv()
+            deadline = time.monotonic() + max_wait_s
+            last: BaseException | None = None
+            while time.monotonic() < deadline:
+                try:
+                    async with websockets.connect(url, open_timeout=10, close_timeout=1, max_size=2**20, ssl=tls) as ws:
+                        return await asyncio.wait_for(ws.recv(), min(recv_s, max(0.1, deadline - time.monotonic())))
+                except asyncio.TimeoutError as exc:
+                    last = exc  # reconnect: the server resends a request it kept
+                except websockets.exceptions.ConnectionClosed as exc:
+                    last = exc  # replaced or dropped by the server: reconnect
+                    await asyncio.sleep(0.5)
+            raise TimeoutError(f"no request from the server within {max_wait_s:.0f} s ({last!r})")
 
         loop = asyncio.new_event_loop()
         try:

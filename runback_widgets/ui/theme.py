@@ -52,7 +52,10 @@ def template(present: bool | None = None) -> go.layout.Template:
     """The kit's plotly template; dark, large-type version in presenter mode."""
     if present is None:
         present = presenter_mode()
-    colorway = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow", "black")]
+    colorway = [
+        OKABE_ITO[k]
+        for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow", "black")
+    ]
     if present:
         fg, bg, grid = "#FFFFFF", "#111111", "#444444"
         colorway = [c if c != "#000000" else "#FFFFFF" for c in colorway]
@@ -75,8 +78,50 @@ def template(present: bool | None = None) -> go.layout.Template:
     )
 
 
+#: plotly config for every figure. ``responsive``: plotly redraws the figure at its container's
+#: width on a window resize (the runback page template fires one whenever a figure's container
+#: changes width: a view switched on, a phone turned), so a chart drawn while hidden does not stay
+#: 700 px wide; the toolbar keeps "Download plot as a PNG" (at twice the pixels, for slides and
+#: handouts); no wheel zoom, so the mouse wheel scrolls the page.
+FIGURE_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "scrollZoom": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def figure_config(**overrides) -> dict:
+    """The kit's plotly config (see :data:`FIGURE_CONFIG`), with ``overrides``."""
+    config = {k: (dict(v) if isinstance(v, dict) else v) for k, v in FIGURE_CONFIG.items()}
+    config.update(overrides)
+    return config
+
+
+def configure_figure(fig, **overrides):
+    """Give a ``go.FigureWidget`` the kit's config (keeping what the figure set itself unless
+    ``overrides`` say otherwise); returns ``fig``. A toolbar hidden by a figure comes back: every
+    figure keeps plotly's PNG export."""
+    own = dict(getattr(fig, "_config", None) or {})
+    own.pop("displayModeBar", None)
+    fig._config = figure_config(**{**own, **overrides})
+    return fig
+
+
+#: Presenter mode: a figure's fixed height grows with its type (22 px instead of 14 px), so axis
+#: titles and legends fit beside the plot instead of running into the title; capped to stay
+#: inside a 1080-px projector frame.
+PRESENT_HEIGHT_SCALE = 1.25
+PRESENT_MAX_HEIGHT = 900
+
+
 def figure_layout(**overrides) -> dict:
-    """Base layout dict for a new figure: the template plus autosizing."""
+    """Base layout dict for a new figure: the template plus autosizing (in presenter mode a
+    given ``height`` is scaled by :data:`PRESENT_HEIGHT_SCALE`, at most :data:`PRESENT_MAX_HEIGHT`)."""
     layout = dict(template=template(), autosize=True)
     layout.update(overrides)
+    if presenter_mode() and isinstance(layout.get("height"), (int, float)):
+        layout["height"] = min(
+            round(layout["height"] * PRESENT_HEIGHT_SCALE), max(PRESENT_MAX_HEIGHT, layout["height"])
+        )
     return layout

@@ -38,6 +38,28 @@ from typing import Callable
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
 
+#: A kernel no browser has connected to yet (its page was just sent, the browser
+#: is still loading it) is not culled before this many seconds of idleness, even
+#: with a shorter culling timeout. A loaded class machine took up to ~20 s from
+#: page to websocket (issue 10's probe: 17.5 s); a tab closed before connecting
+#: costs its kernel this long at most.
+CONNECT_GRACE_S = 60.0
+
+
+#: How long Voila's executor waits, after a cell's execute reply, for that cell's
+#: outputs (nbclient's ``iopub_timeout``, 4 s by default). Outputs arriving later
+#: are dropped, and with them the dashboard: under CPU contention (a class
+#: arriving, a refill warming) a widget cell's display message can trail its
+#: reply by more than 4 s, and the page was then served without its dashboard
+#: (issue 10: 2-5 of 30 pages on this 2-core machine). The wait ends as soon as
+#: the cell's outputs are in, so a long timeout costs nothing when all is well.
+IOPUB_TIMEOUT_S = 60
+
+
+def executor_config(c) -> None:
+    """Voila executor settings for every page (``runback serve``, pooled or not)."""
+    c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_S
+
 
 def _load() -> float:
     try:
@@ -74,7 +96,26 @@ class ActivityFromBirth:
     created (``pre_start_kernel``), before the kernel can be listed; and a kernel
     whose clock is unset for any other reason is skipped by the culler (it has
     not started yet, so it is not idle).
+
+    Second race, same culler: a page is sent when its notebook has run, and the
+    browser opens the kernel websocket only once it has loaded the page's
+    scripts. Until then the kernel has 0 connections and no activity, so with a
+    short culling timeout on a loaded machine it was shut down while the
+    browser was connecting ("Kernel never reached an 'alive' state", a page
+    that never shows its dashboard). A kernel that has never had a connection
+    is culled only after ``max(cull_idle_timeout, CONNECT_GRACE_S)``.
     """
+
+    def _rb_connected(self) -> set:
+        return self.__dict__.setdefault("_rb_ever_connected", set())
+
+    def notify_connect(self, kernel_id):
+        super().notify_connect(kernel_id)
+        self._rb_connected().add(kernel_id)
+
+    def remove_kernel(self, kernel_id):
+        self._rb_connected().discard(kernel_id)
+        return super().remove_kernel(kernel_id)
 
     def pre_start_kernel(self, kernel_name, kwargs):
         km, kernel_name, kernel_id = super().pre_start_kernel(kernel_name, kwargs)
@@ -89,6 +130,10 @@ class ActivityFromBirth:
         kernel = self._kernels.get(kernel_id)
         if kernel is not None and "last_activity" not in getattr(kernel, "_trait_values", {"last_activity": None}):
             return None  # still starting: not idle
+        if kernel is not None and kernel_id not in self._rb_connected() and getattr(kernel, "execution_state", None) != "dead":
+            grace = max(float(self.cull_idle_timeout), CONNECT_GRACE_S)
+            if (_now() - kernel.last_activity).total_seconds() <= grace:
+                return None  # its browser has not connected yet
         return await super().cull_kernel_if_idle(kernel_id)
 
 

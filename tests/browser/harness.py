@@ -268,3 +268,21 @@ def open_dashboard(browser, server: Server, notebook: str, viewport=None, query:
     if wait:
         dp.wait_rendered(timeout_ms)
     return dp
+
+
+def start_classroom(base: Path, notebook: str, timeout: float = 300.0) -> Server:
+    """``runback serve --classroom=1 --focus=<notebook>`` on a copy of that page and the index
+    (2 pre-heated kernels in all: light), returned once the pool is warm."""
+    folder = base / "notebooks"
+    folder.mkdir()
+    for name in ("index.ipynb", f"{notebook}.ipynb"):
+        shutil.copy(NOTEBOOKS / name, folder / name)
+    srv = start_server(base, args=[f"--notebooks={folder}", "--classroom=1", f"--focus={notebook}"], timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while "runback: ready" not in srv.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if "runback: ready" not in srv.log():
+        srv.stop()
+        raise RuntimeError(f"the --classroom pool did not get warm:\n{srv.log()[-2000:]}")
+    return srv
+

@@ -17,7 +17,7 @@ TOGGLE_JS = """
 async ([label, layer]) => {
   const gd = document.querySelectorAll('.js-plotly-plot')[0];
   const idx = gd.data.map((t, i) => t.legendgroup === layer ? i : -1).filter(i => i >= 0);
-  const input = Array.from(document.querySelectorAll('.rb-layer-toggles input[type=checkbox]')).find(
+  const input = Array.from(document.querySelectorAll('.rb-checks input[type=checkbox]')).find(
       i => i.parentElement.textContent.trim() === label);
   const want = !input.checked;
   const t0 = performance.now();
@@ -49,7 +49,9 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     names = {t["name"] for t in meshes}
     assert {"L3 vertebra", "Sacroiliac (SI) joint, left", "Disc between L4 and L5"} <= names
     # The WebGL scene exists.
-    assert dp.page.evaluate("document.querySelectorAll('.js-plotly-plot')[0].querySelector('.gl-container canvas, canvas') !== null")
+    assert dp.page.evaluate(
+        "document.querySelectorAll('.js-plotly-plot')[0].querySelector('.gl-container canvas, canvas') !== null"
+    )
     assert _layer_visibility(dp, "muscles") == {False}
     assert _layer_visibility(dp, "bones") == {True}
 
@@ -72,7 +74,9 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     dp.page.get_by_role("combobox", name="Structure").select_option(label="L3 vertebra")
     dp.page.wait_for_function(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
-        " return gd.data.some(t => t.meta === 'L3' && t.color === '#F0E442'); }", timeout=30_000)
+        " return gd.data.some(t => t.meta === 'L3' && t.color === '#F0E442'); }",
+        timeout=30_000,
+    )
     dp.page.wait_for_timeout(300)
     assert _layer_visibility(dp, "muscles") == {False}
     assert not dp.page.get_by_role("checkbox", name="Muscles").is_checked()
@@ -81,7 +85,8 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     dp.page.evaluate(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
         " const idx = gd.data.map((t, i) => t.legendgroup === 'muscles' ? i : -1).filter(i => i >= 0);"
-        " window.Plotly.restyle(gd, {visible: true, _doNotReportToPy: true}, idx); }")
+        " window.Plotly.restyle(gd, {visible: true, _doNotReportToPy: true}, idx); }"
+    )
     dp.page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot')[0].data"
         ".filter(t => t.legendgroup === 'muscles').every(t => t.visible === false)",
@@ -92,13 +97,15 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     dp.page.get_by_role("checkbox", name="Muscles").check()
     dp.page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.rb-summary')).some(e => /showing bones, discs, joints, nerves, muscles/.test(e.innerText))",
-        timeout=30_000)
+        timeout=30_000,
+    )
     assert _layer_visibility(dp, "muscles") == {True}
     dp.page.get_by_role("checkbox", name="Muscles").uncheck()
     dp.page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.rb-summary')).some(e => /showing bones, discs, joints, nerves\\./.test(e.innerText))",
-        timeout=30_000)
-    assert median < 1000   # the contract's 100 ms target is reported above; this guards gross regressions
+        timeout=30_000,
+    )
+    assert median < 1000  # the contract's 100 ms target is reported above; this guards gross regressions
 
     # The structure picked above (from the list) is yellow in the browser and the card names it.
     assert "L3 vertebra" in dp.page.locator(".rb-structure-card").inner_text()
@@ -108,28 +115,37 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
         " const i = gd.data.findIndex(t => t.meta === 'sacrum');"
         " gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: 0, data: gd.data[i], fullData: gd._fullData[i],"
-        " x: gd.data[i].x[0], y: gd.data[i].y[0], z: gd.data[i].z[0]}]}); }")
+        " x: gd.data[i].x[0], y: gd.data[i].y[0], z: gd.data[i].z[0]}]}); }"
+    )
     dp.page.wait_for_function(
         "() => { const c = document.querySelector('.rb-structure-card'); return c && /Sacrum/.test(c.innerText); }",
-        timeout=30_000)
+        timeout=30_000,
+    )
 
     # Tight hamstrings (keyboard: End = 100 %): the side view and the 3D model follow.
     l3_before = dp.page.evaluate(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
-        " const t = gd.data.find(t => t.meta === 'L3'); return Array.from(t.y).slice(0, 5); }")
+        " const t = gd.data.find(t => t.meta === 'L3'); return Array.from(t.y).slice(0, 5); }"
+    )
     handle = dp.page.get_by_role("slider", name="Tight hamstrings (%)")
     handle.focus()
     handle.press("End")
     dp.page.wait_for_function(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
-        " return gd.layout.annotations.some(a => /lordosis L1–S1 40°/.test(a.text)); }", timeout=30_000)
+        " return gd.layout.annotations.some(a => /lordosis L1–S1 40°/.test(a.text)); }",
+        timeout=30_000,
+    )
     dp.page.wait_for_function(
         "(before) => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
         " const t = gd.data.find(t => t.meta === 'L3'); const now = Array.from(t.y).slice(0, 5);"
-        " return now.some((v, i) => Math.abs(v - before[i]) > 1); }", arg=l3_before, timeout=30_000)
+        " return now.some((v, i) => Math.abs(v - before[i]) > 1); }",
+        arg=l3_before,
+        timeout=30_000,
+    )
     l3_y = dp.page.evaluate(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];"
-        " const t = gd.data.find(t => t.meta === 'L3'); return Array.from(t.y); }")
+        " const t = gd.data.find(t => t.meta === 'L3'); return Array.from(t.y); }"
+    )
     assert all(-200 < v < 200 for v in l3_y), "3D coordinates arrived garbled"
     assert "flatter" in dp.page.locator(".rb-summary").nth(1).inner_text()
 
@@ -141,7 +157,8 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     ab.press("Home")
     dp.page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.rb-summary')).some(e => /Trendelenburg/.test(e.innerText))",
-        timeout=30_000)
+        timeout=30_000,
+    )
     pelvis = dp.plot_data(2)[0]
     assert all(-200 < v < 200 for v in pelvis["x"])
 

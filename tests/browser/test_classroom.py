@@ -8,11 +8,9 @@ Voila's request info), and a hostile link gives a visible, escaped note.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from .harness import NOTEBOOKS, open_dashboard, start_server
+from .harness import NOTEBOOKS, open_dashboard, start_classroom
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +26,7 @@ if not (NOTEBOOKS / f"{NB}.ipynb").exists():  # pragma: no cover
 @pytest.fixture(scope="module")
 def classroom_server(tmp_path_factory):
     """--classroom with the pool on one dashboard (2 kernels in all: light)."""
-    base = tmp_path_factory.mktemp("classroom")
-    folder = base / "notebooks"
-    folder.mkdir()
-    for name in ("index.ipynb", f"{NB}.ipynb"):
-        shutil.copy(NOTEBOOKS / name, folder / name)
-    srv = start_server(base, args=[f"--notebooks={folder}", "--classroom=1", f"--focus={NB}"], timeout=300)
-    # Wait for the pool to be warm.
-    import time
-
-    deadline = time.monotonic() + 300
-    while "runback: ready" not in srv.log() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert "runback: ready" in srv.log(), srv.log()[-2000:]
+    srv = start_classroom(tmp_path_factory.mktemp("classroom"), NB)
     yield srv
     srv.stop()
 

@@ -12,7 +12,9 @@ from numpy.testing import assert_allclose
 
 from runback_widgets import content
 from runback_widgets.anatomy import dimensions as dim
+from runback_widgets.anatomy import meshes
 from runback_widgets.anatomy import model as am
+from runback_widgets.anatomy.frames import along, normal
 
 REQUIRED_IDS = (
     [f"L{i}" for i in range(1, 6)]
@@ -20,14 +22,33 @@ REQUIRED_IDS = (
     + [f"{b}_{s}" for b in ("ilium", "si_joint", "femoral_head", "sciatic_nerve") for s in ("left", "right")]
     + [f"nerve_root_{r}_{s}" for r in ("L4", "L5", "S1") for s in ("left", "right")]
     + [f"facet_{seg}_{s}" for seg in ("L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1") for s in ("left", "right")]
-    + [f"{m}_{s}" for m in ("erector_spinae", "multifidus", "quadratus_lumborum", "gluteus_maximus",
-                            "gluteus_medius", "hamstrings_origin", "iliopsoas") for s in ("left", "right")]
+    + [
+        f"{m}_{s}"
+        for m in (
+            "erector_spinae",
+            "multifidus",
+            "quadratus_lumborum",
+            "gluteus_maximus",
+            "gluteus_medius",
+            "hamstrings_origin",
+            "iliopsoas",
+        )
+        for s in ("left", "right")
+    ]  # fmt: skip
     + ["abdominal_wall"]
 )
 EXPECTED_LAYER = {
-    **{f"L{i}": "bones" for i in range(1, 6)}, "sacrum": "bones", "coccyx": "bones", "ilium_left": "bones",
-    "femoral_head_right": "bones", "disc_L4_L5": "discs", "facet_L4_L5_left": "joints", "si_joint_right": "joints",
-    "nerve_root_S1_left": "nerves", "sciatic_nerve_right": "nerves", "gluteus_medius_right": "muscles",
+    **{f"L{i}": "bones" for i in range(1, 6)},
+    "sacrum": "bones",
+    "coccyx": "bones",
+    "ilium_left": "bones",
+    "femoral_head_right": "bones",
+    "disc_L4_L5": "discs",
+    "facet_L4_L5_left": "joints",
+    "si_joint_right": "joints",
+    "nerve_root_S1_left": "nerves",
+    "sciatic_nerve_right": "nerves",
+    "gluteus_medius_right": "muscles",
     "abdominal_wall": "muscles",
 }
 TILTS = np.linspace(*dim.TILT_LIMITS, 7)
@@ -77,6 +98,7 @@ def test_vertex_count_and_faces_do_not_depend_on_tilt(neutral):
 
 # --------------------------------------------------------------------------- content
 
+
 def test_every_structure_has_content():
     data = content.load_toml("anatomy.toml")["structure"]
     assert set(data) == set(am.STRUCTURE_IDS)
@@ -103,7 +125,9 @@ def test_pain_type_sets_and_cameras():
         assert all(c in content.claims() for c in pt["claims"])
     assert {"erector_spinae_left", "multifidus_right"} <= set(d["pain_type"]["muscle"]["structures"])
     assert {"L3", "facet_L4_L5_left"} <= set(d["pain_type"]["bone"]["structures"])
-    assert {"disc_L4_L5", "nerve_root_L5_left", "nerve_root_S1_right"} <= set(d["pain_type"]["discogenic"]["structures"])
+    assert {"disc_L4_L5", "nerve_root_L5_left", "nerve_root_S1_right"} <= set(
+        d["pain_type"]["discogenic"]["structures"]
+    )
     assert set(d["camera"]) == {"back", "side", "oblique", "above"}
 
 
@@ -115,6 +139,7 @@ def test_dimension_sources_exist():
 
 
 # --------------------------------------------------------------------------- sizes
+
 
 def _local(built, level):
     f = built.frames[level]
@@ -134,7 +159,7 @@ def test_vertebral_body_sizes_within_cited_ranges(neutral, level):
     for name, value in (("body_width", width), ("body_depth", depth), ("body_height", height)):
         lo, hi = dim.VERTEBRA_RANGES[name]
         assert lo <= value <= hi, (level, name, value)
-    assert_allclose(width, W, rtol=0.06)   # the body is waisted: widest just off the end plates
+    assert_allclose(width, W, rtol=0.06)  # the body is waisted: widest just off the end plates
     assert_allclose(height, H, atol=0.5)
     # The table itself lies inside the cited ranges, and the bodies grow downwards.
     for k, (lo, hi) in dim.VERTEBRA_RANGES.items():
@@ -151,19 +176,20 @@ def test_widths_increase_downwards_and_l3_has_the_longest_processes():
 @pytest.mark.parametrize("tilt", TILTS)
 def test_disc_heights_within_range_and_wedges_stay_open(tilt):
     built = am.build_model(float(tilt))
-    for seg, h in dim.DISC_HEIGHT.items():
+    for seg in dim.DISC_HEIGHT:
         lo, hi = dim.DISC_HEIGHT_RANGE
         f = built.frames[f"disc_{seg}"]
         assert lo <= 2 * f["half_size"][2] <= hi
         (c0, p0), (c1, p1) = f["plate_low"], f["plate_up"]
         d = f["half_size"][1]
         # Posterior and anterior disc heights (distance between plate edges) stay positive.
-        post = np.linalg.norm((c1 - d * am._u(p1)) - (c0 - d * am._u(p0)))
-        ant = np.linalg.norm((c1 + d * am._u(p1)) - (c0 + d * am._u(p0)))
+        post = np.linalg.norm((c1 - d * along(p1)) - (c0 - d * along(p0)))
+        ant = np.linalg.norm((c1 + d * along(p1)) - (c0 + d * along(p0)))
         assert post > 2.0 and ant > post, (seg, tilt, post, ant)
 
 
 # --------------------------------------------------------------------------- symmetry
+
 
 def _mirror_distance(a: np.ndarray, b: np.ndarray) -> float:
     from scipy.spatial import cKDTree
@@ -189,6 +215,7 @@ def test_left_right_mirror_symmetry(tilt):
 
 
 # --------------------------------------------------------------------------- posture
+
 
 def test_neutral_posture_matches_the_cited_values():
     p = am.posture(0.0)
@@ -268,6 +295,7 @@ def test_invalid_lordosis_is_rejected():
 
 # --------------------------------------------------------------------------- no intersections
 
+
 def _obb_separated(a: dict, b: dict) -> bool:
     """Separating-axis test for two oriented boxes (center, rotation columns = axes, half_size)."""
     ca, Ra, ha = a["center"], a["rotation"], a["half_size"]
@@ -302,21 +330,24 @@ def test_vertebral_bodies_never_intersect(tilt, lordosis):
         assert _obb_separated(a, b)
     # L5 stays above the S1 end plate: every corner of L5's box on the upper side of the plate.
     c0, phi = built.frames["disc_L5_S1"]["plate_low"]
-    n = am._n(phi)
+    n = normal(phi)
     f = built.frames["L5"]
-    corners = [f["center"] + f["rotation"] @ (np.array(s) * f["half_size"]) for s in itertools.product((-1, 1), repeat=3)]
+    corners = [
+        f["center"] + f["rotation"] @ (np.array(s) * f["half_size"]) for s in itertools.product((-1, 1), repeat=3)
+    ]
     assert min((c - c0) @ n for c in corners) > 1.0
 
 
 # --------------------------------------------------------------------------- performance
 
+
 def test_build_is_fast_and_cached():
-    am._build.cache_clear()
+    meshes._build.cache_clear()
     t0 = time.perf_counter()
     m = am.build_model(3.0)
     first = time.perf_counter() - t0
     assert first < 1.0, f"building the model took {first:.2f} s"
-    assert am.build_model(3.2) is m          # rounded to 0.5 deg and cached
+    assert am.build_model(3.2) is m  # rounded to 0.5 deg and cached
 
 
 def test_figure_json_is_under_two_megabytes():
@@ -339,6 +370,7 @@ def test_figure_json_is_under_two_megabytes():
 
 # --------------------------------------------------------------------------- gait and nerve roots
 
+
 def test_gait_pelvic_drop_on_the_swing_side_grows_when_abductors_are_weak():
     strong = am.gait_state(0.19, 1.0)
     weak = am.gait_state(0.19, 0.3)
@@ -351,7 +383,9 @@ def test_gait_pelvic_drop_on_the_swing_side_grows_when_abductors_are_weak():
     assert left.stance_side == "left" and left.swing_side == "right"
     flight = am.gait_state(0.45, 0.3)
     assert flight.stance_side == "" and flight.pelvic_drop == 0 and not flight.trendelenburg
-    assert set(strong.effort) == set(am.GAIT_GROUPS) == {"hip_abductors", "hip_extensors", "deep_core", "lumbar_extensors"}
+    assert (
+        set(strong.effort) == set(am.GAIT_GROUPS) == {"hip_abductors", "hip_extensors", "deep_core", "lumbar_extensors"}
+    )
 
 
 def test_si_joint_motion_is_a_few_degrees_at_most():
@@ -373,6 +407,32 @@ def test_nerve_root_at_disc():
         am.nerve_root_at_disc("disc_L9_L10")
 
 
+@pytest.mark.parametrize("bad", [float("nan"), 0, 0.0, None, ["disc_L4_L5"], b"disc_L4_L5", "", "L4_L5_x"])
+def test_nerve_root_at_disc_and_layer_of_reject_odd_input_clearly(bad):
+    """NaN, zero, wrong types: a ValueError that names the parameter and the valid values (issue 10)."""
+    with pytest.raises(ValueError, match="disc_id must be one of disc_L1_L2"):
+        am.nerve_root_at_disc(bad)
+    with pytest.raises(ValueError, match="structure_id must be one of"):
+        am.layer_of(bad)
+    with pytest.raises(ValueError, match="where must be"):
+        am.nerve_root_at_disc("disc_L4_L5", bad)
+
+
+def test_gait_numbers_come_from_the_cited_table():
+    """Every gait number is in GAIT_PARAMETERS with a known reference or 'assumption'; the stance
+    fraction is the load simulator's contact fraction (one source for both dashboards)."""
+    from runback_widgets import content
+    from runback_widgets.loadsim.params import value
+
+    refs = content.references()
+    for name, (val, unit, source, why) in am.GAIT_PARAMETERS.items():
+        assert source == "assumption" or source in refs, name
+        assert isinstance(val, float) and unit and why
+    assert am.STANCE_FRACTION == value("run.contact_fraction")
+    assert am.gait_state(am.STANCE_FRACTION * 0.99).stance_side == "right"
+    assert am.gait_state(am.STANCE_FRACTION * 1.01).stance_side == ""
+
+
 def test_nerve_roots_run_behind_their_disc():
     """The L5 root passes behind the L4-L5 disc; the S1 root behind L5-S1 (N04)."""
     built = am.build_model(0.0)
@@ -382,7 +442,7 @@ def test_nerve_roots_run_behind_their_disc():
         loc = (v - f["center"]) @ f["rotation"]
         near = loc[np.abs(loc[:, 2]) < f["half_size"][2] + 2]
         assert len(near), (root, seg)
-        assert near[:, 1].max() < -f["half_size"][1] + 2, (root, seg)   # behind the disc's back wall
+        assert near[:, 1].max() < -f["half_size"][1] + 2, (root, seg)  # behind the disc's back wall
 
 
 def _spinous_vertices(built, level):

@@ -10,7 +10,9 @@ token enforcement beyond loopback, Ctrl-C stopping it and its kernels.
 from __future__ import annotations
 
 import re
+import shutil
 import signal
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -307,3 +309,86 @@ def test_server_extension_serves_only_the_bundle_under_the_base_url(monkeypatch)
     serverext.load(other)
     assert other.settings["mathjax_url"] == "/static/mathjax/tex-chtml.js"
     assert serverext._jupyter_server_extension_points() == [{"module": "runback_widgets.voila.serverext"}]
+
+
+# --- security options (issue 10) --------------------------------------------------------
+
+
+def test_plain_http_beyond_loopback_warns_and_tls_does_not(launched, capsys, tmp_path):
+    _, out = run_serve(capsys, "--no-browser", "--host", "0.0.0.0")
+    assert "WARNING: plain HTTP" in out and "--certfile" in out
+    _, out = run_serve(capsys, "--no-browser")
+    assert "WARNING" not in out  # loopback: nothing crosses the network
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("not a certificate")
+    key.write_text("x")
+    with pytest.raises(SystemExit, match="cannot use --certfile/--keyfile"):
+        cli.main(["serve", "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key)])
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not available to make a certificate")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=runback.test"], check=True, capture_output=True, timeout=60)
+    _, out = run_serve(capsys, "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key))
+    assert "WARNING" not in out
+    assert re.search(r"open https://\S+\?token=", out)
+
+
+def test_tls_files_must_exist(launched, capsys, tmp_path):
+    with pytest.raises(SystemExit, match="no such file"):
+        cli.main(["serve", "--no-browser", "--certfile", str(tmp_path / "missing.pem")])
+    with pytest.raises(SystemExit, match="--keyfile needs --certfile"):
+        cli.main(["serve", "--no-browser", "--keyfile", str(tmp_path / "k.pem")])
+    assert launched["argv"] is None
+
+
+def test_kernel_caps_are_sized_from_memory_and_printed(launched, capsys):
+    from runback_widgets.voila import guard
+
+    # 8 GB laptop: (0.75 * 8192 - 150) / 125 = 47 visitor kernels; a warm pool of 33 leaves 14.
+    assert guard.auto_kernel_cap(8192) == 47
+    assert guard.auto_kernel_cap(8192, pooled=33) == 14
+    assert guard.auto_kernel_cap(512) == 2  # never below two
+    _, out = run_serve(capsys, "--no-browser")
+    expected = guard.auto_kernel_cap(guard.machine_memory_mb())
+    assert f"at most {expected} dashboards open at once, {guard.PER_VISITOR_DEFAULT} per visitor" in out
+    _, out = run_serve(capsys, "--no-browser", "--max-kernels", "5", "--max-kernels-per-visitor", "0")
+    assert "at most 5 dashboards open at once (" in out
+
+
+@pytest.mark.parametrize("bad", [["--max-kernels", "-1"], ["--max-kernels-per-visitor", "-2"],
+                                 ["--cull-connected-timeout", "-5"]])
+def test_bad_cap_arguments_exit_with_usage_error(launched, capsys, bad):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["serve", "--no-browser", *bad])
+    assert exc.value.code == 2
+
+
+def test_open_files_soft_limit_is_raised_to_the_hard_limit():
+    import resource
+
+    from runback_widgets.voila import guard
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+        old, new = guard.raise_open_files_limit()
+        assert old == min(256, hard)
+        assert new == resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert new == hard or (hard == resource.RLIM_INFINITY and new >= 10240)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_pool_plan_leaves_out_notebooks_linked_from_outside(tmp_path):
+    """A symbolic link under notebooks/ to a notebook elsewhere is never served, so no
+    pre-heated kernel runs it either."""
+    nb = tmp_path / "notebooks"
+    nb.mkdir()
+    (nb / "index.ipynb").write_text("{}")
+    (nb / "a.ipynb").write_text("{}")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.ipynb").write_text("{}")
+    (nb / "linked.ipynb").symlink_to(tmp_path / "elsewhere" / "x.ipynb")
+    (nb / "inner.ipynb").symlink_to(nb / "a.ipynb")  # inside: fine
+    assert cli.notebook_files(nb) == ["a.ipynb", "index.ipynb", "inner.ipynb"]
+    assert "linked.ipynb" not in cli.pool_plan(nb, 10)

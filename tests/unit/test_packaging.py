@@ -70,16 +70,53 @@ def needed_on(req: Requirement, python: Version) -> bool:
     return req.marker.evaluate(env)
 
 
-def binder_requirements() -> dict[str, Requirement]:
-    out = {}
-    for line in (BINDER / "requirements.txt").read_text().splitlines():
-        line = line.split(" #")[0].strip()
+LOCKS = {"runtime": ROOT / "requirements" / "runtime.txt", "test": ROOT / "requirements" / "test.txt"}
+#: Pythons the lock must serve: pyproject's requires-python floor up to the newest
+#: CPython this lock was checked on here.
+LOCK_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def read_lock(path: Path) -> list[tuple[Requirement, list[str]]]:
+    """A pip requirements file with hashes, as (requirement, ["sha256:..."]) per entry."""
+    out = []
+    for line in path.read_text().replace("\\\n", " ").splitlines():
+        line = line.strip()
         if not line or line.startswith("#"):
             continue
-        assert not line.startswith("-"), f"binder/requirements.txt: pip options are not used here: {line}"
-        r = Requirement(line)
-        out[canonicalize_name(r.name)] = r
+        assert not line.startswith("-"), f"{path.name}: unexpected pip option line {line!r}"
+        head, *hashes = line.split("--hash=")
+        out.append((Requirement(head.strip()), [h.strip() for h in hashes]))
     return out
+
+
+def environment(python: str, platform: str = "linux") -> dict:
+    """Marker values for ``python`` ("3.11" means 3.11.0; "3.11.7" as given) on ``platform``."""
+    full = python if python.count(".") == 2 else f"{python}.0"
+    env = default_environment()
+    env.update(python_version=".".join(full.split(".")[:2]), python_full_version=full, sys_platform=platform)
+    if platform == "win32":
+        env.update(os_name="nt", platform_system="Windows")
+    elif platform == "darwin":
+        env.update(os_name="posix", platform_system="Darwin")
+    return env
+
+
+def pins(path: Path, python: str, platform: str = "linux") -> dict[str, Version]:
+    """The version each locked package gets on that Python and platform."""
+    out: dict[str, Version] = {}
+    for req, _ in read_lock(path):
+        if req.marker is not None and not req.marker.evaluate(environment(python, platform)):
+            continue
+        name = canonicalize_name(req.name)
+        (spec,) = list(req.specifier)
+        assert name not in out, f"{path.name}: {name} pinned twice on Python {python} ({platform})"
+        out[name] = Version(spec.version)
+    return out
+
+
+def binder_requirements() -> dict[str, Requirement]:
+    return {canonicalize_name(r.name): r for r, _ in read_lock(BINDER / "requirements.txt")
+            if needed_on(r, binder_python())}
 
 
 def environment_yml() -> dict:
@@ -146,6 +183,111 @@ def test_console_script_runback():
     assert exe.exists() or shutil.which("runback"), "the `runback` executable is not on PATH"
 
 
+# --- the lock (requirements/*.txt, `make lock`) --------------------------------
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_lock_pins_every_package_exactly_with_hashes(lock):
+    entries = read_lock(LOCKS[lock])
+    assert len(entries) > 20, f"{lock} lock looks empty"
+    for req, hashes in entries:
+        specs = list(req.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"{lock} lock: {req} is not an exact pin"
+        assert hashes, f"{lock} lock: {req.name} has no hash (pip --require-hashes would refuse it)"
+        for h in hashes:
+            assert re.fullmatch(r"sha256:[0-9a-f]{64}", h), f"{lock} lock: {req.name}: odd hash {h!r}"
+
+
+@pytest.mark.parametrize("python", LOCK_PYTHONS)
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_lock_satisfies_pyproject_ranges(lock, python):
+    """Every dependency pyproject declares is pinned, inside its range, on every supported Python."""
+    wanted = [Requirement(r) for r in pyproject()["project"]["dependencies"]]
+    if lock == "test":
+        wanted += [Requirement(r) for r in pyproject()["project"]["optional-dependencies"]["test"]]
+    assert SpecifierSet(pyproject()["project"]["requires-python"]).contains(python)
+    for platform in ("linux", "darwin", "win32"):
+        pinned = pins(LOCKS[lock], python, platform)
+        for req in wanted:
+            if req.marker is not None and not req.marker.evaluate(environment(python, platform)):
+                continue
+            name = canonicalize_name(req.name)
+            assert name in pinned, f"{lock} lock has no {name} for Python {python} on {platform}"
+            assert req.specifier.contains(pinned[name], prereleases=True), (
+                f"{lock} lock pins {name}=={pinned[name]} on Python {python}; pyproject wants {req.specifier}")
+
+
+@pytest.mark.parametrize("python", LOCK_PYTHONS)
+def test_test_lock_keeps_the_runtime_locks_versions(python):
+    """`make test` and `make serve` run the same versions of the dashboards' dependencies."""
+    runtime, test = pins(LOCKS["runtime"], python), pins(LOCKS["test"], python)
+    differ = {n: (str(v), str(test.get(n))) for n, v in runtime.items() if test.get(n) != v}
+    assert not differ, f"Python {python}: runtime vs test lock versions differ: {differ}"
+
+
+def test_installed_versions_are_the_locks():
+    """The environment the tests run in was installed from the lock (as `make test` does)."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" not in LOCK_PYTHONS:
+        pytest.skip(f"the lock is checked for Pythons {LOCK_PYTHONS}")
+    wrong = {}
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    for name, version in pins(LOCKS["test"], python, sys.platform).items():
+        try:
+            installed = Version(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            wrong[name] = (str(version), None)
+            continue
+        if installed != version:
+            wrong[name] = (str(version), str(installed))
+    assert not wrong, f"installed versions differ from requirements/test.txt (lock, installed): {wrong}; run `make test`"
+
+
+def _make_dry_run(tmp_path: Path, target: str, installed_at: float) -> str:
+    """`make -n TARGET` in a copy of the Makefile, pyproject.toml and the locks.
+
+    pyproject.toml is dated t=0, the locks t=100 (a lock refreshed by `make
+    lock` with pyproject unchanged) and the stand-in venv's stamps ``installed_at``.
+    """
+    for f in ["Makefile", "pyproject.toml", *(p.relative_to(ROOT) for p in LOCKS.values())]:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, tmp_path / f)
+    t0 = time.time() - 1000
+    os.utime(tmp_path / "pyproject.toml", (t0, t0))
+    for lock in LOCKS.values():
+        os.utime(tmp_path / lock.relative_to(ROOT), (t0 + 100, t0 + 100))
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    os.utime(venv / "bin" / "python", (t0 - 100, t0 - 100))
+    for stamp in (".runback-base", ".runback-test"):
+        (venv / stamp).write_text("")
+        os.utime(venv / stamp, (t0 + installed_at, t0 + installed_at))
+    res = subprocess.run(["make", "-n", "VENV=venv", f"venv/{target}"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("target, lock", [(".runback-base", "runtime"), (".runback-test", "test")])
+def test_make_installs_from_the_lock_and_reinstalls_when_it_changes(tmp_path, target, lock):
+    (tmp_path / "stale").mkdir()
+    out = _make_dry_run(tmp_path / "stale", target, installed_at=50)  # the lock changed since
+    rel = LOCKS[lock].relative_to(ROOT)
+    assert re.search(rf"pip .*install --require-hashes -r {re.escape(str(rel))}", out), out
+    assert re.search(r"pip .*install --no-deps -e \.", out), out
+    assert out.index("--require-hashes") < out.index("--no-deps"), out
+    (tmp_path / "fresh").mkdir()
+    fresh = _make_dry_run(tmp_path / "fresh", target, installed_at=150)  # installed after the last change
+    assert "pip" not in fresh, fresh
+
+
+def test_make_lock_is_documented():
+    text = (ROOT / "Makefile").read_text()
+    assert re.search(r"^lock:", text, re.M)
+    assert "make lock" in (ROOT / "README.md").read_text()
+
+
 # --- binder/ -------------------------------------------------------------------
 
 
@@ -156,17 +298,22 @@ def test_binder_runtime_pins_python_311_or_newer():
 
 
 def test_binder_requirements_match_pyproject():
+    """Exact pins (repo2docker's advice for reproducible images) inside pyproject's ranges."""
     binder = binder_requirements()
     py = binder_python()
     for name, req in runtime_requirements().items():
         if not needed_on(req, py):
             continue
         assert name in binder, f"binder/requirements.txt lacks runtime dependency {name}"
-        assert binder[name].specifier == req.specifier, (
-            f"{name}: binder/requirements.txt has {binder[name].specifier}, pyproject.toml has {req.specifier}"
-        )
-    extra = set(binder) - set(runtime_requirements())
-    assert not extra, f"binder/requirements.txt has dependencies pyproject.toml lacks: {sorted(extra)}"
+        (spec,) = list(binder[name].specifier)
+        assert spec.operator == "==", f"binder/requirements.txt: {binder[name]} is not an exact pin"
+        assert req.specifier.contains(spec.version), f"binder pins {name}=={spec.version}, pyproject wants {req.specifier}"
+
+
+def test_binder_requirements_are_the_runtime_lock():
+    res = subprocess.run([sys.executable, str(ROOT / "tools" / "binder_requirements.py"), "--check"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
 
 
 def test_binder_postbuild_installs_the_package():
@@ -262,3 +409,55 @@ def test_repo2docker_image_spec_installs_the_package(tmp_path):
     assert copy and post, out
     assert post.start() > copy.start(), "postBuild must run after the repository is copied"
     assert re.search(r"^USER \$\{NB_USER\}", out[:post.start()], re.M)
+
+
+# --- building with the declared build requirements --------------------------------
+
+
+def build_floor() -> tuple[str, Version]:
+    """The lowest setuptools [build-system] allows (its ``>=`` bound)."""
+    reqs = [Requirement(r) for r in pyproject()["build-system"]["requires"]]
+    (st,) = [r for r in reqs if canonicalize_name(r.name) == "setuptools"]
+    floors = [s.version for s in st.specifier if s.operator == ">="]
+    assert floors, f"[build-system] should give setuptools a floor (>=), has {st.specifier}"
+    return st.name, Version(floors[0])
+
+
+def test_build_requirements_are_setuptools_only_with_a_floor():
+    reqs = [canonicalize_name(Requirement(r).name) for r in pyproject()["build-system"]["requires"]]
+    assert reqs == ["setuptools"], reqs
+    assert pyproject()["build-system"]["build-backend"] == "setuptools.build_meta"
+    _, floor = build_floor()
+    # `license = "MIT"` (an SPDX expression) needs setuptools 77 (68.2.2 fails on it).
+    assert floor >= Version("77"), f"setuptools>={floor} cannot build this pyproject's licence field"
+
+
+@pytest.mark.slow
+def test_no_isolation_build_with_the_lowest_allowed_setuptools(tmp_path):
+    """Builds the wheel with exactly the setuptools floor, no build isolation.
+
+    A distribution packager (Debian, conda-forge) builds with the build tools it
+    has, not with the newest ones: the floor in [build-system] must be true.
+    """
+    name, floor = build_floor()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    res = subprocess.run([str(py), "-m", "pip", "install", "-q", f"{name}=={floor}"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    src = tmp_path / "src"
+    src.mkdir()
+    _copy_repo(src)
+    out = tmp_path / "dist"
+    res = subprocess.run([str(py), "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
+                          "-w", str(out), str(src)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, f"setuptools {floor} cannot build this project:\n{(res.stdout + res.stderr)[-3000:]}"
+    (wheel,) = out.glob("runback_widgets-*.whl")
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as z:
+        meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+        names = z.namelist()
+    assert "License-Expression: MIT" in meta, meta[:800]
+    assert any(n.startswith("runback_widgets/content/") and n.endswith(".toml") for n in names), "content files missing"

@@ -56,6 +56,30 @@ class ErrorRecords(logging.Handler):
         self.records.append(record)
 
 
+def idle_s(km, kid) -> float:
+    from jupyter_server._tz import utcnow
+
+    return (utcnow() - km.get_kernel(kid).last_activity).total_seconds()
+
+
+async def culled_within(km, kid, seconds: float, watch=None) -> bool:
+    """Run culler passes (as the periodic callback does) until ``kid`` is gone.
+
+    A kernel still starting on a loaded machine reports activity for a while,
+    so this waits for its idleness rather than a fixed time. ``watch`` runs
+    just before each pass.
+    """
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if watch is not None:
+            watch()
+        await km.cull_kernels()
+        if kid not in km:
+            return True
+        await asyncio.sleep(0.25)
+    return False
+
+
 @pytest.mark.parametrize("preheat", [False, True], ids=["plain", "pooled"])
 def test_culler_in_the_start_window_neither_crashes_nor_culls(preheat, tmp_path):
     base = manager_class(preheat)
@@ -87,11 +111,12 @@ def test_culler_in_the_start_window_neither_crashes_nor_culls(preheat, tmp_path)
             assert "raised" not in seen, f"culler raised on a starting kernel: {seen['raised']!r}"
             assert [r.getMessage() for r in errors.records] == []
             assert seen["alive_after_cull"], "a kernel that was still starting was culled"
-            # Culling still works: once idle past the timeout, the kernel goes.
+            # Culling still works: once a visitor has come and gone and the
+            # kernel is idle past the timeout, it goes.
+            km.notify_connect(kid)
+            km.notify_disconnect(kid)
             km.cull_idle_timeout = 1
-            await asyncio.sleep(2.5)
-            await km.cull_kernels()
-            assert kid not in km, "an idle kernel past cull_idle_timeout was not culled"
+            assert await culled_within(km, kid, 30.0), "an idle kernel past cull_idle_timeout was not culled"
             assert [r.getMessage() for r in errors.records] == []
         finally:
             if kid in km:
@@ -99,3 +124,96 @@ def test_culler_in_the_start_window_neither_crashes_nor_culls(preheat, tmp_path)
             km.log.removeHandler(errors)
 
     asyncio.run(scenario())
+
+
+def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_path):
+    from runback_widgets.voila import pool
+
+    grace = 8.0
+    monkeypatch.setattr(pool, "CONNECT_GRACE_S", grace)
+    cls = manager_class(preheat=False)
+
+    async def scenario():
+        km = cls(cull_idle_timeout=1, root_dir=str(tmp_path))
+        km._initialized_culler = True
+        visited = await km.start_kernel(kernel_name="python3")  # browser came and left
+        waiting = await km.start_kernel(kernel_name="python3")  # page sent, browser loading
+        km.notify_connect(visited)
+        km.notify_disconnect(visited)
+
+        try:
+            idle_at_cull: list[float] = []  # the waiting kernel's idleness before the last pass
+
+            def watch():
+                if waiting in km:
+                    idle_at_cull[:] = [idle_s(km, waiting)]
+
+            # The visited kernel goes after the 1 s timeout, the waiting one stays.
+            assert await culled_within(km, visited, 30.0, watch), "a visited, idle, disconnected kernel was not culled"
+            assert waiting in km or idle_at_cull[0] > grace - 0.5, (
+                f"culled while its browser was still connecting (idle {idle_at_cull} s < {grace} s)")
+            # A tab closed before connecting: its kernel goes once the grace is over, not before.
+            assert await culled_within(km, waiting, grace + 30.0, watch), "a never-connected kernel outlived the grace"
+            assert idle_at_cull and idle_at_cull[0] > grace - 0.5, f"culled after only {idle_at_cull} s idle"
+        finally:
+            for kid in (waiting, visited):
+                if kid in km:
+                    await km.shutdown_kernel(kid, now=True)
+
+    asyncio.run(scenario())
+
+
+# --- lost dashboards: outputs arriving after nbclient's iopub_timeout ----------------
+
+#: Kernel-side stand-in for a loaded server: from this cell on, every IOPub
+#: message (outputs, status) leaves the kernel ``delay`` s late, in order, while
+#: execute replies stay on time. That is what a class arriving does to a page's
+#: widget cell: its reply is in, its display message trails it.
+DELAY_IOPUB = """
+import queue, threading, time
+_thread = get_ipython().kernel.iopub_thread
+_send = _thread.send_multipart
+_late = queue.Queue()
+
+def _deliver():
+    while True:
+        due, args, kwargs = _late.get()
+        time.sleep(max(0.0, due - time.monotonic()))
+        _send(*args, **kwargs)
+
+threading.Thread(target=_deliver, daemon=True).start()
+_thread.send_multipart = lambda *a, **kw: _late.put((time.monotonic() + {delay}, a, kw))
+"""
+
+
+def run_page(config, delay: float):
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
+                nbformat.v4.new_code_cell("print('the dashboard')")]
+    executor = VoilaExecutor(nb, config=config, kernel_name="python3")
+    executor.execute(nb, {})
+    return "".join(o.get("text", "") for o in nb.cells[1].outputs)
+
+
+def test_a_page_keeps_its_dashboard_when_outputs_trail_the_reply(tmp_path):
+    """runback serve's executor settings keep outputs that arrive 6 s after the reply.
+
+    With nbclient's default (4 s) the same page loses them: checked first, so the
+    stand-in really produces the fault.
+    """
+    from traitlets.config import Config
+
+    from runback_widgets import cli
+    from runback_widgets.voila import pool
+
+    delay = 6.0
+    assert pool.IOPUB_TIMEOUT_S > delay
+    assert run_page(Config(), delay) == "", "the stand-in did not make the default executor drop the output"
+    args = cli.build_parser().parse_args(["serve"])
+    config = cli.voila_config(args, tmp_path)
+    assert config.VoilaExecutor.iopub_timeout == pool.IOPUB_TIMEOUT_S
+    assert run_page(config, delay) == "the dashboard\n"

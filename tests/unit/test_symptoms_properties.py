@@ -1,17 +1,29 @@
-"""Hypothesis properties of the symptom rule model (issue 4)."""
+"""Hypothesis properties of the symptom rule model (issues 4 and 12).
+
+v2 replaced two v1 properties that encoded unsafe behaviour: "any red flag means
+emergency" (NICE CKS, NG234 and Finucane 2020: serious is not always an
+emergency; single flags are read in context) and "discogenic leading or a leg
+symptom means see a doctor now" (NG59: referred and radicular pain without
+deficit are not urgent).
+"""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pytest
-
 from runback_widgets.symptoms import PAIN_TYPES, SYMPTOMS, URGENCY_LEVELS, assess
+from runback_widgets.symptoms.model import tier_rank
 
 IDS = sorted(SYMPTOMS)
 RED_FLAGS = sorted(s for s, v in SYMPTOMS.items() if v.kind == "red_flag")
-ESCALATING = sorted(s for s, v in SYMPTOMS.items() if v.escalate == "see_doctor_now")
+#: Cauda equina signs (GIRFT 2023; N05, N18).
+CES = ["saddle_numbness", "bladder_or_bowel_change", "sexual_function_change", "both_legs"]
+LEG = sorted(s for s, v in SYMPTOMS.items() if v.leg)
+BONE = sorted(s for s, v in SYMPTOMS.items() if v.bone)
+#: What a bone problem or a red flag must never be answered with (issue 12).
+HARMFUL = ("mountain climber", "plank", "build a base", "roll your buttock")
 
 symptom_sets = st.sets(st.sampled_from(IDS))
 ages = st.one_of(
@@ -22,13 +34,69 @@ ages = st.one_of(
 SETTINGS = settings(max_examples=300, deadline=None)
 
 
+def test_vocabulary_marks_leg_and_bone_symptoms():
+    assert {
+        "pain_down_leg",
+        "pain_below_knee_or_into_toes",
+        "numbness_or_pins_and_needles_in_leg",
+        "both_legs",
+        "leg_pain_walking_eased_by_sitting",
+        "progressive_leg_weakness",
+    } <= set(LEG)
+    assert {
+        "osteoporosis_or_minor_fall",
+        "pain_when_hopping_or_landing",
+        "previous_stress_fracture",
+        "missed_periods_or_low_energy_intake",
+        "significant_trauma",
+    } <= set(BONE)
+    assert set(CES) <= set(SYMPTOMS)
+
+
 @SETTINGS
-@given(symptom_sets, st.sampled_from(RED_FLAGS), ages)
-def test_any_red_flag_means_emergency(symptoms, flag, age):
-    a = assess(symptoms | {flag}, age=age)
+@given(symptom_sets, st.sampled_from(IDS), ages)
+def test_a_tick_never_lowers_urgency(symptoms, extra, age):
+    before = assess(symptoms, age=age)
+    after = assess(symptoms | {extra}, age=age)
+    assert tier_rank(after.urgency) >= tier_rank(before.urgency), (sorted(symptoms), extra, age)
+
+
+@SETTINGS
+@given(symptom_sets, st.sampled_from(CES), ages)
+def test_any_cauda_equina_sign_gives_emergency(symptoms, sign, age):
+    a = assess(symptoms | {sign}, age=age)
     assert a.urgency == "emergency"
-    assert flag in a.red_flags
     assert a.next_steps[0].id == "emergency_now"
+    assert "cauda_equina" in {c.id for c in a.consider}
+
+
+@SETTINGS
+@given(symptom_sets, st.sampled_from(LEG), ages)
+def test_leg_pain_always_gives_a_safety_net(symptoms, leg, age):
+    a = assess(symptoms | {leg}, age=age)
+    assert a.safety_net, (sorted(symptoms), leg)
+    text = " ".join(line.plain for line in a.safety_net).lower()
+    assert "emergency department" in text and "both legs" in text and "genitals" in text
+
+
+@SETTINGS
+@given(symptom_sets, st.sampled_from(BONE + RED_FLAGS), ages)
+def test_bone_or_red_flag_ticks_never_give_self_care_exercises(symptoms, tick, age):
+    a = assess(symptoms | {tick}, age=age)
+    assert not a.exercise_allowed
+    assert not any(s.exercise for s in a.next_steps), [s.id for s in a.next_steps]
+    text = " ".join(s.plain.lower() for s in a.next_steps)
+    for word in HARMFUL:
+        assert word not in text, (word, text)
+
+
+@SETTINGS
+@given(symptom_sets, st.integers(min_value=0, max_value=19))
+def test_adolescent_extension_pain_never_gives_self_care_exercises(symptoms, age):
+    a = assess(symptoms | {"worse_arching_back"}, age=age)
+    assert tier_rank(a.urgency) >= tier_rank("see_doctor")
+    assert not any(s.exercise for s in a.next_steps)
+    assert a.leading is None
 
 
 @SETTINGS
@@ -63,19 +131,31 @@ def test_scores_in_unit_interval_and_ranking_consistent(symptoms, age):
 
 @SETTINGS
 @given(symptom_sets, ages)
-def test_urgency_rules(symptoms, age):
+def test_leading_type_rules(symptoms, age):
     a = assess(symptoms, age=age)
-    if a.red_flags:
-        assert a.urgency == "emergency"
-    elif not any(SYMPTOMS[s].kind == "pattern" for s in symptoms):
-        assert a.urgency == "not_enough_information"
-    elif a.ranking[0] == "discogenic" or set(symptoms) & set(ESCALATING):
-        assert a.urgency == "see_doctor_now"
-    elif a.ranking[0] == "bone":
-        assert a.urgency == "see_doctor"
-    else:
-        assert a.ranking[0] == "muscle" and a.urgency == "self_care"
+    if a.leading is not None:
+        assert a.leading == a.ranking[0]
+        others = [a.scores[t] for t in a.ranking[1:]]
+        assert all(a.scores[a.leading] > v for v in others), "a tie never picks a type"
+        assert not any(c.displaces for c in a.consider)
+
+
+@SETTINGS
+@given(symptom_sets, ages)
+def test_urgency_is_the_most_urgent_fired_rule(symptoms, age):
+    a = assess(symptoms, age=age)
+    if a.reasons:
+        assert a.urgency == a.reasons[0].tier
+        assert all(tier_rank(r.tier) <= tier_rank(a.urgency) for r in a.reasons)
+        for r in a.reasons:
+            assert r.sources and r.claims
+        for c in a.consider:
+            assert c.tier in {r.tier for r in a.reasons if r.consider == c.id}
+    elif any(SYMPTOMS[s].kind == "pattern" for s in symptoms):
+        assert a.urgency == "self_care"
         assert any(s.id == "see_doctor_if_not_settling" and "A12" in s.claims for s in a.next_steps)
+    else:
+        assert a.urgency == "not_enough_information"
 
 
 @SETTINGS

@@ -26,13 +26,14 @@ def test_question_schema_and_claims(q):
         assert fb.strip()
 
 
-@pytest.mark.parametrize("q", [q for q in QUESTIONS if q.get("check", {}).get("kind") == "assess"],
-                         ids=lambda q: q["id"])
+@pytest.mark.parametrize(
+    "q", [q for q in QUESTIONS if q.get("check", {}).get("kind") == "assess"], ids=lambda q: q["id"]
+)
 def test_assess_check_matches_model(q):
     chk = q["check"]
     assert set(chk["symptoms"]) <= set(SYMPTOMS)
     assert chk["expect_urgency"] in URGENCY_LEVELS
     a = assess(set(chk["symptoms"]), age=chk.get("age"))
-    lead = a.ranking[0] if a.ranking else ""
+    lead = a.leading or ""
     assert lead == chk["expect_leading"], (q["id"], dict(a.scores))
     assert a.urgency == chk["expect_urgency"], q["id"]

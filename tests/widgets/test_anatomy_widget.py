@@ -1,198 +1,222 @@
-"""The anatomy dashboard driven from Python: layers, picking, pain-type shortcuts, views, scenarios."""
+"""The anatomy dashboard driven from Python through its public traits: every input is a trait,
+and setting one updates the figures and the text slots (asserted on figure data and ids, not on
+sentences copied from the TOML)."""
 
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from ipywidgets.widgets import widget as widget_module
 
 from runback_widgets import content
 from runback_widgets.anatomy import model as am
+from runback_widgets.anatomy.dimensions import TILT_LIMITS
 from runback_widgets.anatomy.figures import DIMMED_OPACITY
-from runback_widgets.anatomy.widget import DEFAULT_LAYERS, AnatomyDashboard
+from runback_widgets.anatomy.widget import DEFAULT_LAYERS, NAME, AnatomyDashboard
+from runback_widgets.ui.dashboard import ControlValueError
 from runback_widgets.ui.theme import COLORS
-from runback_widgets.ui.glossary import unmark
+
+PAIN = content.load_toml("anatomy.toml")["pain_type"]
+CAMERAS = content.load_toml("anatomy.toml")["camera"]
 
 
-@pytest.fixture
-def app():
+@pytest.fixture(scope="module")
+def built():
     return AnatomyDashboard()
 
 
-def _visible_by_layer(app):
+@pytest.fixture
+def app(built):
+    """One dashboard per module (building one takes seconds), reset to its defaults."""
+    built.reset()
+    return built
+
+
+def visible_by_layer(app):
     out = {}
-    for t in app._chart3d.fig.data:
-        layer = am.STRUCTURE_LAYERS.get(t.meta)
-        if layer:
-            out.setdefault(layer, set()).add(bool(t.visible))
+    for t in app.chart3d.fig.data:
+        if t.meta in am.STRUCTURE_LAYERS:
+            out.setdefault(am.STRUCTURE_LAYERS[t.meta], set()).add(bool(t.visible))
     return out
 
 
-def test_initial_state(app):
-    assert app._layers.layers == list(am.LAYERS) and app._layers.value == list(DEFAULT_LAYERS)
-    assert set(app._layers.labels) == set(am.LAYERS)
-    assert app._layers.target in {t.meta for t in app._chart3d.fig.data}
-    vis = _visible_by_layer(app)
-    assert vis == {layer: {layer in DEFAULT_LAYERS} for layer in am.LAYERS}
-    assert app.structure == "" and app.highlighted == []
-    assert "Pick a structure" in app._card.value
-    assert app.scenario_state() == {
-        "structure": "", "layers": "bones,discs,joints,nerves", "camera": "oblique", "tilt": "0",
-        "hamstrings": "0", "hip_flexors": "0", "phase": "19", "abductors": "100",
-    }
+def yellow(app):
+    return {t.meta for t in app.chart3d.fig.data if t.type == "mesh3d" and t.color == COLORS["highlight"]}
 
 
-def test_toggling_a_layer_changes_only_that_layers_visibility(app):
-    before = [t.visible for t in app._chart3d.fig.data]
-    app._layers.value = [*app._layers.value, "muscles"]          # what ticking the box does
-    after = [t.visible for t in app._chart3d.fig.data]
-    changed = {am.STRUCTURE_LAYERS[t.meta] for t, b, a in zip(app._chart3d.fig.data, before, after) if b != a}
+def test_defaults(app):
+    assert app.layers == DEFAULT_LAYERS
+    assert visible_by_layer(app) == {la: {la in DEFAULT_LAYERS} for la in am.LAYERS}
+    assert app.structure == "" and app.pain == "" and app.highlighted == [] and yellow(app) == set()
+    assert app.control("layers").value == list(DEFAULT_LAYERS)
+    assert app.control("layers").target in {t.meta for t in app.chart3d.fig.data}
+    assert set(app.scenario_state()) == {c.key for c in app.controls}
+
+
+def test_layers_trait_changes_only_those_traces(app):
+    before = [t.visible for t in app.chart3d.fig.data]
+    app.layers = (*app.layers, "muscles")
+    changed = {am.STRUCTURE_LAYERS[t.meta] for t, b in zip(app.chart3d.fig.data, before) if t.visible != b}
     assert changed == {"muscles"}
-    assert _visible_by_layer(app)["muscles"] == {True}
-    app._layers.value = [v for v in app._layers.value if v != "bones"]
-    assert _visible_by_layer(app)["bones"] == {False}
-    assert "bones" not in app.scenario_state()["layers"]
-    assert "muscles" in app._summary3d.value
+    assert app.control("layers").value == [*DEFAULT_LAYERS, "muscles"]
+    app.layers = ["discs"]
+    assert visible_by_layer(app) == {la: {la == "discs"} for la in am.LAYERS}
+    assert app.scenario_state()["layers"] == "discs"
 
 
-def test_picking_a_structure_fills_the_card_and_highlights_it(app):
-    app._picker.value = "si_joint_left"
-    assert app.structure == "si_joint_left"
-    assert app.highlighted == ["si_joint_left"]
-    entry = content.load_toml("anatomy.toml")["structure"]["si_joint_left"]
-    assert entry["sentence"] in unmark(app._card.value) and entry["plain"] in unmark(app._card.value)
-    assert 'data-structure-id="si_joint_left"' in app._card.value
-    for t in app._chart3d.fig.data:
-        if t.meta == "si_joint_left":
-            assert t.color == COLORS["highlight"] and t.opacity == 1.0
-        elif t.meta in am.STRUCTURE_LAYERS:
+def test_structure_highlights_switches_its_layer_on_and_fills_the_card(app):
+    app.structure = "gluteus_medius_right"
+    assert "muscles" in app.layers and visible_by_layer(app)["muscles"] == {True}
+    assert app.highlighted == ["gluteus_medius_right"] == sorted(yellow(app))
+    for t in app.chart3d.fig.data:
+        if t.meta in am.STRUCTURE_LAYERS and t.meta != "gluteus_medius_right":
             assert t.opacity <= DIMMED_OPACITY
-    assert "Sacroiliac (SI) joint, left" in app._summary3d.value
-    # More detail: the card switches to the students' paragraph.
-    app._detail.value = True
-    assert entry["detail"] in unmark(app._card.value)
-    app._detail.value = False
-    assert entry["sentence"] in unmark(app._card.value)
+    assert 'data-structure-id="gluteus_medius_right"' in app.slot("card").value
+    assert app.control("structure").value == "gluteus_medius_right"
+    plain = app.slot("card").value
+    app.detail = True
+    assert app.slot("card").value != plain and app.control("detail").value is True
 
 
-def test_picking_a_hidden_layer_switches_it_on(app):
-    app._picker.value = "gluteus_medius_right"
-    assert "muscles" in app.visible_layers
-    assert _visible_by_layer(app)["muscles"] == {True}
+def test_figure_click_picks_the_structure(app):
+    from types import SimpleNamespace
+
+    trace = next(t for t in app.chart3d.fig.data if t.meta == "L3")
+    app._on_figure_click(trace, SimpleNamespace(point_inds=[5]))
+    assert app.structure == "L3" and app.highlighted == ["L3"]
 
 
-def test_clicking_the_figure_picks_the_structure(app):
-    trace = next(t for t in app._chart3d.fig.data if t.meta == "L3")
-    app._on_figure_click(trace, SimpleNamespace(point_inds=[5]), None)
-    assert app.structure == "L3" and app._picker.value == "L3"
-    assert "L3 vertebra" in app._card.value
+@pytest.mark.parametrize("key", list(PAIN))
+def test_pain_type_highlights_its_structures_and_replaces_a_structure(app, key):
+    app.structure = "L1"
+    app.showme[key].click()
+    assert app.pain == key and app.structure == ""
+    assert app.highlighted == sorted(PAIN[key]["structures"]) == sorted(yellow(app))
+    assert set(app.layers) == set(PAIN[key]["layers"])
+    assert app.slot("pain_text").layout.display != "none"
+    app.structure = "sacrum"
+    assert app.pain == "" and app.highlighted == ["sacrum"]
+    app.set(structure="", pain="")
+    assert app.highlighted == [] and yellow(app) == set()
 
 
-@pytest.mark.parametrize("key", ["muscle", "bone", "discogenic"])
-def test_pain_type_shortcuts_highlight_the_right_ids(app, key):
-    pt = content.load_toml("anatomy.toml")["pain_type"][key]
-    app._picker.value = "L1"
-    app._showme[key].click()
-    assert app.highlighted == sorted(pt["structures"])
-    assert app.structure == ""
-    assert set(app.visible_layers) == set(pt["layers"])
-    hl = {t.meta for t in app._chart3d.fig.data if t.type == "mesh3d" and t.color == COLORS["highlight"]}
-    assert hl == set(pt["structures"])
-    for t in app._chart3d.fig.data:
-        if t.meta in pt["structures"]:
-            assert t.visible
-    assert pt["label"] in app._pain_text.value
-    app._clear.click()
-    assert app.highlighted == []
-    assert not any(t.color == COLORS["highlight"] for t in app._chart3d.fig.data if t.type == "mesh3d")
+@pytest.mark.parametrize("camera", list(CAMERAS))
+def test_camera_trait_moves_the_3d_camera(app, camera):
+    app.camera = camera
+    eye = app.chart3d.fig.layout.scene.camera.eye
+    assert [eye.x, eye.y, eye.z] == pytest.approx(CAMERAS[camera]["eye"])
 
 
-def test_expected_pain_sets():
-    d = content.load_toml("anatomy.toml")["pain_type"]
-    assert {s.rsplit("_", 1)[0] for s in d["muscle"]["structures"]} == {"erector_spinae", "multifidus", "quadratus_lumborum"}
-    assert {f"L{i}" for i in range(1, 6)} <= set(d["bone"]["structures"])
-    assert all(s.startswith(("L", "facet_")) for s in d["bone"]["structures"])
-    assert all(s.startswith(("disc_", "nerve_root_", "sciatic_")) for s in d["discogenic"]["structures"])
+def test_tilt_and_muscles_move_all_three_views(app):
+    l3 = next(t for t in app.chart3d.fig.data if t.meta == "L3")
+    y0, sag0 = np.array(l3.y).copy(), np.array(app.sagittal.fig.data[1].y, dtype=float)
+    app.hamstrings = 100
+    assert app.pelvic_tilt == -am.MUSCLE_TILT_MAX
+    assert app.posture.lordosis < am.posture(0).lordosis
+    assert not np.allclose(np.array(l3.y), y0)
+    assert not np.allclose(np.array(app.sagittal.fig.data[1].y, dtype=float), sag0)
+    ann = " ".join(a.text for a in app.sagittal.fig.layout.annotations)
+    assert f"{app.posture.lordosis:.0f}°" in ann
+    app.set(hamstrings=0, hip_flexors=100, tilt=3)
+    assert app.pelvic_tilt == min(3 + am.MUSCLE_TILT_MAX, TILT_LIMITS[1])
+    assert app.posture.sacral_slope > am.posture(0).sacral_slope
 
 
-def test_camera_presets(app):
-    cams = content.load_toml("anatomy.toml")["camera"]
-    for key in ("back", "side", "above", "oblique"):
-        app._camera.value = key
-        eye = app._chart3d.fig.layout.scene.camera.eye
-        assert [eye.x, eye.y, eye.z] == pytest.approx(cams[key]["eye"])
-
-
-def test_tight_hamstrings_tilt_the_pelvis_back_and_flatten_the_curve(app):
-    l3 = next(t for t in app._chart3d.fig.data if t.meta == "L3")
-    y_before = np.array(l3.y).copy()
-    app._hamstrings.value = 100
-    assert app.tilt == -10.0
-    assert "backward" in app._sag_summary.value and "flatter" in app._sag_summary.value
-    assert "lordosis 40°" in app._sag_summary.value
-    ann = " ".join(a.text for a in app._sagittal.fig.layout.annotations)
-    assert "lordosis L1–S1 40°" in ann and "sacral slope 30°" in ann
-    assert not np.allclose(np.array(l3.y), y_before)          # the 3D model follows
-    assert app._sagittal.fig.data[6].line.width > app._sagittal.fig.data[7].line.width
-    app._hamstrings.value = 0
-    app._hip_flexors.value = 100
-    assert app.tilt == 10.0 and "forward" in app._sag_summary.value and "deeper" in app._sag_summary.value
-
-
-def test_gait_view(app):
-    app._abductors.value = 30
-    app._phase.value = 19
+def test_gait_traits_drive_the_stride_view(app):
+    app.set(abductors=30, phase=19)
     assert app.gait.swing_side == "left" and app.gait.trendelenburg
-    assert "left pelvis drops" in app._gait_summary.value and "Trendelenburg" in app._gait_summary.value
-    bars = app._gait_chart.fig.data[5]
-    assert len(bars.x) == 4 and max(bars.x) <= 1
-    app._phase.value = 45
-    assert app.gait.stance_side == "" and "both feet" in app._gait_summary.value
-    si = app._gait_chart.fig.data[4].text
-    assert all(re.search(r"SI [+-]\d\.\d°", s) for s in si)
+    bars = app.gait_chart.fig.data[5]
+    assert list(bars.x) == [app.gait.effort[g] for g in am.GAIT_GROUPS]
+    app.phase = 45
+    assert app.gait.stance_side == ""
+    assert all(re.search(r"SI [+-]\d\.\d°", s) for s in app.gait_chart.fig.data[4].text)
 
 
-def test_claims_rendered_are_the_registrys(app):
-    html = "".join(w.value for w in (app._claims_overview, app._claims_pain, app._claims_sag, app._claims_gait))
+def test_claims_shown_are_the_registrys(app):
+    html = "".join(app.slot(f"claims_{s}").value for s in ("overview", "pain", "sagittal", "gait"))
     ids = set(re.findall(r'data-claim-id="([AN]\d\d)"', html))
-    expected = {cid for cid, c in content.claims().items() if "01-spine-and-si-anatomy" in c.shown_in}
-    assert ids == expected
-    # A11 and its clinical note N03 sit side by side in the sagittal section.
-    assert {"A11", "N03"} <= set(re.findall(r'data-claim-id="([AN]\d\d)"', app._claims_sag.value))
+    assert ids == {cid for cid, c in content.claims().items() if NAME in c.shown_in}
 
 
-def test_scenario_round_trip(app):
-    params = {"structure": "disc_L4_L5", "layers": "bones,discs,nerves", "camera": "side", "tilt": "-5",
-              "hamstrings": "30", "hip_flexors": "0", "phase": "60", "abductors": "40"}
+def test_scenario_round_trip_restores_figures(app):
+    params = {
+        "structure": "si_joint_left",
+        "layers": "bones,joints,nerves",
+        "camera": "back",
+        "tilt": "-5",
+        "hamstrings": "30",
+        "hip_flexors": "0",
+        "phase": "60",
+        "abductors": "40",
+        "detail": "1",
+        "pain": "",
+    }
     assert app.apply_scenario(params) == []
-    assert app.scenario_state() == params
-    assert app.highlighted == ["disc_L4_L5"]
+    assert {k: app.scenario_state()[k] for k in params} == params
+    assert yellow(app) == {"si_joint_left"}
+    assert visible_by_layer(app)["discs"] == {False}
     fresh = AnatomyDashboard()
     assert fresh.apply_scenario(app.scenario_state()) == []
-    assert fresh.scenario_state() == params
+    assert fresh.scenario_state() == app.scenario_state()
+    for a, b in zip(app.chart3d.fig.data, fresh.chart3d.fig.data):
+        if a.type == "mesh3d":
+            assert (a.visible, a.color, a.opacity) == (b.visible, b.color, b.opacity)
+    assert list(fresh.sagittal.fig.data[1].y) == list(app.sagittal.fig.data[1].y)
+    assert list(fresh.gait_chart.fig.data[5].x) == list(app.gait_chart.fig.data[5].x)
 
 
-@pytest.mark.parametrize("params", [
-    {"tilt": "nan"}, {"tilt": "1e308"}, {"tilt": "90"}, {"hamstrings": "-5"}, {"phase": "abc"},
-    {"structure": "<script>alert(1)</script>"}, {"layers": "bones,<b>x</b>"}, {"camera": "x" * 10_000},
-    {"bogus<script>": "1"}, {"abductors": ""},
-])
-def test_hostile_scenarios_give_notes_not_errors(app, params):
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"tilt": "nan"},
+        {"tilt": "1e308"},
+        {"tilt": "1e999"},
+        {"tilt": "90"},
+        {"hamstrings": "-5"},
+        {"phase": "abc"},
+        {"structure": "<script>alert(1)</script>"},
+        {"layers": "bones,<b>x</b>"},
+        {"camera": "x" * 10_000},
+        {"bogus<script>": "1"},
+        {"abductors": ""},
+        {"detail": "maybe"},
+    ],
+)
+def test_hostile_scenarios_give_one_short_plain_note(app, params):
     before = app.scenario_state()
     notes = app.apply_scenario(params)
-    assert len(notes) == 1
-    assert "<script>" not in notes[0] and "<b>" not in notes[0]
-    assert len(notes[0]) < 300
+    assert len(notes) == 1 and len(notes[0]) < 300
     assert app.scenario_state() == before
 
 
 def test_apply_scenario_never_raises_on_odd_input(app):
     assert app.apply_scenario({}) == []
-    assert app.apply_scenario(None)          # a note, not an exception
+    assert app.apply_scenario(None) == []
+    assert app.apply_scenario(42)  # a note, not an exception
     assert app.apply_scenario({"structure": "", "layers": ""}) == []
-    assert app.scenario_state()["layers"] == ""
+    assert app.layers == () and visible_by_layer(app) == {la: {False} for la in am.LAYERS}
+
+
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("tilt", 99),
+        ("tilt", float("nan")),
+        ("tilt", "3"),
+        ("phase", True),
+        ("layers", "bones"),
+        ("layers", ["spleen"]),
+        ("camera", "top"),
+        ("structure", 0),
+    ],
+)
+def test_bad_values_from_python_raise_a_clear_value_error(app, name, bad):
+    with pytest.raises(ValueError, match=name):
+        setattr(app, name, bad)
+    with pytest.raises(ControlValueError):
+        AnatomyDashboard(**{name: bad})
 
 
 def test_callback_errors_are_shown_not_raised(app, monkeypatch):
@@ -200,5 +224,20 @@ def test_callback_errors_are_shown_not_raised(app, monkeypatch):
         raise ValueError("the model could not tilt that far")
 
     monkeypatch.setattr(am, "tilt_from_muscles", boom)
-    app._hamstrings.value = 50
-    assert "could not tilt" in app._errors.value
+    app.hamstrings = 50
+    assert "could not tilt" in app.errors.value
+
+
+def _open_models() -> int:
+    return len(widget_module._instances)
+
+
+def test_anatomy_opens_no_widget_models_per_slider_move():
+    """50 moves of two sliders (what a browser sends) open no widget model that is never closed."""
+    app = AnatomyDashboard()
+    app.phase = 20
+    before = _open_models()
+    for i in range(50):
+        app.control("phase").value = (i * 7) % 100
+        app.control("abductors").value = 20 + (i % 9) * 10
+    assert _open_models() == before

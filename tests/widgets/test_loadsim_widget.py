@@ -1,123 +1,133 @@
-"""Run load simulator dashboard driven from Python: set controls, assert traits and figure data."""
+"""Run load simulator driven from Python through its public traits: set inputs, assert results
+and figure data (not sentences copied from the TOML, not private attributes)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from ipywidgets.widgets import widget as widget_module
 
 from runback_widgets.loadsim import PRESETS, simulate_run
-from runback_widgets.loadsim.widget import CLAIMS, RunLoadSimulator
+from runback_widgets.loadsim.model import GROUPS, pace_min_per_km
+from runback_widgets.loadsim.widget import CLAIMS, NAME, VIEW_CHARTS, RunLoadSimulator
+from runback_widgets.ui.share import shareable
 
 
 @pytest.fixture(scope="module")
-def app():
+def built():
     return RunLoadSimulator()
 
 
-def _ydata(fig, i=0):
+@pytest.fixture
+def app(built):
+    """One dashboard per module (building one takes seconds), reset to its defaults."""
+    built.reset()
+    return built
+
+
+def ydata(fig, i=0):
     return np.asarray(fig.data[i].y, dtype=float)
 
 
-def test_starts_on_weak_glutes_with_sentence_and_three_drawn_figures(app):
-    app._preset.value = "weak_glutes"
-    assert app.preset == "weak_glutes"
-    expected = simulate_run(*PRESETS["weak_glutes"])
+def test_starts_on_the_default_preset_with_three_drawn_figures(app):
+    expected = simulate_run(*PRESETS[app.preset])
     assert app.result.takeover_min == pytest.approx(expected.takeover_min)
-    assert "At minute 25 your lower back starts doing the glutes' work." in app._sentence.value
-    figs = [app._charts[k].fig for k in ("index", "shares", "fatigue")]
-    for fig in figs:
+    assert app.result.peak_lumbar_load_index == pytest.approx(expected.peak_lumbar_load_index)
+    for key in VIEW_CHARTS["run"]:
+        fig = app.charts[key].fig
         assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data if t.y is not None)
-    # the takeover is marked on the index chart and the shares chart
-    assert list(app._charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
-    assert len(app._charts["shares"].fig.layout.shapes) == 1
-    for key in ("index", "shares", "fatigue"):
-        assert "rb-figure-summary" in app._summaries[key].value
+        assert "rb-figure-summary" in app.slot(key).value
+    assert list(app.charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
+    assert len(app.charts["shares"].fig.layout.shapes) == 1
+    assert f"{int(expected.takeover_min) + 1}" in app.slot("sentence").value
 
 
-def test_slider_moves_update_figures_and_switch_preset_to_custom(app):
-    app._preset.value = "weak_glutes"
-    before = _ydata(app._charts["index"].fig)
-    fatigue_before = _ydata(app._charts["fatigue"].fig)
-    app._strength["hip_abductors"].value = 1.0
-    app._strength["hip_extensors"].value = 1.0
-    after = _ydata(app._charts["index"].fig)
-    assert after.max() < before.max()
-    assert not np.allclose(_ydata(app._charts["fatigue"].fig), fatigue_before)
-    assert app.preset == "custom" and app._preset.value == "custom"
-    app._speed.value = 5.0
-    assert app.result.plan.speed_m_s == 5.0
-    assert "Pace 3:20 min/km" in app._pace.value
-    app._duration.value = 30.0
+def test_traits_drive_results_and_figures_and_leave_the_preset(app):
+    before, fatigue_before = ydata(app.charts["index"].fig), ydata(app.charts["fatigue"].fig)
+    app.set(strength_hip_abductors=1.0, strength_hip_extensors=1.0)
+    assert ydata(app.charts["index"].fig).max() < before.max()
+    assert not np.allclose(ydata(app.charts["fatigue"].fig), fatigue_before)
+    assert app.preset == "custom" and app.control("preset").value == "custom"
+    app.speed_m_s = 5.0
+    assert app.result.plan.speed_m_s == 5.0 and app.control("speed_m_s").value == 5.0
+    m, s = divmod(round(pace_min_per_km(5.0) * 60), 60)
+    assert f"{m}:{s:02d}" in app.slot("pace").value
+    app.duration_min = 30
     assert app.result.time_min[-1] == pytest.approx(30.0)
-    assert len(app._charts["shares"].fig.data[0].x) == len(app.result.time_s)
+    assert len(app.charts["shares"].fig.data[0].x) == len(app.result.time_s)
 
 
-def test_well_conditioned_preset_has_no_takeover_mark(app):
-    app._preset.value = "well_conditioned"
+def test_a_preset_sets_every_runner_and_run_control(app):
+    runner, plan = PRESETS["new_runner_too_fast"]
+    app.preset = "new_runner_too_fast"
+    assert (app.body_mass_kg, app.speed_m_s, app.duration_min) == (
+        runner.body_mass_kg,
+        plan.speed_m_s,
+        plan.duration_min,
+    )
+    assert all(getattr(app, f"strength_{g}") == pytest.approx(runner.strength[g]) for g in GROUPS)
+    assert app.result.takeover_min == simulate_run(runner, plan).takeover_min
+
+
+def test_well_conditioned_has_no_takeover_mark(app):
+    app.preset = "well_conditioned"
     assert app.result.takeover_min is None
-    assert len(app._charts["index"].fig.data[2].x) == 0
-    assert len(app._charts["shares"].fig.layout.shapes) == 0
-    assert "hips keep carrying more" in app._sentence.value
+    assert len(app.charts["index"].fig.data[2].x) == 0 and len(app.charts["shares"].fig.layout.shapes) == 0
 
 
-def test_views_compare_cohort_prevention_draw_data(app):
-    app._preset.value = "weak_glutes"
-    app._view.value = "compare"
-    fig = app._charts["compare"].fig
-    assert app.result_b is not None and app.result_b.takeover_min is None
-    assert len(fig.data[0].y) > 0 and len(fig.data[1].y) > 0
-    assert max(fig.data[0].y) > max(fig.data[1].y)
-    assert "Runner A (Weak glutes and hips)" in app._summaries["compare"].value
-    app._runner_b.value = "deep_core_weakness"
-    assert "Weak deep core" in app._summaries["compare"].value
-
-    app._view.value = "cohort"
-    hist = app._charts["cohort"].fig.data[0]
-    assert app.cohort.n == app._cohort_n.value
-    assert len(hist.x) == int(np.isfinite(app.cohort.takeover_min).sum()) > 0
-    app._cohort_n.value = 200
-    assert app.cohort.n == 200
-    assert "200 runners" in app._summaries["cohort"].value
-
-    app._view.value = "prevention"
-    fig = app._charts["prevention"].fig
+@pytest.mark.parametrize("preset", ["weak_glutes", "custom"])
+def test_every_view_draws_data_whatever_the_preset(preset):
+    """A link with preset=custom and a non-default view opened an empty chart (issue 13)."""
+    app = RunLoadSimulator()
+    assert app.apply_scenario({"preset": preset, "speed_m_s": "3.2", "view": "compare"}) == []
+    fig = app.charts["compare"].fig
+    assert app.result_b is not None and len(fig.data[0].y) > 0 and len(fig.data[1].y) > 0
+    assert np.allclose(ydata(fig, 0), app.result.lumbar_load_index)
+    app.runner_b = "deep_core_weakness"
+    assert np.allclose(ydata(fig, 1), simulate_run(PRESETS["deep_core_weakness"][0], app.plan()).lumbar_load_index)
+    app.view = "cohort"
+    hist = app.charts["cohort"].fig.data[0]
+    assert app.cohort.n == app.cohort_n and len(hist.x) == int(np.isfinite(app.cohort.takeover_min).sum()) > 0
+    app.cohort_n = 200
+    assert app.cohort.n == 200 and "200" in app.slot("cohort").value
+    app.view = "prevention"
+    fig = app.charts["prevention"].fig
     assert max(fig.data[1].y) < max(fig.data[0].y)
-    app._strength_weeks.value = 0
-    app._base_weeks.value = 0
+    app.set(strength_weeks=0, base_weeks=0)
     assert np.allclose(fig.data[0].y, fig.data[1].y)
-    app._view.value = "run"
-    run_panel = app._panels["run"]
-    assert run_panel.layout.display is None and app._panels["prevention"].layout.display == "none"
-    assert [c.children[0] for c in run_panel.children] == [app._charts[k].fig for k in ("index", "shares", "fatigue")]
-    # every view's controls are in the widget tree from the start (share links see them)
+    app.view = "run"
+    assert app.panels["run"].layout.display is None and app.panels["prevention"].layout.display == "none"
+
+
+def test_every_views_controls_are_on_the_page_from_the_start():
     fresh = RunLoadSimulator()
-    for panel in fresh._panels.values():
-        assert panel in fresh._view_box.children
-    assert "compare" not in fresh._charts and "cohort" not in fresh._charts
+    assert set(fresh.charts) == set(VIEW_CHARTS["run"])  # other views' figures: on first visit
+    for key in ("runner_b", "cohort_n", "cohort_spread", "strength_weeks", "base_weeks"):
+        assert any(fresh.control(key) in p.children[0].children for p in fresh.panels.values() if p.children)
 
 
-def test_detail_toggle_switches_wording_and_claims(app):
-    app._preset.value = "weak_glutes"
-    app._detail.value = True
-    assert "lumbar extensors" in app._sentence.value
-    assert "three-compartment" in app._intro.value
-    app._detail.value = False
-    assert "glutes' work" in app._sentence.value
+def test_detail_switches_wording_and_claims_come_from_the_registry(app):
+    plain = app.slot("sentence").value, app.slot("intro").value
+    app.detail = True
+    assert app.slot("sentence").value != plain[0] and app.slot("intro").value != plain[1]
+    assert set(CLAIMS) == {
+        cid for cid, c in __import__("runback_widgets").content.claims().items() if NAME in c.shown_in
+    }
     for cid in CLAIMS:
-        assert f'data-claim-id="{cid}"' in app._claims.value
+        assert f'data-claim-id="{cid}"' in app.slot("claims").value
 
 
 def test_scenario_round_trip():
     a = RunLoadSimulator()
-    a._preset.value = "new_runner_too_fast"
-    a._strength["deep_core"].value = 0.5
-    a._view.value = "prevention"
+    a.set(preset="new_runner_too_fast")
+    a.set(strength_deep_core=0.5, view="prevention", cohort_spread=0.25)
     state = a.scenario_state()
-    assert all(isinstance(k, str) and isinstance(v, str) for k, v in state.items())
+    assert state["preset"] == "custom" and state["cohort_spread"] == "0.25"
     b = RunLoadSimulator()
     assert b.apply_scenario(state) == []
     assert b.scenario_state() == state
     assert b.result.takeover_min == pytest.approx(a.result.takeover_min)
+    assert np.allclose(ydata(b.charts["prevention"].fig, 1), ydata(a.charts["prevention"].fig, 1))
 
 
 @pytest.mark.parametrize(
@@ -125,6 +135,7 @@ def test_scenario_round_trip():
     [
         {"speed_m_s": "nan"},
         {"speed_m_s": "1e9"},
+        {"speed_m_s": "1e999"},
         {"body_mass_kg": "<script>alert(1)</script>"},
         {"preset": "x" * 10_000},
         {"strength_glutes": "1"},
@@ -134,14 +145,11 @@ def test_scenario_round_trip():
         {"duration_min": "-5", "training_weeks": "inf"},
     ],
 )
-def test_hostile_scenarios_give_notes_and_never_raise(params):
+def test_hostile_scenarios_give_short_notes_and_change_nothing(params):
     app = RunLoadSimulator()
     before = app.scenario_state()
     notes = app.apply_scenario(params)
-    assert notes, params
-    for note in notes:
-        assert "<script" not in note and "<img" not in note and "<b>" not in note
-        assert len(note) < 300
+    assert len(notes) == len(params) and all(len(n) < 300 for n in notes)
     assert app.scenario_state() == before
 
 
@@ -152,32 +160,37 @@ def test_errors_in_callbacks_are_shown_not_raised(app, monkeypatch):
         raise ValueError("speed_m_s must be between 1.5 and 6 m/s, got 9")
 
     monkeypatch.setattr(W, "simulate_run", boom)
-    app._speed.value = 4.2
-    assert "speed_m_s must be between" in app._errors.value
+    app.speed_m_s = 4.2
+    assert "speed_m_s must be between" in app.errors.value
     monkeypatch.undo()
-    app._speed.value = 4.1
-    assert app._errors.value == ""
+    app.speed_m_s = 4.1
+    assert app.errors.value == ""
 
 
 def test_share_link_follows_controls_of_every_view():
-    from runback_widgets.ui.share import shareable
-
     app = RunLoadSimulator()
     wrapped = shareable(app, query="preset=deep_core_weakness&view=cohort")
     assert wrapped.notes == [] and app.preset == "deep_core_weakness" and app.view == "cohort"
-    app._cohort_n.value = 300
+    app.cohort_n = 300
     assert "cohort_n=300" in wrapped.query
-    app._runner_b.value = "well_conditioned"
+    app.runner_b = "well_conditioned"
     assert "runner_b=well_conditioned" in wrapped.query
 
 
 def test_a_slider_echo_within_half_a_step_keeps_the_preset():
-    """The browser's slider view may send back a value snapped to its step;
-    that is not the user changing the scenario."""
-    from runback_widgets.loadsim.widget import RunLoadSimulator
-
+    """The browser's slider view may send back a value snapped to its step (3.0000000000000004)."""
     app = RunLoadSimulator(preset="weak_glutes")
-    app._speed.value = app._speed.value + 1e-12
-    assert app._preset.value == "weak_glutes"
-    app._speed.value = app._speed.value + 0.3
-    assert app._preset.value == "custom"
+    app.control("speed_m_s").value = app.speed_m_s + 1e-12
+    assert app.preset == "weak_glutes"
+    app.control("speed_m_s").value = app.speed_m_s + 0.3
+    assert app.preset == "custom"
+
+
+def test_slider_moves_open_no_widget_models(app):
+    """The simulator used to build a throw-away ``widgets.HTML`` per move (three models never closed)."""
+    app.view = "run"
+    app.speed_m_s = 3.0
+    before = len(widget_module._instances)
+    for i in range(50):
+        app.control("speed_m_s").value = 2.0 + (i % 40) / 10
+    assert len(widget_module._instances) == before

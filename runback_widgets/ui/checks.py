@@ -1,0 +1,121 @@
+"""Native, labelled checkboxes as one widget (a fieldset with a legend).
+
+One widget model for a whole group instead of one ``ipywidgets.Checkbox`` per
+option. ``value`` is the list of ticked options. With ``target`` set (the
+``meta`` of a trace in a plotly figure), ticking a box also shows or hides that
+figure's traces whose ``legendgroup`` is the option, right in the browser (no
+kernel round trip): the anatomy layer toggles. Widgets layer.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import traitlets
+
+__all__ = ["Checks"]
+
+_ESM = """
+export default {
+  render({ model, el }) {
+    const box = document.createElement("fieldset");
+    box.className = "rb-checks";
+    const legend = document.createElement("legend");
+    legend.textContent = model.get("legend");
+    box.appendChild(legend);
+    const boxes = {};
+    const uid = Math.random().toString(36).slice(2, 8);
+
+    // With a target figure: its traces' visibility follows this widget's value, in this browser.
+    // A click restyles only the traces whose visibility is wrong (one restyle call), then saves the
+    // value; Python follows, and does not send the visibility back (it knows the browser did it).
+    // The figure is checked against the value whenever either changes (a shared link, a button),
+    // so the boxes, the figure and Python end in the same state whatever the message order.
+    const P = () => window.Plotly;
+    const target = model.get("target");
+    const figures = () => target ? Array.from(document.querySelectorAll(".js-plotly-plot")).filter(
+      (g) => g.data && g.data.some((t) => t.meta === target)) : [];
+    const watched = new WeakSet();
+    const enforce = () => {
+      const want = new Set(model.get("value"));
+      for (const gd of figures()) {
+        if (!watched.has(gd) && gd.on) {
+          watched.add(gd);
+          const later = () => setTimeout(enforce, 0);   // never restyle inside plotly's own dispatch
+          gd.on("plotly_restyle", later);
+          gd.on("plotly_update", later);
+          gd.on("plotly_react", later);
+        }
+        if (!P() || !P().restyle) continue;
+        const idx = [], vis = [];
+        gd.data.forEach((t, i) => {
+          if (!(t.legendgroup in boxes)) return;
+          const should = want.has(t.legendgroup);
+          if ((t.visible !== false) !== should) { idx.push(i); vis.push(should); }
+        });
+        if (!idx.length) continue;
+        try {
+          P().restyle(gd, { visible: vis }, idx);
+        } catch (err) {
+          console.warn("runback: restyle failed", err);
+        }
+      }
+    };
+
+    for (const key of model.get("options")) {
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.id = "rb-check-" + key + "-" + uid;
+      cb.value = key;
+      cb.checked = model.get("value").includes(key);
+      const lab = document.createElement("label");
+      lab.htmlFor = cb.id;
+      lab.appendChild(cb);
+      lab.appendChild(document.createTextNode(model.get("labels")[key] || key));
+      box.appendChild(lab);
+      boxes[key] = cb;
+      cb.addEventListener("change", () => {
+        model.set("value", Object.keys(boxes).filter((k) => boxes[k].checked));
+        model.save_changes();
+        enforce();
+      });
+    }
+    const sync = () => {
+      const v = model.get("value");
+      for (const k in boxes) boxes[k].checked = v.includes(k);
+      enforce();
+    };
+    model.on("change:value", sync);
+    let tries = 0;
+    const attach = () => {
+      if (figures().length) enforce();
+      else if (target && tries++ < 120) setTimeout(attach, 500);
+    };
+    attach();
+    el.appendChild(box);
+    return () => model.off("change:value", sync);
+  },
+};
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _cls():
+    import anywidget
+
+    class Checks(anywidget.AnyWidget):
+        """Checkbox group; ``value`` lists the ticked ``options``."""
+
+        _esm = _ESM
+        options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        labels = traitlets.Dict().tag(sync=True)
+        value = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        legend = traitlets.Unicode("").tag(sync=True)
+        #: ``meta`` of a trace of the plotly figure whose trace visibility follows the boxes.
+        target = traitlets.Unicode("").tag(sync=True)
+
+    return Checks
+
+
+def Checks(**kwargs):  # noqa: N802 - a widget class, built on first use (anywidget import)
+    return _cls()(**kwargs)

@@ -1,0 +1,84 @@
+"""The theme's figure config and presenter sizing (ui/theme.py) and tools/nbtool.py's tool-first order."""
+
+import importlib.util
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from runback_widgets.ui import theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_figure_keeps_png_export_and_follows_its_container():
+    fig = theme.configure_figure(go.FigureWidget())
+    assert fig._config["responsive"] is True
+    assert fig._config["toImageButtonOptions"]["format"] == "png"
+    assert "displayModeBar" not in fig._config and fig._config["scrollZoom"] is False
+
+
+def test_a_hidden_toolbar_comes_back_but_other_settings_stay():
+    fig = go.FigureWidget()
+    fig._config = {"displayModeBar": False, "showAxisDragHandles": False}
+    theme.configure_figure(fig)
+    assert "displayModeBar" not in fig._config and fig._config["showAxisDragHandles"] is False
+
+
+def test_figure_config_copies_its_defaults():
+    a = theme.figure_config()
+    a["toImageButtonOptions"]["scale"] = 9
+    assert theme.figure_config()["toImageButtonOptions"]["scale"] == 2
+
+
+@pytest.mark.parametrize("height", [280, 380, 700])
+def test_presenter_figures_grow_with_their_type(monkeypatch, height):
+    monkeypatch.setenv("RUNBACK_PRESENT", "1")
+    grown = theme.figure_layout(height=height)["height"]
+    assert height < grown <= max(theme.PRESENT_MAX_HEIGHT, height)
+    assert theme.figure_layout(height=height)["template"].layout.font.size >= 18
+    monkeypatch.setenv("RUNBACK_PRESENT", "0")
+    assert theme.figure_layout(height=height)["height"] == height
+
+
+def _nbtool():
+    spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_tool_first_order():
+    nbtool = _nbtool()
+    cells = nbtool.tool_first(
+        "03-run-load-simulator",
+        [
+            ("md", "# Title\n\nA warning line.\n\n## Goals\n\n- learn"),
+            ("md", "## Background\n\nText $x$."),
+            ("code", "# table\nt()"),
+            ("md", "## The tool\n\nUse it.", "tool"),
+            ("code", "# app\napp = App()\napp", "tool"),
+            ("md", "## Tasks\n\n1. Do."),
+            ("md", "## References"),
+            ("code", "# refs\nrefs()"),
+            ("md", "## Legend\n\n- colours"),
+            ("code", "# example\nprint(1)", "student"),
+        ],
+        sources=["runback_widgets/loadsim/model.py"],
+    )
+    src = [c.source for c in cells]
+    assert src[0].startswith("# Title\n\n") and "A warning line." in src[0] and "## Goals" not in src[0]
+    assert nbtool.plain_sentence("03-run-load-simulator") in src[0]
+    assert src[1].startswith("## The tool") and cells[2].metadata["tags"] == ["rb-tool"]
+    order = [nbtool.section_title(s) or (s.split("<h2>")[1].split("</h2>")[0] if "<h2>" in s else None) for s in src]
+    names = [o for o in order if o]
+    assert names == ["The tool", "Goals", "Background", "Use it from code", "Tasks", "Legend", "References"]
+    assert src[3].startswith('<details class="rb-lesson"><summary><h2>Goals</h2></summary>')
+    shown = [c for c in cells if "rb-show-code" in c.metadata.get("tags", [])]
+    assert [c.source for c in shown] == ["# example\nprint(1)"]
+    assert "runback_widgets/loadsim/model.py" in next(s for s in src if "<h2>Use it from code</h2>" in s)
+
+
+def test_a_dashboard_without_a_tool_is_an_error():
+    with pytest.raises(ValueError, match="tool"):
+        _nbtool().tool_first("x", [("md", "# T"), ("code", "# a\na")])

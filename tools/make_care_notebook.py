@@ -4,9 +4,10 @@ Run: .venv/bin/python tools/make_care_notebook.py
 Tool first (issue 14): title, one plain sentence, the dashboard (with its
 disclaimer); the lesson follows. Tasks come from runback_widgets/content/care.toml.
 """
-import tomllib
+
 from pathlib import Path
 
+import tomllib
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,13 +18,21 @@ tasks = "\n".join(
     for i, t in enumerate(TEXT["task"], start=1)
 )
 
-write_notebook(ROOT / "notebooks" / "04-what-helps.ipynb", [
-    ("md", f"""
-# {TEXT['app']['title']}
+write_notebook(
+    ROOT / "notebooks" / "04-what-helps.ipynb",
+    [
+        (
+            "md",
+            f"""
+# {TEXT["app"]["title"]}
 
-{TEXT['app']['lead']}
-"""),
-    ("code", """
+**Educational model, not a diagnosis or medical advice.** With a warning sign (numbness around the groin,
+new bladder or bowel problems, leg weakness that is getting worse, fever), get medical help first.
+""",
+        ),
+        (
+            "code",
+            """
 # The dashboard: evidence at a glance, exercise library, return-to-run and build-a-base planners.
 from runback_widgets.care.widget import WhatHelps
 from runback_widgets.ui.share import shareable
@@ -31,8 +40,12 @@ app = WhatHelps()
 assert app.plan is not None and not app.plan.refused and app.base_plan.reached_week
 # Shareable: ?urgency=see_doctor&view=return (the symptom explorer links here this way).
 shareable(app)
-"""),
-    ("md", """
+""",
+            "tool",
+        ),
+        (
+            "md",
+            """
 ## Goals
 
 After this lesson you can:
@@ -43,8 +56,11 @@ After this lesson you can:
 - choose exercises for the hip abductors, hip extensors and trunk that suit what hurts, and progress or regress them;
 - plan a graded return to running with a pain-monitoring rule (N39) and explain why the '10 % rule' is a
   convention with weak evidence (A04, N38).
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Background
 
 **What the article says and what the evidence adds.** Sports-medicine physician Jordan Metzl, quoted in
@@ -74,19 +90,19 @@ large jumps (over 30 % in two weeks) were linked to more distance-related injuri
 interval that includes no effect (Nielsen et al. 2014). Recovery weeks (every 4th week at 70 %) are a coaching
 convention. The planner refuses to plan whenever the symptom explorer's urgency is above self-care or a warning
 sign is ticked, and says who to see first.
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Every number the planners use, with its source or marked as an assumption (runback_widgets/care/model.py).
 from runback_widgets.care.widget import parameter_table
 parameter_table()
-"""),
-    ("md", """
-## Use it from code
-
-The model is plain Python: [`runback_widgets/care/model.py`](../runback_widgets/care/model.py) (planners,
-exercises, evidence) and [`runback_widgets/care/export.py`](../runback_widgets/care/export.py) (CSV, iCalendar).
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Use the model from Python: a return-to-run plan as weeks (index, running minutes, recovery week?).
 import datetime as dt
 from runback_widgets.care.model import plan_return_to_run, exercises
@@ -95,25 +111,41 @@ print([(w.index, round(w.run_minutes), w.recovery) for w in plan.weeks])
 print("see a doctor -> refused:", plan_return_to_run(21, 2, 150, urgency="see_doctor").refused)
 print("bending hurts:", [e.name for e in exercises(hurts="bending", equipment="none")])
 assert plan_return_to_run(21, 2, 150, warning_signs=["saddle_numbness"]).refused and plan.reached_week
-"""),
-    ("md", "## Tasks\n\n" + tasks),
-    ("md", """
+""",
+            "student",
+        ),
+        ("md", "## Tasks\n\n" + tasks),
+        (
+            "md",
+            """
 ## Self-check
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Self-check questions with feedback (from runback_widgets/content/quiz/04-what-helps.toml).
 from runback_widgets.ui.quiz import Quiz
 Quiz("04-what-helps")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## References
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Sources of every claim shown on this page, plus the papers behind the planners and doses.
 from runback_widgets.ui.components import references_section
 references_section("04-what-helps", extra=["silbernagel_2007", "buist_2008", "nielsen_2014", "garber_2011", "cheatham_2015", "owen_2020"])
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## Legend
 
 - **Evidence chart:** one row per option; the dot's shape and colour both give the rating (star = recommended
@@ -124,5 +156,8 @@ references_section("04-what-helps", extra=["silbernagel_2007", "buist_2008", "ni
 - **Plan charts:** blue bars are building weeks, hatched light-blue bars recovery weeks, orange triangles
   walking-only weeks; the red dashed line is the target.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
-"""),
-])
+""",
+        ),
+    ],
+    sources=["runback_widgets/care/model.py", "runback_widgets/care/export.py", "runback_widgets/care/figures.py"],
+)

@@ -36,8 +36,17 @@ def plan_csv(plan: Plan) -> str:
     by_week = {wk.index: wk for wk in plan.weeks}
     for s in plan.sessions():
         wk = by_week[s.week]
-        w.writerow([wk.index, wk.start.isoformat(), s.date.isoformat(), wk.kind, "yes" if wk.recovery else "no",
-                    f"{wk.run_minutes:.1f}", wk.session_text()])
+        w.writerow(
+            [
+                wk.index,
+                wk.start.isoformat(),
+                s.date.isoformat(),
+                wk.kind,
+                "yes" if wk.recovery else "no",
+                f"{wk.run_minutes:.1f}",
+                wk.session_text(),
+            ]
+        )
     return buf.getvalue()
 
 

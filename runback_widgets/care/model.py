@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -76,45 +76,80 @@ def _p(value, unit, source, note):
 
 
 #: Every number the planners use. ``source`` is a reference id or "assumption".
-PARAMETERS = MappingProxyType({
-    "pain_limit": _p(3, "/10", "assumption",
-                     "Highest pain allowed during a session. Adapted from Silbernagel's pain-monitoring model "
-                     "(silbernagel_2007, which allowed 5/10 for Achilles tendon pain); 3/10 is a cautious choice "
-                     "for back pain, where no limit has been tested."),
-    "silbernagel_pain_limit": _p(5, "/10", "silbernagel_2007",
-                                 "Pain limit in Silbernagel's Achilles protocol, shown for comparison; not used."),
-    "max_weekly_increase": _p(0.10, "1", "buist_2008",
-                              "Default largest rise of weekly running over the largest week so far (the '10 % rule'). "
-                              "Buist 2008 found a 10 % plan no safer than a faster one; Nielsen 2014 linked rises "
-                              "above 30 % in two weeks to more distance-related injuries. A cautious convention."),
-    "min_step_minutes": _p(5.0, "min/week", "assumption",
-                           "Smallest allowed rise, so that very short early weeks can grow at all."),
-    "recovery_every": _p(4, "weeks", "assumption",
-                         "A lighter week every 4th week: common coaching practice, untested for back pain."),
-    "recovery_fraction": _p(0.7, "1", "assumption",
-                            "A recovery week runs 70 % of the week before."),
-    "continuous_from": _p(20.0, "min/session", "assumption",
-                          "Sessions with at least this much running are one continuous run; shorter ones are "
-                          "run/walk rounds."),
-    "rounds": _p(5, "rounds", "assumption", "Run/walk sessions are 5 rounds of 5 minutes (run + walk)."),
-    "round_minutes": _p(5.0, "min", "assumption", "Length of one run/walk round."),
-    "return_start_fraction_short": _p(0.5, "1", "assumption",
-                                      "First running week after up to 2 weeks of pain: half the previous weekly running."),
-    "return_start_fraction_medium": _p(0.35, "1", "assumption",
-                                       "After 2 to 6 weeks: about a third of the previous weekly running."),
-    "return_start_fraction_long": _p(0.25, "1", "assumption",
-                                     "After more than 6 weeks: a quarter of the previous weekly running."),
-    "short_break_days": _p(14, "days", "assumption", "Up to this many days counts as a short break."),
-    "long_pain_days": _p(42, "days", "assumption",
-                         "Pain for more than 6 weeks: the plan asks the runner to review it with a GP or physio."),
-    "min_start_minutes": _p(15.0, "min/week", "assumption", "Shortest first running week."),
-    "new_runner_start_minutes": _p(20.0, "min/week", "assumption",
-                                   "First week of a brand-new runner (run/walk), similar to common beginner programmes."),
-    "too_painful": _p(7, "/10", "assumption",
-                      "Pain at or above this level now: no runs are planned; keep gently active and get advice if "
-                      "it does not ease."),
-    "max_weeks": _p(26, "weeks", "assumption", "Longest plan; a longer build-up should be planned with a coach or physio."),
-})
+PARAMETERS = MappingProxyType(
+    {
+        "pain_limit": _p(
+            3,
+            "/10",
+            "assumption",
+            "Highest pain allowed during a session. Adapted from Silbernagel's pain-monitoring model "
+            "(silbernagel_2007, which allowed 5/10 for Achilles tendon pain); 3/10 is a cautious choice "
+            "for back pain, where no limit has been tested.",
+        ),
+        "silbernagel_pain_limit": _p(
+            5,
+            "/10",
+            "silbernagel_2007",
+            "Pain limit in Silbernagel's Achilles protocol, shown for comparison; not used.",
+        ),
+        "max_weekly_increase": _p(
+            0.10,
+            "1",
+            "buist_2008",
+            "Default largest rise of weekly running over the largest week so far (the '10 % rule'). "
+            "Buist 2008 found a 10 % plan no safer than a faster one; Nielsen 2014 linked rises "
+            "above 30 % in two weeks to more distance-related injuries. A cautious convention.",
+        ),
+        "min_step_minutes": _p(
+            5.0, "min/week", "assumption", "Smallest allowed rise, so that very short early weeks can grow at all."
+        ),
+        "recovery_every": _p(
+            4, "weeks", "assumption", "A lighter week every 4th week: common coaching practice, untested for back pain."
+        ),
+        "recovery_fraction": _p(0.7, "1", "assumption", "A recovery week runs 70 % of the week before."),
+        "continuous_from": _p(
+            20.0,
+            "min/session",
+            "assumption",
+            "Sessions with at least this much running are one continuous run; shorter ones are run/walk rounds.",
+        ),
+        "rounds": _p(5, "rounds", "assumption", "Run/walk sessions are 5 rounds of 5 minutes (run + walk)."),
+        "round_minutes": _p(5.0, "min", "assumption", "Length of one run/walk round."),
+        "return_start_fraction_short": _p(
+            0.5, "1", "assumption", "First running week after up to 2 weeks of pain: half the previous weekly running."
+        ),
+        "return_start_fraction_medium": _p(
+            0.35, "1", "assumption", "After 2 to 6 weeks: about a third of the previous weekly running."
+        ),
+        "return_start_fraction_long": _p(
+            0.25, "1", "assumption", "After more than 6 weeks: a quarter of the previous weekly running."
+        ),
+        "short_break_days": _p(14, "days", "assumption", "Up to this many days counts as a short break."),
+        "long_pain_days": _p(
+            42,
+            "days",
+            "assumption",
+            "Pain for more than 6 weeks: the plan asks the runner to review it with a GP or physio.",
+        ),
+        "min_start_minutes": _p(15.0, "min/week", "assumption", "Shortest first running week."),
+        "new_runner_start_minutes": _p(
+            20.0,
+            "min/week",
+            "assumption",
+            "First week of a brand-new runner (run/walk), similar to common beginner programmes.",
+        ),
+        "too_painful": _p(
+            7,
+            "/10",
+            "assumption",
+            "Pain at or above this level now: no runs are planned; keep gently active and get advice if "
+            "it does not ease.",
+        ),
+        "max_weeks": _p(
+            26, "weeks", "assumption", "Longest plan; a longer build-up should be planned with a coach or physio."
+        ),
+    }
+)
 
 
 def value(name: str):
@@ -127,17 +162,19 @@ def parameter_rows() -> list[dict]:
 
 
 #: Valid input ranges (inclusive), named in every ValueError.
-LIMITS = MappingProxyType({
-    "days_since_onset": (0, 3650),
-    "pain_now": (0, 10),
-    "weekly_minutes_before": (20, 1200),
-    "sessions_per_week": (2, 5),
-    "current_minutes": (0, 1200),
-    "target_minutes": (20, 1200),
-    "max_weekly_increase": (0.05, 0.30),
-    "recovery_every": (3, 8),
-    "max_weeks": (1, 52),
-})
+LIMITS = MappingProxyType(
+    {
+        "days_since_onset": (0, 3650),
+        "pain_now": (0, 10),
+        "weekly_minutes_before": (20, 1200),
+        "sessions_per_week": (2, 5),
+        "current_minutes": (0, 1200),
+        "target_minutes": (20, 1200),
+        "max_weekly_increase": (0.05, 0.30),
+        "recovery_every": (3, 8),
+        "max_weeks": (1, 52),
+    }
+)
 
 GOALS = ("any", "hips", "core", "running")
 EQUIPMENT = ("any", "none", "step", "band")
@@ -212,8 +249,19 @@ def evidence(topic: str = "all") -> list[Option]:
         if topic != "all" and o["topic"] != topic:
             continue
         r = scale[o["rating"]]
-        out.append(Option(id=o["id"], name=o["name"], topic=o["topic"], rating=o["rating"], rank=int(r["rank"]), label=r["label"],
-                          note=o["note"], claims=tuple(o["claims"]), sources=tuple(o["sources"])))
+        out.append(
+            Option(
+                id=o["id"],
+                name=o["name"],
+                topic=o["topic"],
+                rating=o["rating"],
+                rank=int(r["rank"]),
+                label=r["label"],
+                note=o["note"],
+                claims=tuple(o["claims"]),
+                sources=tuple(o["sources"]),
+            )
+        )
     return sorted(out, key=lambda o: -o.rank)
 
 
@@ -243,10 +291,24 @@ def all_exercises() -> list[Exercise]:
     out = []
     for e in t["exercise"]:
         dose = t["doses"][e["dose"]]
-        out.append(Exercise(id=e["id"], name=e["name"], groups=tuple(e["groups"]), goals=tuple(e["goals"]),
-                            equipment=e["equipment"], spine=e["spine"], view=e["view"], description=e["description"],
-                            progression=e["progression"], regression=e["regression"], avoid=e["avoid"],
-                            dose=dose["text"], dose_sources=tuple(dose["sources"]), pose=MappingProxyType(dict(e["pose"]))))
+        out.append(
+            Exercise(
+                id=e["id"],
+                name=e["name"],
+                groups=tuple(e["groups"]),
+                goals=tuple(e["goals"]),
+                equipment=e["equipment"],
+                spine=e["spine"],
+                view=e["view"],
+                description=e["description"],
+                progression=e["progression"],
+                regression=e["regression"],
+                avoid=e["avoid"],
+                dose=dose["text"],
+                dose_sources=tuple(dose["sources"]),
+                pose=MappingProxyType(dict(e["pose"])),
+            )
+        )
     return out
 
 
@@ -282,8 +344,17 @@ def exercises(goal: str = "any", equipment: str = "any", hurts: str = "none") ->
 # --------------------------------------------------------------------------- stick figures
 
 #: Segment lengths as fractions of body height, for drawing only (approximate adult proportions: an assumption).
-SEGMENTS = MappingProxyType({"trunk": 0.29, "neck": 0.05, "head_radius": 0.06, "upper_arm": 0.186,
-                             "forearm": 0.146, "thigh": 0.245, "shank": 0.246})
+SEGMENTS = MappingProxyType(
+    {
+        "trunk": 0.29,
+        "neck": 0.05,
+        "head_radius": 0.06,
+        "upper_arm": 0.186,
+        "forearm": 0.146,
+        "thigh": 0.245,
+        "shank": 0.246,
+    }
+)
 
 
 def _unit(deg: float) -> np.ndarray:
@@ -310,8 +381,10 @@ def stick_figure(pose: Mapping[str, float]) -> dict[str, np.ndarray]:
     shoulder = hip + L["trunk"] * _unit(pose["trunk"])
     head = shoulder + (L["neck"] + L["head_radius"]) * _unit(pose["head"])
     pts = {"hip": hip, "shoulder": shoulder, "head": head}
-    for side, ua, fa in (("near", pose["upper_arm"], pose["forearm"]),
-                         ("far", pose.get("arm_far", pose["upper_arm"]), pose.get("forearm_far", pose["forearm"]))):
+    for side, ua, fa in (
+        ("near", pose["upper_arm"], pose["forearm"]),
+        ("far", pose.get("arm_far", pose["upper_arm"]), pose.get("forearm_far", pose["forearm"])),
+    ):
         pts[f"elbow_{side}"] = shoulder + L["upper_arm"] * _unit(ua)
         pts[f"hand_{side}"] = pts[f"elbow_{side}"] + L["forearm"] * _unit(fa)
     for side in ("near", "far"):
@@ -392,9 +465,14 @@ class Plan:
         for w in self.weeks:
             for off in _SESSION_DAYS[w.sessions]:
                 extra = " (recovery week)" if w.recovery else ""
-                out.append(Session(date=w.start + dt.timedelta(days=off), week=w.index,
-                                   title=f"{label}, week {w.index}{extra}: {w.session_text()}",
-                                   description=f"{w.session_text()}. {rule}"))
+                out.append(
+                    Session(
+                        date=w.start + dt.timedelta(days=off),
+                        week=w.index,
+                        title=f"{label}, week {w.index}{extra}: {w.session_text()}",
+                        description=f"{w.session_text()}. {rule}",
+                    )
+                )
         return out
 
 
@@ -420,8 +498,18 @@ def _quantise(weekly: float, sessions: int) -> tuple[str, float, float, int, int
     return "run_walk", per * sessions, per, run_s, walk_s
 
 
-def _progress(kind: str, first: float, target: float, baseline: float, sessions: int, increase: float,
-              recovery_every: int, start: dt.date, max_weeks: int, lead_weeks: tuple[Week, ...] = ()) -> tuple[list[Week], int | None]:
+def _progress(
+    kind: str,
+    first: float,
+    target: float,
+    baseline: float,
+    sessions: int,
+    increase: float,
+    recovery_every: int,
+    start: dt.date,
+    max_weeks: int,
+    lead_weeks: tuple[Week, ...] = (),
+) -> tuple[list[Week], int | None]:
     """Weeks from ``first`` towards ``target`` under the progression rule; recovery weeks every
     ``recovery_every``-th week (counted over the whole plan, lead weeks included)."""
     weeks = list(lead_weeks)
@@ -446,11 +534,18 @@ def _progress(kind: str, first: float, target: float, baseline: float, sessions:
     return weeks, reached
 
 
-def plan_return_to_run(days_since_onset: float, pain_now: float, weekly_minutes_before: float,
-                       urgency: str = "self_care", warning_signs: Sequence[str] | bool = (),
-                       sessions_per_week: int = 3, start_date: dt.date | None = None,
-                       max_weekly_increase: float | None = None, recovery_every: int | None = None,
-                       max_weeks: int | None = None) -> Plan:
+def plan_return_to_run(
+    days_since_onset: float,
+    pain_now: float,
+    weekly_minutes_before: float,
+    urgency: str = "self_care",
+    warning_signs: Sequence[str] | bool = (),
+    sessions_per_week: int = 3,
+    start_date: dt.date | None = None,
+    max_weekly_increase: float | None = None,
+    recovery_every: int | None = None,
+    max_weeks: int | None = None,
+) -> Plan:
     """A graded walk-run plan back to the runner's previous weekly running time.
 
     Parameters
@@ -484,8 +579,12 @@ def plan_return_to_run(days_since_onset: float, pain_now: float, weekly_minutes_
     before = _number("weekly_minutes_before", weekly_minutes_before)
     urgency = _choice("urgency", urgency, URGENCY_LEVELS)
     sessions = int(_number("sessions_per_week", sessions_per_week, integer=True))
-    increase = _number("max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase)
-    every = int(_number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True))
+    increase = _number(
+        "max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase
+    )
+    every = int(
+        _number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True)
+    )
     n_max = int(_number("max_weeks", value("max_weeks") if max_weeks is None else max_weeks, integer=True))
     start = _date("start_date", dt.date.today() if start_date is None else start_date)
     if isinstance(warning_signs, str):
@@ -498,8 +597,12 @@ def plan_return_to_run(days_since_onset: float, pain_now: float, weekly_minutes_
     if urgency != PLANNABLE_URGENCY:
         return Plan(**common, refused=True, reason="urgency", who_first=t["who_first"][urgency])
     if pain >= value("too_painful"):
-        return Plan(**common, refused=True, reason="too_painful",
-                    who_first=t["who_first"]["too_painful"].format(pain=f"{pain:g}"))
+        return Plan(
+            **common,
+            refused=True,
+            reason="too_painful",
+            who_first=t["who_first"]["too_painful"].format(pain=f"{pain:g}"),
+        )
     notes = []
     if days > value("long_pain_days"):
         notes.append(t["notes"]["long_pain"])
@@ -519,9 +622,15 @@ def plan_return_to_run(days_since_onset: float, pain_now: float, weekly_minutes_
     return Plan(**common | {"weeks": tuple(weeks)}, notes=tuple(notes), reached_week=reached)
 
 
-def plan_base(current_minutes: float, target_minutes: float, sessions_per_week: int = 3,
-              start_date: dt.date | None = None, max_weekly_increase: float | None = None,
-              recovery_every: int | None = None, max_weeks: int | None = None) -> Plan:
+def plan_base(
+    current_minutes: float,
+    target_minutes: float,
+    sessions_per_week: int = 3,
+    start_date: dt.date | None = None,
+    max_weekly_increase: float | None = None,
+    recovery_every: int | None = None,
+    max_weeks: int | None = None,
+) -> Plan:
     """Weeks from the current to a target weekly running time (new and returning runners).
 
     Parameters
@@ -543,8 +652,12 @@ def plan_base(current_minutes: float, target_minutes: float, sessions_per_week: 
     if target <= current:
         raise ValueError(f"target_minutes must be greater than current_minutes ({current:g}), got {target:g}")
     sessions = int(_number("sessions_per_week", sessions_per_week, integer=True))
-    increase = _number("max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase)
-    every = int(_number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True))
+    increase = _number(
+        "max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase
+    )
+    every = int(
+        _number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True)
+    )
     n_max = int(_number("max_weeks", value("max_weeks") if max_weeks is None else max_weeks, integer=True))
     start = _date("start_date", dt.date.today() if start_date is None else start_date)
     notes = []
@@ -556,5 +669,13 @@ def plan_base(current_minutes: float, target_minutes: float, sessions_per_week: 
     weeks, reached = _progress("base", first, target, current, sessions, increase, every, start, n_max)
     t = _text()["planner"]["notes"]
     notes.append(t["reached"].format(week=reached) if reached else t["capped"].format(weeks=n_max))
-    return Plan(kind="base", weeks=tuple(weeks), target_minutes=target, max_weekly_increase=increase,
-                recovery_every=every, baseline_minutes=current, notes=tuple(notes), reached_week=reached)
+    return Plan(
+        kind="base",
+        weeks=tuple(weeks),
+        target_minutes=target,
+        max_weekly_increase=increase,
+        recovery_every=every,
+        baseline_minutes=current,
+        notes=tuple(notes),
+        reached_week=reached,
+    )

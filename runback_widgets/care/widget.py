@@ -15,18 +15,40 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.components import DetailToggle, Disclaimer, ErrorPanel, claims_section, guarded, page_style, slider_labels, source_line
+from ..ui.components import (
+    DetailToggle,
+    Disclaimer,
+    ErrorPanel,
+    claims_section,
+    guarded,
+    page_style,
+    slider_labels,
+    source_line,
+)
 from ..ui.glossary import with_glossary
 from . import export
 from . import figures as F
-from .model import EQUIPMENT, GOALS, HURTS, TOPICS, LIMITS, PARAMETERS, URGENCY_LEVELS, Plan, evidence, exercises, plan_base, plan_return_to_run
+from .model import (
+    EQUIPMENT,
+    GOALS,
+    HURTS,
+    LIMITS,
+    PARAMETERS,
+    TOPICS,
+    URGENCY_LEVELS,
+    Plan,
+    evidence,
+    exercises,
+    plan_base,
+    plan_return_to_run,
+)
 
 __all__ = ["WhatHelps", "CLAIMS", "parameter_table", "simulator_link"]
 
@@ -91,6 +113,7 @@ def plot_resizer():
 
     global _Resizer
     if _Resizer is None:
+
         class PlotResizer(anywidget.AnyWidget):
             _esm = _RESIZE_ESM
             tick = traitlets.Int(0).tag(sync=True)
@@ -137,25 +160,50 @@ class WhatHelps(widgets.VBox):
         self._charts: dict = {}
         self._detail = DetailToggle()
         self._lead = widgets.HTML(f"<p class='rb-care-lead'>{html.escape(txt['app']['lead'])}</p>")
-        self._view = widgets.ToggleButtons(options=list(zip(txt["app"]["views"], _VIEWS)), value="evidence",
-                                           description="Show", style={**_STYLE, "button_width": "auto"},
-                                           layout=widgets.Layout(width="auto", max_width="100%"))
+        self._view = widgets.ToggleButtons(
+            options=list(zip(txt["app"]["views"], _VIEWS)),
+            value="evidence",
+            description="Show",
+            style={**_STYLE, "button_width": "auto"},
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
         self._view.add_class("rb-care-views")
         # --- evidence
         self._options = evidence()
         ev = txt["evidence"]
-        self._topic = widgets.Dropdown(options=[tuple(o) for o in ev["topic_options"]], value="all",
-                                       description=ev["topic"], layout=_wide(), style=_STYLE)
+        self._topic = widgets.Dropdown(
+            options=[tuple(o) for o in ev["topic_options"]],
+            value="all",
+            description=ev["topic"],
+            layout=_wide(),
+            style=_STYLE,
+        )
         self._evidence_summary = widgets.HTML()
         self._evidence_summary.add_class("rb-care-evidence-summary")
         self._evidence_table = widgets.HTML()
         # --- exercises
-        self._goal = widgets.Dropdown(options=[tuple(o) for o in f["goal_options"]], value="any", description=f["goal"],
-                                      layout=_wide(), style=_STYLE)
-        self._equipment = widgets.Dropdown(options=[tuple(o) for o in f["equipment_options"]], value="any",
-                                           description=f["equipment"], layout=_wide(), style=_STYLE)
-        self._hurts = widgets.Dropdown(options=[tuple(o) for o in f["hurts_options"]], value="none", description=f["hurts"],
-                                       layout=_wide(), style=_STYLE, tooltip=f["hurts_help"])
+        self._goal = widgets.Dropdown(
+            options=[tuple(o) for o in f["goal_options"]],
+            value="any",
+            description=f["goal"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._equipment = widgets.Dropdown(
+            options=[tuple(o) for o in f["equipment_options"]],
+            value="any",
+            description=f["equipment"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._hurts = widgets.Dropdown(
+            options=[tuple(o) for o in f["hurts_options"]],
+            value="none",
+            description=f["hurts"],
+            layout=_wide(),
+            style=_STYLE,
+            tooltip=f["hurts_help"],
+        )
         self._pick = widgets.Dropdown(options=[], description=f["pick"], layout=_wide(), style=_STYLE)
         self._count = widgets.HTML()
         self._count.add_class("rb-care-count")
@@ -164,22 +212,46 @@ class WhatHelps(widgets.VBox):
         self._position_box = widgets.VBox([], layout=widgets.Layout(width="100%"))
         self._sim_link = widgets.HTML(
             f"<p><a class='rb-care-simlink' href='{html.escape(simulator_link())}' target='_blank' rel='noopener'>"
-            f"{html.escape(f['simulator_link'])}</a></p><p class='rb-care-help'>{html.escape(f['simulator_help'])}</p>")
+            f"{html.escape(f['simulator_link'])}</a></p><p class='rb-care-help'>{html.escape(f['simulator_help'])}</p>"
+        )
         # --- return to run
-        self._days = widgets.BoundedIntText(value=10, min=LIMITS["days_since_onset"][0], max=LIMITS["days_since_onset"][1],
-                                            description=p["days"], layout=_wide(), style=_STYLE)
-        self._pain = widgets.IntSlider(value=2, min=0, max=10, description=p["pain"], layout=_wide(), style=_STYLE,
-                                       continuous_update=False)
-        self._before = widgets.BoundedIntText(value=120, min=LIMITS["weekly_minutes_before"][0],
-                                              max=LIMITS["weekly_minutes_before"][1], step=5, description=p["before"],
-                                              layout=_wide(), style=_STYLE)
-        self._urgency = widgets.Dropdown(options=[tuple(o) for o in p["urgency_options"]], value="self_care",
-                                         description=p["urgency"], layout=_wide(), style=_STYLE)
-        self._warning = widgets.Checkbox(value=False, description=p["warning_short"], indent=False,
-                                         layout=widgets.Layout(width="auto", max_width="100%"))
+        self._days = widgets.BoundedIntText(
+            value=10,
+            min=LIMITS["days_since_onset"][0],
+            max=LIMITS["days_since_onset"][1],
+            description=p["days"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._pain = widgets.IntSlider(
+            value=2, min=0, max=10, description=p["pain"], layout=_wide(), style=_STYLE, continuous_update=False
+        )
+        self._before = widgets.BoundedIntText(
+            value=120,
+            min=LIMITS["weekly_minutes_before"][0],
+            max=LIMITS["weekly_minutes_before"][1],
+            step=5,
+            description=p["before"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._urgency = widgets.Dropdown(
+            options=[tuple(o) for o in p["urgency_options"]],
+            value="self_care",
+            description=p["urgency"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._warning = widgets.Checkbox(
+            value=False,
+            description=p["warning_short"],
+            indent=False,
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
         self._warning_help = widgets.HTML(f"<p class='rb-care-warning-help'>{html.escape(p['warning'])}</p>")
-        self._sessions = widgets.IntSlider(value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE,
-                                           continuous_update=False)
+        self._sessions = widgets.IntSlider(
+            value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE, continuous_update=False
+        )
         self._start = widgets.DatePicker(value=next_monday(), description=p["start"], layout=_wide(), style=_STYLE)
         self._return_out = widgets.HTML()
         self._return_out.add_class("rb-care-return")
@@ -187,18 +259,41 @@ class WhatHelps(widgets.VBox):
         self._return_downloads.add_class("rb-care-downloads-return")
         self._return_table = widgets.HTML()
         # --- base
-        self._current = widgets.BoundedIntText(value=0, min=LIMITS["current_minutes"][0], max=LIMITS["current_minutes"][1],
-                                               step=5, description=p["current"], layout=_wide(), style=_STYLE)
-        self._target = widgets.BoundedIntText(value=150, min=LIMITS["target_minutes"][0], max=LIMITS["target_minutes"][1],
-                                              step=5, description=p["target"], layout=_wide(), style=_STYLE)
-        self._increase = widgets.Dropdown(options=[("5 %", 0.05), ("10 %", 0.10), ("15 %", 0.15), ("20 %", 0.20)],
-                                          value=PARAMETERS["max_weekly_increase"]["value"], description=p["increase"],
-                                          layout=_wide(), style=_STYLE)
-        self._every = widgets.Dropdown(options=[(f"{n} weeks", n) for n in (3, 4, 5, 6)],
-                                       value=PARAMETERS["recovery_every"]["value"], description=p["recovery_every"],
-                                       layout=_wide(), style=_STYLE)
-        self._base_sessions = widgets.IntSlider(value=3, min=2, max=5, description=p["sessions"], layout=_wide(),
-                                                style=_STYLE, continuous_update=False)
+        self._current = widgets.BoundedIntText(
+            value=0,
+            min=LIMITS["current_minutes"][0],
+            max=LIMITS["current_minutes"][1],
+            step=5,
+            description=p["current"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._target = widgets.BoundedIntText(
+            value=150,
+            min=LIMITS["target_minutes"][0],
+            max=LIMITS["target_minutes"][1],
+            step=5,
+            description=p["target"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._increase = widgets.Dropdown(
+            options=[("5 %", 0.05), ("10 %", 0.10), ("15 %", 0.15), ("20 %", 0.20)],
+            value=PARAMETERS["max_weekly_increase"]["value"],
+            description=p["increase"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._every = widgets.Dropdown(
+            options=[(f"{n} weeks", n) for n in (3, 4, 5, 6)],
+            value=PARAMETERS["recovery_every"]["value"],
+            description=p["recovery_every"],
+            layout=_wide(),
+            style=_STYLE,
+        )
+        self._base_sessions = widgets.IntSlider(
+            value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE, continuous_update=False
+        )
         self._base_start = widgets.DatePicker(value=next_monday(), description=p["start"], layout=_wide(), style=_STYLE)
         self._base_out = widgets.HTML()
         self._base_out.add_class("rb-care-base")
@@ -209,29 +304,74 @@ class WhatHelps(widgets.VBox):
         self._claims = widgets.VBox([claims_section(b) for b in CLAIM_BLOCKS], layout=widgets.Layout(width="100%"))
         wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
         self._panels = {
-            "evidence": widgets.VBox([widgets.Box([self._topic], layout=wrap), self._evidence_summary, self._evidence_table],
-                                     layout=widgets.Layout(width="100%")),
-            "exercises": widgets.VBox([widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
-                                       widgets.HTML(f"<p class='rb-care-help'>{html.escape(f['hurts_help'])}</p>"),
-                                       self._count, widgets.Box([self._pick], layout=wrap), self._position_box, self._exercise_card,
-                                       self._sim_link], layout=widgets.Layout(width="100%", display="none")),
-            "return": widgets.VBox([widgets.HTML(f"<h3>{html.escape(p['heading_return'])}</h3>"),
-                                    widgets.Box([self._urgency, self._days, self._pain, self._before, self._sessions,
-                                                 self._start], layout=wrap),
-                                    self._warning, self._warning_help, self._return_out, self._return_downloads, self._return_table],
-                                   layout=widgets.Layout(width="100%", display="none")),
-            "base": widgets.VBox([widgets.HTML(f"<h3>{html.escape(p['heading_base'])}</h3>"),
-                                  widgets.Box([self._current, self._target, self._increase, self._every,
-                                               self._base_sessions, self._base_start], layout=wrap),
-                                  self._base_out, self._base_downloads, self._base_table],
-                                 layout=widgets.Layout(width="100%", display="none")),
+            "evidence": widgets.VBox(
+                [widgets.Box([self._topic], layout=wrap), self._evidence_summary, self._evidence_table],
+                layout=widgets.Layout(width="100%"),
+            ),
+            "exercises": widgets.VBox(
+                [
+                    widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
+                    widgets.HTML(f"<p class='rb-care-help'>{html.escape(f['hurts_help'])}</p>"),
+                    self._count,
+                    widgets.Box([self._pick], layout=wrap),
+                    self._position_box,
+                    self._exercise_card,
+                    self._sim_link,
+                ],
+                layout=widgets.Layout(width="100%", display="none"),
+            ),
+            "return": widgets.VBox(
+                [
+                    widgets.HTML(f"<h3>{html.escape(p['heading_return'])}</h3>"),
+                    widgets.Box(
+                        [self._urgency, self._days, self._pain, self._before, self._sessions, self._start], layout=wrap
+                    ),
+                    self._warning,
+                    self._warning_help,
+                    self._return_out,
+                    self._return_downloads,
+                    self._return_table,
+                ],
+                layout=widgets.Layout(width="100%", display="none"),
+            ),
+            "base": widgets.VBox(
+                [
+                    widgets.HTML(f"<h3>{html.escape(p['heading_base'])}</h3>"),
+                    widgets.Box(
+                        [
+                            self._current,
+                            self._target,
+                            self._increase,
+                            self._every,
+                            self._base_sessions,
+                            self._base_start,
+                        ],
+                        layout=wrap,
+                    ),
+                    self._base_out,
+                    self._base_downloads,
+                    self._base_table,
+                ],
+                layout=widgets.Layout(width="100%", display="none"),
+            ),
         }
         self._resizer = plot_resizer()
         super().__init__(
-            [page_style(), slider_labels(), self._resizer, Disclaimer(), self._view, self._errors,
-             widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%")), self._detail, self._rules,
-             self._claims],
-            layout=widgets.Layout(width="100%", max_width="72em"), **kwargs)
+            [
+                page_style(),
+                slider_labels(),
+                self._resizer,
+                Disclaimer(),
+                self._view,
+                self._errors,
+                widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%")),
+                self._detail,
+                self._rules,
+                self._claims,
+            ],
+            layout=widgets.Layout(width="100%", max_width="72em"),
+            **kwargs,
+        )
         self.add_class("rb-care")
         self._wire()
         self._refilter()
@@ -300,22 +440,29 @@ class WhatHelps(widgets.VBox):
 
     def _render_evidence_text(self) -> None:
         c = self._txt["evidence"]
-        items = "".join(f"<li><strong>{html.escape(label)}:</strong> {html.escape(', '.join(names))}.</li>"
-                        for label, names in F.evidence_summary(evidence(self.topic)))
-        self._evidence_summary.value = (f"<h3>{html.escape(c['heading'])}</h3><p>{html.escape(c['summary_intro'])}</p>"
-                                        f"<ul class='rb-care-summary'>{items}</ul>")
+        items = "".join(
+            f"<li><strong>{html.escape(label)}:</strong> {html.escape(', '.join(names))}.</li>"
+            for label, names in F.evidence_summary(evidence(self.topic))
+        )
+        self._evidence_summary.value = (
+            f"<h3>{html.escape(c['heading'])}</h3><p>{html.escape(c['summary_intro'])}</p>"
+            f"<ul class='rb-care-summary'>{items}</ul>"
+        )
         rows = []
         for o in self._options:
             colour, _ = F.RATING_STYLE[o.rating]
             ids = " · ".join(o.claims)
-            rows.append(f"<tr><th scope='row'>{html.escape(o.name)}</th><td>{html.escape(o.label)}</td>"
-                        f"<td>{html.escape(o.note)}</td><td>{ids}</td><td class='rb-care-help'>{source_line(o.sources)}</td></tr>")
+            rows.append(
+                f"<tr><th scope='row'>{html.escape(o.name)}</th><td>{html.escape(o.label)}</td>"
+                f"<td>{html.escape(o.note)}</td><td>{ids}</td><td class='rb-care-help'>{source_line(o.sources)}</td></tr>"
+            )
         self._evidence_table.value = (
             "<div style='overflow-x:auto;max-width:100%' tabindex='0' role='region' aria-label='Evidence table'>"
             "<table class='rb-care-evidence'><caption>Each option, its rating, and the claim and note behind it</caption>"
             "<thead><tr><th scope='col'>Option</th><th scope='col'>Evidence</th><th scope='col'>In short</th>"
             "<th scope='col'>Claim · note</th><th scope='col'>Source</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
 
     # ------------------------------------------------------------------ exercises
     def _refilter(self) -> None:
@@ -323,8 +470,11 @@ class WhatHelps(widgets.VBox):
         found = exercises(self.goal, self.equipment, self.hurts)
         f = self._txt["filters"]
         total = len(exercises())
-        self._count.value = (f"<p role='status'>{html.escape(f['count'].format(n=len(found), total=total))}</p>" if found
-                             else f"<p role='status'><strong>{html.escape(f['none_match'])}</strong></p>")
+        self._count.value = (
+            f"<p role='status'>{html.escape(f['count'].format(n=len(found), total=total))}</p>"
+            if found
+            else f"<p role='status'><strong>{html.escape(f['none_match'])}</strong></p>"
+        )
         keep = self._pick.value
         self._busy = True
         try:
@@ -366,58 +516,80 @@ class WhatHelps(widgets.VBox):
             f"<span class='rb-care-help'>Source: {source_line(ex.dose_sources)}.</span></p>"
             f"<p><strong>{html.escape(f['progression'])}:</strong> {html.escape(ex.progression)}</p>"
             f"<p><strong>{html.escape(f['regression'])}:</strong> {html.escape(ex.regression)}</p>"
-            f"<p><strong>{html.escape(f['avoid'])}:</strong> {html.escape(ex.avoid)}</p></div>")
+            f"<p><strong>{html.escape(f['avoid'])}:</strong> {html.escape(ex.avoid)}</p></div>"
+        )
 
     # ------------------------------------------------------------------ planners
     def _replan(self) -> None:
         self.urgency = self._urgency.value
-        plan = plan_return_to_run(self._days.value, self._pain.value, self._before.value, urgency=self._urgency.value,
-                                  warning_signs=bool(self._warning.value), sessions_per_week=self._sessions.value,
-                                  start_date=self._start.value or next_monday())
+        plan = plan_return_to_run(
+            self._days.value,
+            self._pain.value,
+            self._before.value,
+            urgency=self._urgency.value,
+            warning_signs=bool(self._warning.value),
+            sessions_per_week=self._sessions.value,
+            start_date=self._start.value or next_monday(),
+        )
         self.plan = plan
         self._render_plan(plan, self._return_out, self._return_downloads, self._return_table, "return-to-running")
         if "return" in self._charts:
             self._charts["return"].update(plan)
 
     def _replan_base(self) -> None:
-        plan = plan_base(self._current.value, self._target.value, sessions_per_week=self._base_sessions.value,
-                         start_date=self._base_start.value or next_monday(), max_weekly_increase=self._increase.value,
-                         recovery_every=self._every.value)
+        plan = plan_base(
+            self._current.value,
+            self._target.value,
+            sessions_per_week=self._base_sessions.value,
+            start_date=self._base_start.value or next_monday(),
+            max_weekly_increase=self._increase.value,
+            recovery_every=self._every.value,
+        )
         self.base_plan = plan
         self._render_plan(plan, self._base_out, self._base_downloads, self._base_table, "build-a-base")
         if "base" in self._charts:
             self._charts["base"].update(plan)
 
-    def _render_plan(self, plan: Plan, out: widgets.HTML, downloads: widgets.HTML, table: widgets.HTML, stem: str) -> None:
+    def _render_plan(
+        self, plan: Plan, out: widgets.HTML, downloads: widgets.HTML, table: widgets.HTML, stem: str
+    ) -> None:
         p = self._txt["planner"]
         if plan.refused:
-            out.value = (f"<div class='rb-box rb-error rb-care-refused' role='alert'><strong>{html.escape(p['refuse_heading'])}."
-                         f"</strong> {html.escape(plan.who_first)}</div>")
+            out.value = (
+                f"<div class='rb-box rb-error rb-care-refused' role='alert'><strong>{html.escape(p['refuse_heading'])}."
+                f"</strong> {html.escape(plan.who_first)}</div>"
+            )
             downloads.value = ""
             table.value = ""
             return
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.notes)
         cross = "".join(f"<li>{html.escape(c)}</li>" for c in p["cross_training"])
-        out.value = (f"<ul class='rb-care-notes'>{notes}</ul>"
-                     f"<p class='rb-box rb-claim'><strong>{html.escape(p['rules']['pain'])}</strong></p>")
+        out.value = (
+            f"<ul class='rb-care-notes'>{notes}</ul>"
+            f"<p class='rb-box rb-claim'><strong>{html.escape(p['rules']['pain'])}</strong></p>"
+        )
         csv_uri = export.data_uri(export.plan_csv(plan), "text/csv")
         ics_uri = export.data_uri(export.plan_ics(plan), "text/calendar")
         downloads.value = (
             f"<p class='rb-care-downloads'><a class='rb-download rb-download-csv' download='{stem}.csv' href='{csv_uri}'>"
             f"{html.escape(p['download_csv'])}</a><br><a class='rb-download rb-download-ics' download='{stem}.ics' "
             f"href='{ics_uri}'>{html.escape(p['download_ics'])}</a></p>"
-            f"<details><summary>{html.escape(p['cross_training_heading'])}</summary><ul>{cross}</ul></details>")
+            f"<details><summary>{html.escape(p['cross_training_heading'])}</summary><ul>{cross}</ul></details>"
+        )
         rows = []
         for w in plan.weeks:
             tag = " (recovery)" if w.recovery else (" (walking)" if w.kind == "walk" else "")
-            rows.append(f"<tr><td>{w.index}{tag}</td><td>{w.start.isoformat()}</td><td>{w.sessions} ×</td>"
-                        f"<td>{html.escape(w.session_text())}</td><td>{w.run_minutes:.0f}</td></tr>")
+            rows.append(
+                f"<tr><td>{w.index}{tag}</td><td>{w.start.isoformat()}</td><td>{w.sessions} ×</td>"
+                f"<td>{html.escape(w.session_text())}</td><td>{w.run_minutes:.0f}</td></tr>"
+            )
         table.value = (
             "<div style='overflow-x:auto;max-width:100%' tabindex='0' role='region' aria-label='Plan table'>"
             f"<table class='rb-care-plan'><caption>{html.escape(p['table_caption'])}</caption>"
             "<thead><tr><th scope='col'>Week</th><th scope='col'>Starts</th><th scope='col'>Runs</th>"
             "<th scope='col'>Each run</th><th scope='col'>Running (min/week)</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
 
     def _render_rules(self) -> None:
         r = self._txt["planner"]["rules"]
@@ -428,26 +600,51 @@ class WhatHelps(widgets.VBox):
         detail = self._detail.value
         items = [
             (r["pain"], r["pain_source"], ["silbernagel_2007"]),
-            (r["progression"].format(pct=pct, step=f"{step:g}"), r["progression_source"], ["buist_2008", "nielsen_2014"]),
+            (
+                r["progression"].format(pct=pct, step=f"{step:g}"),
+                r["progression_source"],
+                ["buist_2008", "nielsen_2014"],
+            ),
             (r["recovery"].format(every=every, pct=rec_pct), r["recovery_source"], []),
             (r["walk_run"], "", []),
         ]
         body = "".join(
-            f"<li>{html.escape(rule)}" + (f" <span class='rb-care-help'>{html.escape(src)}" if src else "")
-            + (f" Source: {source_line(ids)}." if ids else "") + ("</span>" if src else "") + "</li>"
-            for rule, src, ids in items)
+            f"<li>{html.escape(rule)}"
+            + (f" <span class='rb-care-help'>{html.escape(src)}" if src else "")
+            + (f" Source: {source_line(ids)}." if ids else "")
+            + ("</span>" if src else "")
+            + "</li>"
+            for rule, src, ids in items
+        )
         lead = f"<p>{html.escape(self._txt['app']['detail_lead'])}</p>" if detail else ""
         self._rules.value = f"<h3>How the planners decide</h3>{lead}<ul class='rb-care-rules'>{body}</ul>"
 
     # ------------------------------------------------------------------ share links
-    _NUMERIC = {"days": ("_days", int), "pain": ("_pain", int), "before": ("_before", int), "sessions": ("_sessions", int),
-                "current": ("_current", int), "target": ("_target", int)}
-    _CHOICES = {"topic": ("_topic", TOPICS), "goal": ("_goal", GOALS), "equipment": ("_equipment", EQUIPMENT), "hurts": ("_hurts", HURTS),
-                "urgency": ("_urgency", URGENCY_LEVELS)}
+    _NUMERIC = {
+        "days": ("_days", int),
+        "pain": ("_pain", int),
+        "before": ("_before", int),
+        "sessions": ("_sessions", int),
+        "current": ("_current", int),
+        "target": ("_target", int),
+    }
+    _CHOICES = {
+        "topic": ("_topic", TOPICS),
+        "goal": ("_goal", GOALS),
+        "equipment": ("_equipment", EQUIPMENT),
+        "hurts": ("_hurts", HURTS),
+        "urgency": ("_urgency", URGENCY_LEVELS),
+    }
 
     def scenario_state(self) -> dict[str, str]:
-        state = {"view": self.view, "topic": self.topic, "goal": self.goal, "equipment": self.equipment, "hurts": self.hurts,
-                 "urgency": self._urgency.value}
+        state = {
+            "view": self.view,
+            "topic": self.topic,
+            "goal": self.goal,
+            "equipment": self.equipment,
+            "hurts": self.hurts,
+            "urgency": self._urgency.value,
+        }
         if self.exercise:
             state["exercise"] = self.exercise
         for key, (attr, _) in self._NUMERIC.items():
@@ -480,7 +677,9 @@ class WhatHelps(widgets.VBox):
                         notes.append(f"{_esc(key)}: '{_esc(raw)}' is not a number; kept {w.value}.")
                         continue
                     if not math.isfinite(v) or v < w.min or v > w.max:
-                        notes.append(f"{_esc(key)} must be between {w.min} and {w.max}; got '{_esc(raw)}', kept {w.value}.")
+                        notes.append(
+                            f"{_esc(key)} must be between {w.min} and {w.max}; got '{_esc(raw)}', kept {w.value}."
+                        )
                         continue
                     w.value = int(round(v))
                 else:
@@ -509,13 +708,19 @@ def parameter_table() -> widgets.HTML:
     rows = []
     for r in parameter_rows():
         src = r["source"]
-        src_html = (f'<a href="#ref-{html.escape(src)}">{html.escape(refs[src].citation.split(".")[0])}</a>'
-                    if src in refs else "<em>assumption</em>")
-        rows.append(f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['value']:g}</td>"
-                    f"<td>{html.escape(r['unit'])}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>")
+        src_html = (
+            f'<a href="#ref-{html.escape(src)}">{html.escape(refs[src].citation.split(".")[0])}</a>'
+            if src in refs
+            else "<em>assumption</em>"
+        )
+        rows.append(
+            f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['value']:g}</td>"
+            f"<td>{html.escape(r['unit'])}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>"
+        )
     return widgets.HTML(
         '<div style="overflow-x:auto;max-width:100%" tabindex="0" role="region" aria-label="Planner parameters">'
         '<table class="rb-params" style="font-size:0.9em"><caption>Every number the planners use '
         "(runback_widgets/care/model.py)</caption><thead><tr><th scope='col'>Parameter</th><th scope='col'>Value</th>"
         "<th scope='col'>Unit</th><th scope='col'>Source</th><th scope='col'>Why this value</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>")
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )

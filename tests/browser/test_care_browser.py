@@ -56,7 +56,9 @@ def test_exercise_filter_and_planner_by_keyboard_and_downloads(dashboard, tmp_pa
     page.wait_for_function("() => document.body.innerText.includes('10 of 12 exercises match')", timeout=20_000)
     assert "Trains (simulator groups)" in page.inner_text("body")
     link = page.locator("a.rb-care-simlink")
-    assert "03-run-load-simulator.ipynb?" in link.get_attribute("href") and "strength_weeks=8" in link.get_attribute("href")
+    assert "03-run-load-simulator.ipynb?" in link.get_attribute("href") and "strength_weeks=8" in link.get_attribute(
+        "href"
+    )
 
     # the return-to-run planner: a plan, its chart, and two downloads that open
     _show(dp, "Back to running")
@@ -109,14 +111,18 @@ def test_phone_width_has_no_horizontal_overflow(dashboard, view):
     figs = page.evaluate(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.offsetParent !== null)"
         ".map(e => { const r = e.getBoundingClientRect(); const s = e.querySelector('svg.main-svg');"
-        " const w = s ? s.getBoundingClientRect() : r; return [Math.round(r.left), Math.round(Math.max(r.right, w.right))]; })")
+        " const w = s ? s.getBoundingClientRect() : r; return [Math.round(r.left), Math.round(Math.max(r.right, w.right))]; })"
+    )
     assert figs, "no visible figure"
-    assert all(left >= -1 and right <= PHONE["width"] + 1 for left, right in figs), f"figure wider than the phone: {figs}"
+    assert all(left >= -1 and right <= PHONE["width"] + 1 for left, right in figs), (
+        f"figure wider than the phone: {figs}"
+    )
     # every control of the view is inside the screen (tables scroll sideways inside their own region)
     bad = page.evaluate(
         "() => Array.from(document.querySelectorAll('.rb-care select, .rb-care input, .rb-care button, .rb-care a'))"
         ".filter(e => e.offsetParent !== null && !e.closest('[role=region]')).map(e => e.getBoundingClientRect())"
-        ".filter(r => r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)).length")
+        ".filter(r => r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)).length"
+    )
     assert bad == 0
     _check_clean(dp)
 

@@ -25,6 +25,7 @@ def app_html():
             blocks.append(v)
         for c in getattr(w, "children", ()):
             walk(c)
+
     walk(app)
     return blocks
 
@@ -34,7 +35,9 @@ def test_each_care_note_sits_in_the_same_block_as_a_claim_it_refines(app_html):
     assert len(care_notes) == 10
     for nid in care_notes:
         refines = content.claim(nid).refines
-        assert any(f'data-claim-id="{nid}"' in b and any(f'data-claim-id="{r}"' in b for r in refines) for b in app_html), nid
+        assert any(
+            f'data-claim-id="{nid}"' in b and any(f'data-claim-id="{r}"' in b for r in refines) for b in app_html
+        ), nid
 
 
 def test_every_option_note_is_shown_with_its_article_claim(app_html):

@@ -16,8 +16,20 @@ from hypothesis import strategies as st
 from runback_widgets import content
 from runback_widgets.care import export
 from runback_widgets.care.model import (
-    EQUIPMENT, GOALS, GROUPS, HURTS, LIMITS, PARAMETERS, URGENCY_LEVELS, Plan, all_exercises, evidence, exercises,
-    plan_base, plan_return_to_run, progression_bound, stick_figure,
+    EQUIPMENT,
+    GOALS,
+    GROUPS,
+    HURTS,
+    PARAMETERS,
+    URGENCY_LEVELS,
+    Plan,
+    all_exercises,
+    evidence,
+    exercises,
+    plan_base,
+    plan_return_to_run,
+    progression_bound,
+    stick_figure,
 )
 
 MONDAY = dt.date(2027, 1, 4)
@@ -47,7 +59,9 @@ def test_ratings_say_what_the_guideline_and_reviews_say():
     assert by_id["stay_active"].rating == "recommended"
     assert by_id["paracetamol"].rating == "not_recommended"  # NICE NG59: not paracetamol alone
     assert by_id["prevent_other"].rating == "not_recommended"  # Steffens 2016: education alone, belts, insoles
-    assert by_id["motor_control"].rank == by_id["exercise_therapy"].rank  # Saragiotto 2016: no better than other exercise
+    assert (
+        by_id["motor_control"].rank == by_id["exercise_therapy"].rank
+    )  # Saragiotto 2016: no better than other exercise
     assert by_id["foam_rolling"].rank < by_id["exercise_therapy"].rank
 
 
@@ -89,7 +103,9 @@ def test_filters_by_what_hurts_drop_the_provoking_exercises():
     assert {e.equipment for e in exercises(equipment="none")} == {"none"}
 
 
-@pytest.mark.parametrize("kw, name", [({"goal": "legs"}, "goal"), ({"equipment": "gym"}, "equipment"), ({"hurts": 3}, "hurts")])
+@pytest.mark.parametrize(
+    "kw, name", [({"goal": "legs"}, "goal"), ({"equipment": "gym"}, "equipment"), ({"hurts": 3}, "hurts")]
+)
 def test_bad_filter_names_the_parameter(kw, name):
     with pytest.raises(ValueError, match=name):
         exercises(**kw)
@@ -145,13 +161,21 @@ def test_too_painful_refuses():
     assert p.refused and p.reason == "too_painful" and "8/10" in p.who_first
 
 
-@pytest.mark.parametrize("kw, name", [
-    ({"days_since_onset": -1}, "days_since_onset"), ({"pain_now": 11}, "pain_now"),
-    ({"weekly_minutes_before": 5}, "weekly_minutes_before"), ({"urgency": "fine"}, "urgency"),
-    ({"sessions_per_week": 7}, "sessions_per_week"), ({"sessions_per_week": 2.5}, "sessions_per_week"),
-    ({"pain_now": float("nan")}, "pain_now"), ({"start_date": "monday"}, "start_date"),
-    ({"max_weekly_increase": 0.5}, "max_weekly_increase"), ({"warning_signs": "fever"}, "warning_signs"),
-])
+@pytest.mark.parametrize(
+    "kw, name",
+    [
+        ({"days_since_onset": -1}, "days_since_onset"),
+        ({"pain_now": 11}, "pain_now"),
+        ({"weekly_minutes_before": 5}, "weekly_minutes_before"),
+        ({"urgency": "fine"}, "urgency"),
+        ({"sessions_per_week": 7}, "sessions_per_week"),
+        ({"sessions_per_week": 2.5}, "sessions_per_week"),
+        ({"pain_now": float("nan")}, "pain_now"),
+        ({"start_date": "monday"}, "start_date"),
+        ({"max_weekly_increase": 0.5}, "max_weekly_increase"),
+        ({"warning_signs": "fever"}, "warning_signs"),
+    ],
+)
 def test_return_plan_validates_inputs(kw, name):
     args = {"days_since_onset": 5, "pain_now": 2, "weekly_minutes_before": 100} | kw
     with pytest.raises(ValueError, match=name) as e:
@@ -195,33 +219,50 @@ def _assert_progression(plan: Plan, baseline: float | None):
         assert w.run_minutes <= plan.target_minutes + 1e-9
 
 
-@given(days=st.floats(0, 3650), pain=st.floats(0, 6.99), before=st.floats(20, 1200), sessions=st.integers(2, 5),
-       inc=st.floats(0.05, 0.30), every=st.integers(3, 8))
+@given(
+    days=st.floats(0, 3650),
+    pain=st.floats(0, 6.99),
+    before=st.floats(20, 1200),
+    sessions=st.integers(2, 5),
+    inc=st.floats(0.05, 0.30),
+    every=st.integers(3, 8),
+)
 def test_return_volume_never_rises_more_than_the_rule_allows(days, pain, before, sessions, inc, every):
-    p = plan_return_to_run(days, pain, before, sessions_per_week=sessions, start_date=MONDAY,
-                           max_weekly_increase=inc, recovery_every=every)
+    p = plan_return_to_run(
+        days, pain, before, sessions_per_week=sessions, start_date=MONDAY, max_weekly_increase=inc, recovery_every=every
+    )
     assert not p.refused and p.weeks
     _assert_progression(p, None)
     assert all(w.run_minutes <= before + 1e-9 for w in p.weeks)
     assert (p.weeks[0].kind == "walk") == (pain > 3)
 
 
-@given(current=st.floats(0, 1100), extra=st.floats(1, 600), sessions=st.integers(2, 5), inc=st.floats(0.05, 0.30),
-       every=st.integers(3, 8))
+@given(
+    current=st.floats(0, 1100),
+    extra=st.floats(1, 600),
+    sessions=st.integers(2, 5),
+    inc=st.floats(0.05, 0.30),
+    every=st.integers(3, 8),
+)
 def test_base_volume_never_rises_more_than_the_rule_allows(current, extra, sessions, inc, every):
     target = min(1200.0, current + extra)
     if target < 20 or target <= current:
         return
-    p = plan_base(current, target, sessions_per_week=sessions, start_date=MONDAY, max_weekly_increase=inc,
-                  recovery_every=every)
+    p = plan_base(
+        current, target, sessions_per_week=sessions, start_date=MONDAY, max_weekly_increase=inc, recovery_every=every
+    )
     _assert_progression(p, current if current > 0 else None)
     assert len(p.weeks) <= PARAMETERS["max_weeks"]["value"]
     starts = [w.start for w in p.weeks]
     assert starts == [MONDAY + dt.timedelta(weeks=i) for i in range(len(starts))]
 
 
-@given(urgency=st.sampled_from(URGENCY_LEVELS), signs=st.lists(st.sampled_from(["saddle", "bladder", "weakness", "fever"]), min_size=1),
-       pain=st.floats(0, 10), days=st.floats(0, 3650))
+@given(
+    urgency=st.sampled_from(URGENCY_LEVELS),
+    signs=st.lists(st.sampled_from(["saddle", "bladder", "weakness", "fever"]), min_size=1),
+    pain=st.floats(0, 10),
+    days=st.floats(0, 3650),
+)
 def test_a_plan_never_starts_while_a_warning_sign_is_ticked(urgency, signs, pain, days):
     p = plan_return_to_run(days, pain, 100, urgency=urgency, warning_signs=signs)
     assert p.refused and not p.weeks and p.sessions() == []

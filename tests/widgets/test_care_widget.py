@@ -24,10 +24,11 @@ def _html(w) -> str:
     out = []
 
     def walk(x):
-        if hasattr(x, "value") and isinstance(getattr(x, "value"), str):
+        if hasattr(x, "value") and isinstance(x.value, str):
             out.append(x.value)
         for c in getattr(x, "children", ()):
             walk(c)
+
     walk(w)
     return "\n".join(out)
 
@@ -36,7 +37,7 @@ def _downloads(html_text: str) -> dict[str, bytes]:
     import re
 
     found = {}
-    for name, mime, b64 in re.findall(r"download='([^']+)' href='data:([^;]+);base64,([^']+)'", html_text):
+    for name, _mime, b64 in re.findall(r"download='([^']+)' href='data:([^;]+);base64,([^']+)'", html_text):
         found[name] = base64.b64decode(b64)
     return found
 
@@ -103,7 +104,9 @@ def test_warning_sign_blocks_the_plan(app):
 
 
 def test_return_plan_matches_the_model_and_downloads_parse(app):
-    app.apply_scenario({"urgency": "self_care", "view": "return", "days": "30", "pain": "5", "before": "150", "sessions": "4"})
+    app.apply_scenario(
+        {"urgency": "self_care", "view": "return", "days": "30", "pain": "5", "before": "150", "sessions": "4"}
+    )
     expected = plan_return_to_run(30, 5, 150, sessions_per_week=4, start_date=app._start.value)
     assert [w.run_minutes for w in app.plan.weeks] == [w.run_minutes for w in expected.weeks]
     fig = app._charts["return"].fig

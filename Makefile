@@ -54,9 +54,11 @@ bench: $(VENV)/.runback-test
 	$(PY) benchmarks/dashboards.py $(ARGS)
 	@if [ -f benchmarks/loadsim.py ]; then $(PY) benchmarks/loadsim.py; fi
 
+## bench-classroom: 30 protocol visitors (+1 Chromium probe) per dashboard on runback serve --classroom 30 and plain voila
 bench-classroom: $(VENV)/.runback-test
 	$(PY) benchmarks/classroom.py
 
+## soak: 30 protocol visitors x 10 min of random interactions, then checks errors, kernels and memory
 soak: $(VENV)/.runback-test
 	$(PY) benchmarks/soak.py
 

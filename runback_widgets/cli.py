@@ -373,6 +373,7 @@ def serve(args: argparse.Namespace) -> int:
         from .voila import pool
 
         pool.install(expected=total, ready_message=f"Open {url}", classroom=True)
+        print(f"runback: {pool.memory_check(plan, args.classroom)[1]}", flush=True)
         shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
         print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)
         print("runback: please wait for the 'ready' line before students open the link.", flush=True)

@@ -25,6 +25,12 @@ Two questions, answered separately:
   The pain type never sets the urgency.
 * Next steps and safety-net lines are the items whose conditions hold, in file
   order; steps marked ``exercise`` are dropped while a ``stop_exercise`` rule fires.
+* Guards that hold whatever the file's item conditions say (independent
+  review, 2026-11-30): at ``see_doctor_now`` or ``emergency`` no ``exercise``
+  step and no ``reassure`` step ("usually harmless", "treated like ordinary
+  back pain") is shown; a ``reassure`` step is also dropped while a condition
+  marked ``serious`` is listed, and so is a condition marked ``only_alone``
+  (the "one sign alone is usually harmless" entry).
 """
 
 from __future__ import annotations
@@ -128,6 +134,8 @@ class NextStep:
     claims: tuple[str, ...]
     #: Foam rolling, loaded flexion or running steps.
     exercise: bool = False
+    #: Reassuring wording ("usually harmless", "like ordinary back pain").
+    reassure: bool = False
 
     def text(self, detail: bool = False) -> str:
         return self.detail if detail else self.plain
@@ -144,6 +152,8 @@ class Rule:
     pattern: bool
     age_over: float | None
     age_under: float | None
+    #: Fires only when the age box is empty (a safe default for age-dependent signs).
+    age_unknown: bool
     consider: str
     stop_exercise: bool
     claims: tuple[str, ...]
@@ -165,6 +175,8 @@ class Rule:
             return False
         if self.age_under is not None and (age is None or not age < self.age_under):
             return False
+        if self.age_unknown and age is not None:
+            return False
         return True
 
 
@@ -181,6 +193,8 @@ class Consider:
     claims: tuple[str, ...]
     sources: tuple[str, ...]
     displaces: bool
+    #: A specific serious or bone condition: no reassuring step is shown with it.
+    serious: bool = False
 
     def text(self, detail: bool = False) -> str:
         return self.detail if detail else self.plain
@@ -288,6 +302,8 @@ def _load_symptoms() -> Mapping[str, Symptom]:
 #: The symptom vocabulary, id -> :class:`Symptom`, in the order of symptoms.toml.
 SYMPTOMS: Mapping[str, Symptom] = _load_symptoms()
 _LEG = frozenset(s for s, v in SYMPTOMS.items() if v.leg)
+#: Warning signs and medical-history ticks (``or_flag`` items show with any of them).
+_FLAG = frozenset(s for s, v in SYMPTOMS.items() if v.kind in ("red_flag", "risk"))
 
 
 def _ids(where: str, ids) -> frozenset:
@@ -318,6 +334,7 @@ def _load_rules() -> tuple[Rule, ...]:
                 pattern=bool(r.get("pattern", False)),
                 age_over=float(r["age_over"]) if "age_over" in r else None,
                 age_under=float(r["age_under"]) if "age_under" in r else None,
+                age_unknown=bool(r.get("age_unknown", False)),
                 consider=consider,
                 stop_exercise=bool(r.get("stop_exercise", False)),
                 claims=tuple(r["claims"]),
@@ -396,12 +413,18 @@ def _leading(ranking, scores, consider) -> str | None:
     return ranking[0]
 
 
-def _holds(item: Mapping, *, urgency, leading, ticked, consider_ids, has_pattern, exercise_ok) -> bool:
+def _holds(item: Mapping, *, urgency, leading, ticked, consider_ids, has_pattern, exercise_ok, age, serious) -> bool:
     """Conditions shared by next steps and safety-net lines (all given ones must hold)."""
+    urgent = _RANK[urgency] >= _RANK["see_doctor_now"]
+    if (item.get("exercise") and urgent) or (item.get("reassure") and (urgent or serious)):
+        return False  # the module-level guards, whatever the item's own conditions
     leg = bool(ticked & _LEG)
     if item.get("or_leg") and leg:
         return True
+    if item.get("or_flag") and ticked & _FLAG:
+        return True
     checks = (
+        (not item.get("age_unknown") or age is None),
         ("urgency" not in item or urgency in item["urgency"]),
         ("leading" not in item or leading in item["leading"]),
         ("any_symptom" not in item or bool(ticked.intersection(item["any_symptom"]))),
@@ -415,7 +438,7 @@ def _holds(item: Mapping, *, urgency, leading, ticked, consider_ids, has_pattern
     return all(checks)
 
 
-def _considered(fired: Iterable[Rule]) -> tuple[Consider, ...]:
+def _considered(fired: Iterable[Rule], urgency: str) -> tuple[Consider, ...]:
     tiers: dict[str, str] = {}
     for r in fired:
         if r.consider and (r.consider not in tiers or _RANK[r.tier] > _RANK[tiers[r.consider]]):
@@ -433,8 +456,12 @@ def _considered(fired: Iterable[Rule]) -> tuple[Consider, ...]:
                 claims=tuple(c["claims"]),
                 sources=tuple(c["sources"]),
                 displaces=bool(c.get("displaces", False)),
+                serious=bool(c.get("serious", False)),
             )
         )
+    # "One sign alone is usually harmless" contradicts an urgent tier or a named serious condition.
+    if _RANK[urgency] >= _RANK["see_doctor_now"] or any(c.serious for c in out):
+        out = [c for c in out if not _DATA["consider"][c.id].get("only_alone", False)]
     return tuple(sorted(out, key=lambda c: -_RANK[c.tier]))
 
 
@@ -473,7 +500,7 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
         urgency = fired[0].tier
     else:
         urgency = "self_care" if has_pattern else "not_enough_information"
-    consider = _considered(fired)
+    consider = _considered(fired, urgency)
     leading = _leading(ranking, scores, consider)
     exercise_ok = not any(r.stop_exercise for r in fired)
     consider_ids = frozenset(c.id for c in consider)
@@ -484,6 +511,8 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
         consider_ids=consider_ids,
         has_pattern=has_pattern,
         exercise_ok=exercise_ok,
+        age=age_v,
+        serious=any(c.serious for c in consider),
     )
 
     steps = tuple(
@@ -493,6 +522,7 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
             detail=i["detail"],
             claims=tuple(i["claims"]),
             exercise=bool(i.get("exercise", False)),
+            reassure=bool(i.get("reassure", False)),
         )
         for i in _NEXT_STEPS
         if _holds(i, **cond)

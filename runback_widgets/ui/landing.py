@@ -64,7 +64,14 @@ def landing() -> widgets.VBox:
     land = content.ui_text("landing")
     intro = widgets.HTML(f"<p>{html.escape(land['intro'])}</p><p>{html.escape(land['how'])}</p>")
     page = widgets.VBox(
-        [page_style(), intro, Disclaimer(), landing_cards(), claims_section(["A01", "A05", "N07"]), landing_library()],
+        [
+            page_style(),
+            intro,
+            Disclaimer(),
+            landing_cards(),
+            claims_section(["A01", "N08", "A05", "N07"]),
+            landing_library(),
+        ],
         layout=widgets.Layout(max_width="70em"),
     )
     # Glossary terms are marked (hover / keyboard focus) where they first appear.

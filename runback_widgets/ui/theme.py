@@ -12,6 +12,12 @@ import os
 
 import plotly.graph_objects as go
 
+from .plotly_deltas import install as _install_plotly_delta_fix
+
+# Every figure module imports this one: FigureWidget's delta handler stops
+# raising on numpy-valued traces (see plotly_deltas.py).
+_install_plotly_delta_fix()
+
 #: Okabe-Ito colour-blind-safe palette.
 OKABE_ITO = {
     "orange": "#E69F00",

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
@@ -59,6 +59,56 @@ IOPUB_TIMEOUT_S = 60
 def executor_config(c) -> None:
     """Voila executor settings for every page (``runback serve``, pooled or not)."""
     c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_S
+
+
+#: Resident memory (RSS, MB) of one kernel once its page has run, and of the
+#: server, measured with benchmarks/kernel_memory.py on 2026-11-30 (instructor
+#: guide, "Memory"). A page not listed counts as the largest.
+KERNEL_MB = {
+    "index.ipynb": 78,
+    "01-spine-and-si-anatomy.ipynb": 101,
+    "02-symptom-explorer.ipynb": 94,
+    "03-run-load-simulator.ipynb": 112,
+}
+SERVER_MB = 101
+
+
+def available_mb() -> float | None:
+    """Memory the system can give new processes now (MB), or None if unknown."""
+    try:
+        import psutil
+
+        return psutil.virtual_memory().available / 2**20
+    except Exception:  # noqa: BLE001 - psutil missing or no such figure here
+        return None
+
+
+def memory_check(plan: dict[str, int], visitors: int, available: float | None = None) -> tuple[bool, str]:
+    """Do ``visitors`` and the pre-heated pools of ``plan`` fit in memory? (fits, message)
+
+    At the peak of a class arriving, every visitor holds the kernel of the page
+    they opened and the pools have refilled behind them: the pool's kernels plus
+    one kernel per visitor, each counted at the largest measured figure (RSS,
+    an upper bound: kernels on one machine share their libraries).
+    """
+    if available is None:
+        available = available_mb()
+    per_kernel = max(KERNEL_MB.values())
+    pooled = sum(plan.values())
+    peak = SERVER_MB + sum(n * KERNEL_MB.get(nb, per_kernel) for nb, n in plan.items()) + visitors * per_kernel
+    head = (
+        f"memory: {pooled} pre-heated kernels + {visitors} visitors' kernels need up to "
+        f"{peak / 1024:.1f} GB ({per_kernel} MB per kernel at most, measured)"
+    )
+    if available is None:
+        return True, f"{head}; free memory unknown here, check it yourself."
+    if peak <= available:
+        return True, f"{head}; {available / 1024:.1f} GB available: fits."
+    return False, (
+        f"WARNING: {head}, but only {available / 1024:.1f} GB is available: pages may fail "
+        f"when the class arrives. Pre-heat only the page the class opens (--focus PAGE), "
+        f"serve fewer visitors per machine, or close other programs."
+    )
 
 
 def _load() -> float:
@@ -130,16 +180,27 @@ class ActivityFromBirth:
         kernel = self._kernels.get(kernel_id)
         if kernel is not None and "last_activity" not in getattr(kernel, "_trait_values", {"last_activity": None}):
             return None  # still starting: not idle
-        if kernel is not None and kernel_id not in self._rb_connected() and getattr(kernel, "execution_state", None) != "dead":
+        if (
+            kernel is not None
+            and kernel_id not in self._rb_connected()
+            and getattr(kernel, "execution_state", None) != "dead"
+        ):
             grace = max(float(self.cull_idle_timeout), CONNECT_GRACE_S)
             if (_now() - kernel.last_activity).total_seconds() <= grace:
                 return None  # its browser has not connected yet
         return await super().cull_kernel_if_idle(kernel_id)
 
 
-def install(expected: int, warm_concurrency: int | None = None, refill_concurrency: int = 1,
-            say: Callable[[str], None] = _say, ready_message: str = "", quiet_s: float = 10.0,
-            max_defer_s: float = 120.0, classroom: bool = False) -> None:
+def install(
+    expected: int,
+    warm_concurrency: int | None = None,
+    refill_concurrency: int = 1,
+    say: Callable[[str], None] = _say,
+    ready_message: str = "",
+    quiet_s: float = 10.0,
+    max_defer_s: float = 120.0,
+    classroom: bool = False,
+) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
     ``expected`` is the number of kernels the initial pools hold (for progress).
@@ -219,7 +280,9 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                         state["ready_said"] = True
                         say(f"ready: {expected} pre-heated kernel(s) waiting. {ready_message}".rstrip())
                 else:
-                    self.log.info("runback: pool refilled for %s in %.1f s (queued %.1f s)", notebook_path, took, t1 - t0)
+                    self.log.info(
+                        "runback: pool refilled for %s in %.1f s (queued %.1f s)", notebook_path, took, t1 - t0
+                    )
                 return content
 
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
@@ -227,7 +290,9 @@ def install(expected: int, warm_concurrency: int | None = None, refill_concurren
                 pool = self._pools.get(notebook_name) or []
                 if pool and not pool[0].done():
                     urgent.add(pool[0])
-                render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(
+                    notebook_name, *args, **kwargs
+                )
                 try:
                     # Taken from the pool now: the culler counts idleness from here.
                     self.get_kernel(kernel_id).last_activity = utcnow()

@@ -53,7 +53,8 @@ def _check_hostile(dp):
     assert "bogus" in text and "<script>" in text  # shown as text, escaped
     assert dp.page.evaluate("window.__pwned === undefined")
     assert dp.page.evaluate(
-        "Array.from(document.querySelectorAll('#rendered_cells script')).every(s => !s.textContent.includes('__pwned'))")
+        "Array.from(document.querySelectorAll('#rendered_cells script')).every(s => !s.textContent.includes('__pwned'))"
+    )
     link = _link(dp)
     assert "bogus" not in link and "NaN" not in link and "9999" not in link
     assert dp.error_text_on_page() == []

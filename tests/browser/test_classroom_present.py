@@ -7,8 +7,6 @@ One ``--present`` server for the module.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from .harness import axe_check, notebook_names, open_dashboard, start_server
@@ -31,7 +29,7 @@ def _luminance(rgb: str) -> float:
 
     hexm = re.fullmatch(r"#([0-9a-fA-F]{6})", rgb.strip())
     if hexm:
-        nums = [float(int(hexm.group(1)[i:i + 2], 16)) for i in (0, 2, 4)]
+        nums = [float(int(hexm.group(1)[i : i + 2], 16)) for i in (0, 2, 4)]
     else:
         nums = [float(x) for x in re.findall(r"[\d.]+", rgb)[:3]]
     if len(nums) < 3:
@@ -72,7 +70,9 @@ def test_presenter_mode_projector_frame(browser, present_server, notebook, scree
         for i in range(n_figs):
             lay = page.evaluate(
                 "(i) => { const f = document.querySelectorAll('.js-plotly-plot')[i]._fullLayout;"
-                " return {bg: f.paper_bgcolor, font: f.font.size, color: f.font.color}; }", i)
+                " return {bg: f.paper_bgcolor, font: f.font.size, color: f.font.color}; }",
+                i,
+            )
             assert _luminance(lay["bg"]) < 0.05, f"figure {i} background not dark: {lay}"
             assert lay["font"] >= 18, f"figure {i} font too small for the back of the room: {lay}"
 
@@ -94,7 +94,9 @@ def test_presenter_mode_projector_frame(browser, present_server, notebook, scree
         # The main view (the app's widgets) must not scroll sideways; lesson text that
         # does (e.g. a wide equation) is reported for its owner.
         in_app = [x for x in scrollers if x["app"]]
-        assert not in_app, f"{notebook}: parts of the app with their own horizontal scrollbar at 1920x1080: {in_app[:5]}"
+        assert not in_app, (
+            f"{notebook}: parts of the app with their own horizontal scrollbar at 1920x1080: {in_app[:5]}"
+        )
         for x in scrollers:
             if not x["app"]:
                 print(f"\n[present] {notebook}: lesson text scrolls sideways at 1920x1080: {x}")

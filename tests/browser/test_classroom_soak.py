@@ -17,8 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_short_soak(chromium_path, tmp_path):
     from benchmarks.soak import report_text, soak
 
-    r = soak(visitors=5, seconds=30, pool=2, cull_timeout=10, arrive_over=5, log_dir=tmp_path,
-             only=["02-symptom-explorer"], focus="02-symptom-explorer")
+    r = soak(
+        visitors=5,
+        seconds=30,
+        pool=2,
+        cull_timeout=10,
+        arrive_over=5,
+        log_dir=tmp_path,
+        only=["02-symptom-explorer"],
+        focus="02-symptom-explorer",
+    )
     print("\n" + report_text(r))
     assert r["page_loads"] >= 5 and r["interactions"] > 0
     assert r["page_errors"] == []
@@ -26,7 +34,9 @@ def test_short_soak(chromium_path, tmp_path):
     assert r["error_text"] == []
     assert r["load_failures"] == []
     assert r["server_tracebacks"] == 0, r["traceback_excerpt"]
-    assert r["returned_to_pool"], f"kernels {r['kernels_after']} != pool {r['pool_kernels']} after {r['settle_s']:.0f} s"
+    assert r["returned_to_pool"], (
+        f"kernels {r['kernels_after']} != pool {r['pool_kernels']} after {r['settle_s']:.0f} s"
+    )
     m0, m1 = r["mem_before"], r["mem_after"]
     before = m0["server_pss"] + m0["kernels_pss"]
     after = m1["server_pss"] + m1["kernels_pss"]

@@ -115,8 +115,9 @@ def pins(path: Path, python: str, platform: str = "linux") -> dict[str, Version]
 
 
 def binder_requirements() -> dict[str, Requirement]:
-    return {canonicalize_name(r.name): r for r, _ in read_lock(BINDER / "requirements.txt")
-            if needed_on(r, binder_python())}
+    return {
+        canonicalize_name(r.name): r for r, _ in read_lock(BINDER / "requirements.txt") if needed_on(r, binder_python())
+    }
 
 
 def environment_yml() -> dict:
@@ -159,7 +160,9 @@ def test_pyproject_has_the_rest_of_the_runtime():
     # Runtime stays light: heavy scientific and test tools are test-only.
     for heavy in ("scipy", "pandas", "pytest", "playwright", "jupyter-repo2docker"):
         assert heavy not in reqs, f"{heavy} must not be a runtime dependency"
-    test_extra = {canonicalize_name(Requirement(r).name) for r in pyproject()["project"]["optional-dependencies"]["test"]}
+    test_extra = {
+        canonicalize_name(Requirement(r).name) for r in pyproject()["project"]["optional-dependencies"]["test"]
+    }
     for needed in ("pytest", "nbval", "playwright", "hypothesis", "axe-playwright-python", "jupyter-repo2docker"):
         assert needed in test_extra, f"extra [test] lacks {needed}"
 
@@ -170,7 +173,9 @@ def test_installed_versions_satisfy_pyproject():
         if not needed_on(req, Version(f"{sys.version_info.major}.{sys.version_info.minor}")):
             continue
         installed = metadata.version(name)
-        assert req.specifier.contains(installed, prereleases=True), f"{name} {installed} installed, pyproject wants {req.specifier}"
+        assert req.specifier.contains(installed, prereleases=True), (
+            f"{name} {installed} installed, pyproject wants {req.specifier}"
+        )
 
 
 def test_console_script_runback():
@@ -214,7 +219,8 @@ def test_lock_satisfies_pyproject_ranges(lock, python):
             name = canonicalize_name(req.name)
             assert name in pinned, f"{lock} lock has no {name} for Python {python} on {platform}"
             assert req.specifier.contains(pinned[name], prereleases=True), (
-                f"{lock} lock pins {name}=={pinned[name]} on Python {python}; pyproject wants {req.specifier}")
+                f"{lock} lock pins {name}=={pinned[name]} on Python {python}; pyproject wants {req.specifier}"
+            )
 
 
 @pytest.mark.parametrize("python", LOCK_PYTHONS)
@@ -239,7 +245,9 @@ def test_installed_versions_are_the_locks():
             continue
         if installed != version:
             wrong[name] = (str(version), str(installed))
-    assert not wrong, f"installed versions differ from requirements/test.txt (lock, installed): {wrong}; run `make test`"
+    assert not wrong, (
+        f"installed versions differ from requirements/test.txt (lock, installed): {wrong}; run `make test`"
+    )
 
 
 def _make_dry_run(tmp_path: Path, target: str, installed_at: float) -> str:
@@ -262,8 +270,9 @@ def _make_dry_run(tmp_path: Path, target: str, installed_at: float) -> str:
     for stamp in (".runback-base", ".runback-test"):
         (venv / stamp).write_text("")
         os.utime(venv / stamp, (t0 + installed_at, t0 + installed_at))
-    res = subprocess.run(["make", "-n", "VENV=venv", f"venv/{target}"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        ["make", "-n", "VENV=venv", f"venv/{target}"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert res.returncode == 0, res.stderr
     return res.stdout
 
@@ -307,12 +316,15 @@ def test_binder_requirements_match_pyproject():
         assert name in binder, f"binder/requirements.txt lacks runtime dependency {name}"
         (spec,) = list(binder[name].specifier)
         assert spec.operator == "==", f"binder/requirements.txt: {binder[name]} is not an exact pin"
-        assert req.specifier.contains(spec.version), f"binder pins {name}=={spec.version}, pyproject wants {req.specifier}"
+        assert req.specifier.contains(spec.version), (
+            f"binder pins {name}=={spec.version}, pyproject wants {req.specifier}"
+        )
 
 
 def test_binder_requirements_are_the_runtime_lock():
-    res = subprocess.run([sys.executable, str(ROOT / "tools" / "binder_requirements.py"), "--check"],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "binder_requirements.py"), "--check"], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
 
 
@@ -351,9 +363,13 @@ def test_environment_yml_matches_pyproject():
         if not needed_on(req, Version("3.11")):
             continue
         assert name in specs, f"environment.yml lacks runtime dependency {name}"
-        assert specs[name] == req.specifier, f"{name}: environment.yml has {specs[name]}, pyproject.toml has {req.specifier}"
+        assert specs[name] == req.specifier, (
+            f"{name}: environment.yml has {specs[name]}, pyproject.toml has {req.specifier}"
+        )
     assert "pip" in specs
-    assert any(re.fullmatch(r"(-e\s+)?\.", p.strip()) for p in pip), f"environment.yml pip section should install the package: {pip}"
+    assert any(re.fullmatch(r"(-e\s+)?\.", p.strip()) for p in pip), (
+        f"environment.yml pip section should install the package: {pip}"
+    )
 
 
 # --- repo2docker ----------------------------------------------------------------
@@ -363,8 +379,9 @@ def _copy_repo(dest: Path) -> None:
     """The files a clone would have: tracked + untracked-not-ignored, no .venv/.git."""
     files = None
     if (ROOT / ".git").exists() and shutil.which("git"):
-        res = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                             capture_output=True, text=True)
+        res = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, text=True
+        )
         if res.returncode == 0:
             files = [f for f in res.stdout.split("\0") if f]
     if files is None:
@@ -391,8 +408,9 @@ def test_repo2docker_image_spec_installs_the_package(tmp_path):
     # Prove no Docker daemon is needed: point the client at nothing.
     env["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"
     t0 = time.monotonic()
-    res = subprocess.run([str(exe), "--no-build", "--debug", "."], cwd=repo, env=env,
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [str(exe), "--no-build", "--debug", "."], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
     took = time.monotonic() - t0
     out = res.stdout + res.stderr
     print(f"\n[repo2docker] --no-build --debug took {took:.2f} s")
@@ -408,7 +426,7 @@ def test_repo2docker_image_spec_installs_the_package(tmp_path):
     post = re.search(r"^RUN \./binder/postBuild", out, re.M)
     assert copy and post, out
     assert post.start() > copy.start(), "postBuild must run after the repository is copied"
-    assert re.search(r"^USER \$\{NB_USER\}", out[:post.start()], re.M)
+    assert re.search(r"^USER \$\{NB_USER\}", out[: post.start()], re.M)
 
 
 # --- building with the declared build requirements --------------------------------
@@ -443,15 +461,20 @@ def test_no_isolation_build_with_the_lowest_allowed_setuptools(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     py = venv / "bin" / "python"
-    res = subprocess.run([str(py), "-m", "pip", "install", "-q", f"{name}=={floor}"],
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", f"{name}=={floor}"], capture_output=True, text=True, timeout=300
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     src = tmp_path / "src"
     src.mkdir()
     _copy_repo(src)
     out = tmp_path / "dist"
-    res = subprocess.run([str(py), "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
-                          "-w", str(out), str(src)], capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [str(py), "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", str(out), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, f"setuptools {floor} cannot build this project:\n{(res.stdout + res.stderr)[-3000:]}"
     (wheel,) = out.glob("runback_widgets-*.whl")
     import zipfile

@@ -151,7 +151,8 @@ def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_
             # The visited kernel goes after the 1 s timeout, the waiting one stays.
             assert await culled_within(km, visited, 30.0, watch), "a visited, idle, disconnected kernel was not culled"
             assert waiting in km or idle_at_cull[0] > grace - 0.5, (
-                f"culled while its browser was still connecting (idle {idle_at_cull} s < {grace} s)")
+                f"culled while its browser was still connecting (idle {idle_at_cull} s < {grace} s)"
+            )
             # A tab closed before connecting: its kernel goes once the grace is over, not before.
             assert await culled_within(km, waiting, grace + 30.0, watch), "a never-connected kernel outlived the grace"
             assert idle_at_cull and idle_at_cull[0] > grace - 0.5, f"culled after only {idle_at_cull} s idle"
@@ -192,8 +193,10 @@ def run_page(config, delay: float):
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
-                nbformat.v4.new_code_cell("print('the dashboard')")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(DELAY_IOPUB.replace("{delay}", str(delay))),
+        nbformat.v4.new_code_cell("print('the dashboard')"),
+    ]
     executor = VoilaExecutor(nb, config=config, kernel_name="python3")
     executor.execute(nb, {})
     return "".join(o.get("text", "") for o in nb.cells[1].outputs)
@@ -217,3 +220,35 @@ def test_a_page_keeps_its_dashboard_when_outputs_trail_the_reply(tmp_path):
     config = cli.voila_config(args, tmp_path)
     assert config.VoilaExecutor.iopub_timeout == pool.IOPUB_TIMEOUT_S
     assert run_page(config, delay) == "the dashboard\n"
+
+
+# --- does the class fit in memory? ------------------------------------------------
+
+
+def test_memory_check_counts_the_pool_and_each_visitor(monkeypatch):
+    from runback_widgets.voila import pool
+
+    plan = {"02-symptom-explorer.ipynb": 30, "index.ipynb": 1}
+    peak_mb = pool.SERVER_MB + 30 * 94 + 78 + 30 * max(pool.KERNEL_MB.values())
+    fits, msg = pool.memory_check(plan, 30, available=peak_mb + 1)
+    assert fits and "fits" in msg and "31 pre-heated kernels + 30 visitors" in msg
+    assert f"{peak_mb / 1024:.1f} GB" in msg
+    fits, msg = pool.memory_check(plan, 30, available=peak_mb - 1)
+    assert not fits and msg.startswith("WARNING") and "--focus" in msg
+    monkeypatch.setattr(pool, "available_mb", lambda: None)
+    fits, msg = pool.memory_check(plan, 30)
+    assert fits and "unknown" in msg
+
+
+def test_memory_figures_are_the_guides_measurements():
+    import re
+    from pathlib import Path
+
+    from runback_widgets.voila import pool
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "instructor-guide.md").read_text()
+    rows = dict(re.findall(r"^\| ([^|]+?) \| (\d+) MB \|$", guide, re.M))
+    kernels = {k: int(v) for k, v in rows.items() if "kernel" in k}
+    assert kernels, "the guide's kernel memory table is missing"
+    assert sorted(kernels.values()) == sorted(pool.KERNEL_MB.values())
+    assert int(next(v for k, v in rows.items() if k.startswith("server"))) == pool.SERVER_MB

@@ -150,9 +150,10 @@ def test_vignette_table_covers_every_outcome():
     assert len(VIGNETTES) >= 20
     assert {v[4] for v in VIGNETTES} == set(URGENCY_LEVELS)
     assert {v[3] for v in VIGNETTES} == {None, *PAIN_TYPES}
+    from tests.unit.test_symptoms_independent_vignettes import CASES as INDEPENDENT
     from tests.unit.test_symptoms_vignettes import CASES
 
-    used = set().union(*(v[1] for v in VIGNETTES), *(c.ticks for c in CASES))
+    used = set().union(*(v[1] for v in VIGNETTES), *(c.ticks for c in CASES), *(set(v.ticks) for v in INDEPENDENT))
     assert used == set(SYMPTOMS), f"symptoms no vignette uses: {set(SYMPTOMS) - used}"
 
 
@@ -195,7 +196,11 @@ def test_age_bands():
     young = assess({"worse_arching_back"}, age=15)
     assert young.urgency == "see_doctor" and "spondylolysis" in {c.id for c in young.consider}
     assert assess({"worse_arching_back"}, age=20).urgency == "self_care"  # "under 20" is strict
-    assert assess({"worse_arching_back"}).urgency == "self_care"  # no age given: no age rule
+    # No age given: treated as possibly under 20 (independent review 2026-11-30, D1):
+    # a doctor, no exercise steps, and the page asks for the age.
+    unknown = assess({"worse_arching_back"})
+    assert unknown.urgency == "see_doctor" and not unknown.exercise_allowed
+    assert "enter_age" in {s.id for s in unknown.next_steps}
     assert assess({"night_or_rest_pain"}, age=45).urgency == "see_doctor"
     assert assess({"night_or_rest_pain"}, age=51).urgency == "see_doctor_now"
     assert assess({"pain_one_side"}, age=50).urgency == "self_care"
@@ -332,7 +337,9 @@ def test_bad_age_raises_value_error_naming_range(age):
 
 
 @pytest.mark.parametrize(
-    "age,urgency", [(0, "self_care"), (34.5, "self_care"), (None, "self_care"), (120, "see_doctor")]
+    # age 0: a child under 12 is a flag (young_child rule, independent review 2026-11-30)
+    "age,urgency",
+    [(0, "see_doctor"), (34.5, "self_care"), (None, "self_care"), (120, "see_doctor")],
 )
 def test_edge_ages_accepted(age, urgency):
     assert assess({"pain_one_side"}, age=age).urgency == urgency

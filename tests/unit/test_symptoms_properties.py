@@ -179,3 +179,65 @@ def test_unknown_ids_raise_value_error(symptoms, bad):
 def test_age_outside_range_raises_value_error(age):
     with pytest.raises(ValueError, match="0 to 120"):
         assess({"pain_one_side"}, age=age)
+
+
+# --- guards added after the independent review, blind, 2026-11-30 (D5-D9) ---------
+
+#: Conditions marked serious in symptoms.toml (bone or serious pathology).
+SERIOUS_CONSIDERS = {
+    "cauda_equina",
+    "nerve_compression",
+    "vertebral_fracture",
+    "aortic_aneurysm",
+    "spinal_infection",
+    "spinal_malignancy",
+    "fragility_fracture",
+    "bone_stress_injury",
+    "spondylolysis",
+}
+#: Bone-stress conditions that name a hip stress fracture (femoral neck, N16).
+HIP_FRACTURE_CONSIDERS = {"bone_stress_injury", "hip_joint"}
+
+
+@SETTINGS
+@given(symptom_sets, ages)
+def test_urgent_results_show_no_exercise_and_no_reassurance(symptoms, age):
+    """D5-D7: at see_doctor_now or emergency, no exercise step and no "usually harmless" /
+    "like ordinary back pain" step, and no "one sign alone" condition."""
+    a = assess(symptoms, age=age)
+    if tier_rank(a.urgency) >= tier_rank("see_doctor_now"):
+        assert not [s.id for s in a.next_steps if s.exercise or s.reassure]
+        assert "serious_pathology" not in {c.id for c in a.consider}
+
+
+@SETTINGS
+@given(symptom_sets, ages)
+def test_serious_conditions_come_without_reassurance(symptoms, age):
+    a = assess(symptoms, age=age)
+    cons = {c.id for c in a.consider}
+    assert {c.id for c in a.consider if c.serious} == cons & SERIOUS_CONSIDERS
+    if cons & SERIOUS_CONSIDERS:
+        assert not [s.id for s in a.next_steps if s.reassure]
+        assert "serious_pathology" not in cons
+
+
+@SETTINGS
+@given(symptom_sets, ages)
+def test_hip_stress_fracture_lines_only_when_one_is_considered(symptoms, age):
+    """D8/D9: the "hip stress fracture can shift" lines need groin pain and a condition naming it."""
+    a = assess(symptoms, age=age)
+    net = {n.id for n in a.safety_net}
+    if net & {"bone_weight_bearing", "groin_hop"}:
+        assert "groin_or_hip_pain" in symptoms
+        assert {c.id for c in a.consider} & HIP_FRACTURE_CONSIDERS
+    if "groin_or_hip_pain" in symptoms:
+        assert "bone_weight_bearing" in net
+        assert not [s.id for s in a.next_steps if s.exercise]
+
+
+@SETTINGS
+@given(symptom_sets, ages)
+def test_major_trauma_never_invites_walking_about(symptoms, age):
+    a = assess(symptoms | {"significant_trauma"}, age=age)
+    assert a.urgency == "emergency"
+    assert "rest_bone" not in {s.id for s in a.next_steps}

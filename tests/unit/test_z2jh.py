@@ -74,26 +74,32 @@ def _with(path: str, value=None, rename: str | None = None) -> dict:
     return values
 
 
-@pytest.mark.parametrize("path, rename", [
-    ("singleuser.defaultUrl", "defaultURL"),    # the typo a trial of this check caught
-    ("singleuser.memory.guarantee", "gurantee"),
-    ("singleuser.image", "images"),
-    ("cull.timeout", "timeOut"),
-    ("prePuller.continuous", "continous"),
-    ("scheduling.userScheduler", "userscheduler"),
-    ("singleuser", "singleUser"),
-])
+@pytest.mark.parametrize(
+    "path, rename",
+    [
+        ("singleuser.defaultUrl", "defaultURL"),  # the typo a trial of this check caught
+        ("singleuser.memory.guarantee", "gurantee"),
+        ("singleuser.image", "images"),
+        ("cull.timeout", "timeOut"),
+        ("prePuller.continuous", "continous"),
+        ("scheduling.userScheduler", "userscheduler"),
+        ("singleuser", "singleUser"),
+    ],
+)
 def test_a_misspelt_key_fails(path, rename):
     assert errors(_with(path, rename=rename)), f"{path} -> {rename} was accepted"
 
 
-@pytest.mark.parametrize("path, value", [
-    ("singleuser.cpu.limit", "1"),              # the chart wants a number
-    ("singleuser.image.tag", 2025),             # tags are strings
-    ("cull.enabled", "yes"),
-    ("cull.timeout", 1800.5),
-    ("singleuser.cmd", {"jupyterhub-singleuser": True}),
-])
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        ("singleuser.cpu.limit", "1"),  # the chart wants a number
+        ("singleuser.image.tag", 2025),  # tags are strings
+        ("cull.enabled", "yes"),
+        ("cull.timeout", 1800.5),
+        ("singleuser.cmd", {"jupyterhub-singleuser": True}),
+    ],
+)
 def test_a_wrong_type_fails(path, value):
     assert errors(_with(path, value)), f"{path}={value!r} was accepted"
 
@@ -123,8 +129,11 @@ def test_student_servers_get_runback_serves_page_policy():
     assert voila_flags, cmd
     for flag in voila_flags:
         assert flag in serve_argv, f"{flag} is not what runback serve uses ({serve_argv})"
-    for flag in ("--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.strip_sources=True",
-                 "--MappingKernelManager.cull_connected=False"):
+    for flag in (
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--MappingKernelManager.cull_connected=False",
+    ):
         assert flag in cmd
     # ... and the executor's wait for outputs (voila/pool.py: a page never loses its dashboard).
     from runback_widgets.voila import pool

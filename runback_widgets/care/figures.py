@@ -53,11 +53,15 @@ class EvidenceChart:
 
     Each row is the option's name (written across the full width, so it fits a
     phone) above a dot at its rating; the rating is written beside the dot.
-    ``update(options)`` redraws the rows (e.g. one topic only).
+    ``update(options)`` redraws the rows (e.g. one topic only). The first rows
+    are part of the figure's initial state: trace additions sent before the
+    figure is on the page would never reach the browser.
     """
 
     def __init__(self, options: list[Option], title: str, axis_title: str):
+        traces, layout = self._content(list(options))
         self.fig = go.FigureWidget(
+            traces,
             layout=figure_layout(
                 title=dict(text=title, x=0.01, xanchor="left"),
                 margin=dict(l=10, r=14, t=110, b=20),
@@ -71,14 +75,16 @@ class EvidenceChart:
                     zeroline=False,
                     side="top",
                 ),
-                yaxis=dict(visible=False, fixedrange=True),
+                yaxis=dict(visible=False, fixedrange=True, range=layout["yrange"]),
+                annotations=layout["annotations"],
+                height=layout["height"],
                 dragmode=False,
-            )
+            ),
         )
-        self.update(options)
+        self.options = list(options)
 
-    def update(self, options: list[Option]) -> None:
-        opts = list(options)
+    @staticmethod
+    def _content(opts: list[Option]):
         n = len(opts)
         present = presenter_mode()
         traces = []
@@ -117,12 +123,21 @@ class EvidenceChart:
             )
             for i, o in enumerate(opts)
         ]
+        return traces, {
+            "annotations": names,
+            "height": (74 if present else 62) * max(n, 1) + 140,
+            "yrange": [-0.6, n - 1 + 0.8],
+        }
+
+    def update(self, options: list[Option]) -> None:
+        opts = list(options)
+        traces, layout = self._content(opts)
         with self.fig.batch_update():
             self.fig.data = []
             self.fig.add_traces(traces)
-            self.fig.layout.annotations = names
-            self.fig.layout.height = (74 if present else 62) * max(n, 1) + 140
-            self.fig.layout.yaxis.range = [-0.6, n - 1 + 0.8]
+            self.fig.layout.annotations = layout["annotations"]
+            self.fig.layout.height = layout["height"]
+            self.fig.layout.yaxis.range = layout["yrange"]
         self.options = opts
 
 

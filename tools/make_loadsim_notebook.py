@@ -3,10 +3,10 @@
 Run: .venv/bin/python tools/make_loadsim_notebook.py
 Tasks and answers come from runback_widgets/content/loadsim.toml.
 """
-import sys
-import tomllib
+
 from pathlib import Path
 
+import tomllib
 from nbtool import write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,9 +17,13 @@ tasks = "\n".join(
     for i, t in enumerate(TEXT["task"], start=1)
 )
 
-write_notebook(ROOT / "notebooks" / "03-run-load-simulator.ipynb", [
-    ("md", """
-# Run load simulator: weak glutes tire, the lower back takes over
+write_notebook(
+    ROOT / "notebooks" / "03-run-load-simulator.ipynb",
+    [
+        (
+            "md",
+            """
+# Run load simulator: who carries the load when hips tire
 
 **Educational model, not a diagnosis or medical advice.**
 
@@ -27,143 +31,228 @@ write_notebook(ROOT / "notebooks" / "03-run-load-simulator.ipynb", [
 
 After this lesson you can:
 
-- explain, with a model you can check, why weak hip and glute muscles that tire during a run make the
-  lower back work harder (claim A09);
-- read a three-compartment fatigue model: what F, R and the rest multiplier r do, and where each number comes from;
+- explain, with a model you can check, how weak or tiring hip and glute muscles could make the lower back
+  work harder during a run (claim A09), and say why that is a hypothesis, not a proven cause (N20);
+- read the model's equations: task demand, effort, sharing by capacity, smooth compensation, fatigue dose;
 - say why new runners and runners coming back "too much, too soon" load their backs more (A04), and what
   strength training and a running base change (A14);
-- tell which parts of the model are published numbers and which are assumptions.
-"""),
-    ("md", r"""
+- tell which numbers come from papers and which are assumptions, and which conclusions survive the
+  model's uncertainty (the shaded band).
+""",
+        ),
+        (
+            "md",
+            r"""
 ## Background
 
-**The mechanism (A09).** At every foot contact the body has to be held upright and stable: the pelvis must
-not drop, the trunk must not fold. Four muscle groups share that *stabilising demand*: the **hip abductors**
-(gluteus medius and minimus), the **hip extensors** (gluteus maximus), the **deep core** (transversus
-abdominis, multifidus, obliques) and the **lumbar extensors** (erector spinae, quadratus lumborum).
-What no muscle can deliver falls on **passive tissue**: discs, facet joints, SI joints and ligaments.
+**The hypothesis (A09, N20).** At every foot contact the pelvis must be held level and the trunk upright.
+The article says that when weak hip and glute muscles tire, the lower back takes over. The studies that
+link weak hips with back pain compared people at one point in time (cross-sectional and case-control
+designs), so they cannot tell which came first; and when Chaudhari and colleagues tired novice runners'
+core muscles on purpose, hip frontal-plane moments did not change (2020). This simulator shows what would
+follow *if* the mechanism holds. Treat it as a hypothesis to test, not a fact (clinical note N20).
 
-**Fatigue: the three-compartment model** (Xia & Frey-Law 2008). Each group's motor units are active
-($M_A$), fatigued ($M_F$) or resting ($M_R$), with $M_A + M_F + M_R = 1$:
+**Four muscle groups and passive tissue.** The **hip abductors** (gluteus medius and minimus), the
+**hip extensors** (gluteus maximus), the **deep core** (multifidus, quadratus lumborum, psoas and the deep
+fascicles of the erector spinae: the set Raabe & Chaudhari 2018 weakened) and the superficial **lumbar
+extensors**. What the muscles do not carry falls on **passive tissue**: discs, facet joints, ligaments.
 
-$$\frac{dM_A}{dt} = C(t) - F\,M_A,\qquad \frac{dM_F}{dt} = F\,M_A - R\,M_F,\qquad \frac{dM_R}{dt} = -C(t) + R\,M_F.$$
+**1. Demand per task.** Each stance sets three tasks: holding the pelvis level in the frontal plane (hip
+abductors), controlling hip and trunk in the sagittal plane (hip extensors) and controlling the trunk over
+the pelvis (the lumbar task: deep core and lumbar extensors). A task's demand, as a fraction of the
+maximal force of a fresh group of typical strength, is
 
-The controller $C(t)$ recruits resting units towards the target load $TL$ with gain $L_D = 10\,\mathrm{s^{-1}}$
-and releases them with $L_R = 10\,\mathrm{s^{-1}}$; a group can deliver at most its *residual capacity*
-$1 - M_F$. $F$ and $R$ come from Frey-Law, Looft & Heitsman (2012). The paper has **no hip row**: the hip
-groups use the *general* row ($F = 0.00970$, $R = 0.00091\,\mathrm{s^{-1}}$), the fitted compromise across
-joints, because the hip sits between the knee (fastest) and ankle (slowest) lower-limb rows; the trunk
-groups use the *trunk* row ($F = 0.00755$, $R = 0.00075\,\mathrm{s^{-1}}$), fitted to exactly these muscles.
-While a group rests ($TL = 0$) its recovery is multiplied by $r = 15$ (Looft, Herkert & Frey-Law 2018;
-$r = 15$ fitted for ankle, knee and elbow by Looft & Frey-Law 2020).
+$$x_\text{task} = x_\text{ref}\;G(v)^{k_\text{task}}\;\Bigl(\frac{m}{70\,\text{kg}}\Bigr)^{1/3}\Bigl(\frac{\text{cadence}}{\text{default cadence}}\Bigr)^{-k_c},$$
 
-**Running is cyclic.** A hip group works in its own leg's stance (duty $d \approx 0.36$ of the stride) and
-rests in swing; the lumbar extensors work at both foot contacts (duty $2d$); the deep core holds a low,
-continuous (tonic) contraction. The stance load is a half-sine with mean $TL$ and peak $\tfrac{\pi}{2}TL$.
-Because a stride (0.7 s) is about a hundred times shorter than the fastest fatigue time constant, the model
-integrates the *stride-averaged* equation
+where $G(v)$ scales with the peak vertical ground reaction force relative to 3 m/s: when running, a straight
+line from 1.8 × body weight slow jogging at 2 m/s to about 2.5 × body weight at 6 m/s; walking has 1.2 × body
+weight at 1.5 m/s, and slow jogging more than 50 % above it (Keller et al. 1996). Walking also asks the hip
+and trunk muscles less per unit of force (a nearly straight leg; the factor 0.6 is an assumption), and a
+smooth sigmoid around 2 m/s blends walking into running, so an hour's walk costs the hips far less than an
+hour's run. Gluteus
+medius activity rises with running speed (Semciw et al. 2016, a systematic review); that the hip extensors'
+demand rises more steeply (the largest exponent) is an assumption of the model. Trunk muscles work in
+bursts at each step (transversus abdominis is tonic except when running at 3 m/s or faster, Saunders et al.
+2004) and their activity rises with speed (Saunders et al. 2005), so no group in the model works without
+rest. A quicker cadence at the same speed lowers the per-step load (an assumption: direction and size).
 
-$$\frac{dM_F}{dt} = F\,d\,\bigl(TL - e(\tfrac{\pi}{2}TL,\;1 - M_F)\bigr) - R\,\bigl(d + r\,(1-d)\bigr)\,M_F,$$
+**2. Effort is task-bound.** A group's effort is its demand over its capacity:
 
-where $e(A, c)$ is the mean part of the stance half-sine of peak $A$ above the residual capacity $c$: the
-part the group cannot deliver. A test solves the full equations above every 5 ms through stance and swing
-and finds the two within 0.003 of each other in $M_F$ over 60 minutes for every preset (required: 0.02);
-for a sustained load the model reproduces the closed-form endurance time
-$ET = -\ln\!\bigl(1 - \tfrac{R(1-TL)}{F\,TL}\bigr)/R$.
+$$e = \frac{x}{s \, b \,(1 - f)},$$
 
-**Load sharing.** Each stance asks for a demand $D$ that grows with speed like the peak vertical ground
-reaction force (a line from $1.0\times$BW standing to $2.5\times$BW at 6 m/s, Keller et al. 1996) and with
-body mass$^{1/3}$ relative to strength; $D = 1$ for a 70-kg runner at 3 m/s (about 170 steps/min,
-Lieberman et al. 2015). Each group is asked for its normative share of $D$; divided by its strength, that
-is its $TL$. What the hips cannot deliver is picked up first by the deep core, which stiffens the
-lumbopelvic region; what the deep core cannot deliver goes to the lumbar extensors; what they cannot
-deliver goes to passive tissue. The **lumbar load index** is the load on the lower back (lumbar extensors
-plus passive tissue) relative to a well-conditioned runner at the start of an easy run (1.0); it is an
-index because we have not verified an absolute figure in × body weight. **The back takes over** at the
-first minute the lower back carries more of the demand than both hip groups together.
+with $s$ its strength (× a typical trained runner), $b$ the running-base factor (assumption, claim A04) and
+$f$ the fraction of capacity lost to fatigue. The deep core and the lumbar extensors share the lumbar task
+**in proportion to their capacities**, so they work at the same effort, and a weak deep core hands part
+of its work to the lumbar extensors at once, from the first step, as in Raabe & Chaudhari's simulations
+(superficial muscles compensated with up to 45 ± 10 % more force; compression rose up to 15 %, shear up
+to 19 %). The superficial muscles do the deep core's job less efficiently (Raabe & Chaudhari found their
+compensating force up to 45 ± 10 % higher and upper-lumbar compression up to 15 % higher with the deep core
+completely weak), so the index charges a cost for it (``lumbar.takeover_cost``, 0.3 per unit of the deep
+core's capacity missing): a deep core at 0.5 raises the index by about 14 % from minute 0, at 0.3 by about
+19 %.
 
-**Calibration: why the takeover comes mid-run.** With $r = 15$, a hip muscle that rests in every swing has
-an effective recovery rate of about $10\,R$: its fatigue settles within about 5 minutes (time constant
-1.8 min) at $M_F \approx 0.39\,TL$, so a moderately loaded hip muscle barely tires in an hour. Whether it
-ever runs short is therefore decided by *demand relative to strength*, not by time. We set the hips'
-stance loads of a well-conditioned runner at 45 % (abductors) and 40 % (extensors) of maximum, high enough
-that a group at half the typical strength runs short at its stance peaks within minutes, low enough that a
-typical-strength group never does up to about 4.3 m/s and runs only slightly short (a few per cent of
-its share) even at 6 m/s. The slow part is the deep core: it never rests, so it
-fatigues with the trunk row's own time constant ($1/R \approx 22$ min) and can hold a sustained load
-indefinitely only below about 9 % of maximum. Its normal tonic load is 6.5 %; the hips' shortfall pushes
-it above that limit, it tires over tens of minutes, and when it can no longer hold, its work passes to the
-lower back. That is why the weak-glutes runner's back takes over at minute 25, not in the first minute
-and not never. The deep-core-weakness preset gives +22 % lumbar extensor force at the end of the hour,
-within the +15 to +45 % Raabe & Chaudhari (2018) simulated for deep core weakness.
+**3. Compensation is a change of movement, and it is smooth.** As a hip group's effort rises, trunk lean
+(a compensated Trendelenburg sideways, more forward lean in the sagittal plane) moves a fraction
 
-**What the model leaves out.** Real muscles are not four lumps; running form changes as muscles tire
-(more pelvic drop, Bramah et al. 2018) but the demand here stays constant; slow fatigue processes
-(glycogen, central fatigue) are missing, so late-run fatigue is probably underestimated; passive tissue
-has no capacity limit or damage model; both sides are assumed symmetric. The normative shares, stance
-loads, activity patterns and the training-base and strength-training rules are **assumptions** (marked in
-the table below), chosen to be plausible and to make the model's behaviour explainable, not fitted to data.
-"""),
-    ("code", """
+$$c(e) = c_\text{max}\,\sigma\!\Bigl(\frac{e - e_\text{mid}}{w}\Bigr),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}$$
+
+of its demand off the hip. The lumbar task takes $g \cdot c\,x$ of it (part straight to passive tissue),
+and a hard-working lumbar task passes a fraction $p(e_L)$ (the same sigmoid) to passive tissue. There is
+no threshold, no order in which groups are asked, and no group that never rests.
+
+**4. Fatigue while running is an effort dose with recovery.** Each group loses capacity at
+
+$$\frac{df}{dt} = r\,e^{\,n}\Bigl(1 - \frac{f}{f_\text{max}}\Bigr) - R\,f,\qquad n = 2,$$
+
+a power law in effort, the form that fits static endurance data best (Frey-Law & Avin 2010), with a
+recovery term $R\,f$ that makes the loss level off in long runs. $r$ and $R$ are calibrated on two anchors
+for a typical runner's two hip groups (their mean loss): 10.6 % in a 29-minute run at 3.45 m/s, the mean
+loss over the hip **and knee** strength measures Riazati et al. (2020) took after a moderate continuous run
+(32 min at 3.3 m/s for women, 26 min at 3.6 m/s for men; 12 % after high-intensity intervals), and 23.5 %
+after 189 minutes, the knee-extensor loss Millet et al. (2003) measured after a 30-km race (taken at the
+reference speed: an assumption). The trunk groups tire more slowly, by the ratio of the trunk and general
+fatigue rates $F$ of Frey-Law, Looft & Heitsman (2012), and the deep core (rich in fatigue-resistant type I
+fibres) more slowly still (assumed factor 0.75). An adaptive ODE solver in the tests agrees with the
+simulator.
+
+**5. Outputs.** The **lumbar load index** is the back load (deep core and lumbar extensors, with the cost of a
+deep core's part taken over, plus passive tissue weighted 1.5 × for the end-range strain it means) relative to
+the reference runner (70 kg, typical strength, 12 weeks of base, 3 m/s) at minute 0. *Fatigue* is the fraction
+of a group's capacity lost. The **hip : back ratio** compares the load on both hip groups with the load on the
+back (1.86 for the reference runner); **the back takes over** at the first minute it falls to 1. The
+**shaded band** is the 5th to 95th percentile of the index over 200 draws of every uncertain number in the
+table below, each drawn from its plausible range.
+
+**The endurance hold.** A plank or side plank is one sustained contraction, the situation the
+three-compartment model (Xia & Frey-Law 2008) was fitted for. Active ($M_A$), fatigued ($M_F$) and resting
+($M_R$) motor units:
+
+$$\frac{dM_A}{dt} = C(t) - F\,M_A,\qquad \frac{dM_F}{dt} = F\,M_A - R\,M_F,\qquad M_R = 1 - M_A - M_F,$$
+
+with a controller $C(t)$ (gains 10/s) and the trunk row $F = 0.00755$, $R = 0.00075\,\mathrm{s^{-1}}$. The hold
+fails when the capacity left, $1 - M_F$, falls to the target. The panel reproduces the model's endurance
+times $ET = -\ln\!\bigl(1 - \tfrac{R(1-TL)}{F\,TL}\bigr)/R$ within the 9.3-s trunk error the paper reports:
+about 2 min 20 s at 50 % of maximum, 11 min at 20 %. For intermittent work, Looft, Herkert & Frey-Law
+(2018) multiply recovery by $r$ while the muscle rests ($r = 15$ fitted for ankle, knee and elbow);
+`fatigue_curve(..., duty=..., rest_multiplier=15)` lets you try it.
+
+**What the model leaves out.** Four lumps instead of dozens of muscles; both sides assumed symmetric; no
+running-form changes beyond the trunk lean (Bramah et al. 2018 found more pelvic drop and forward trunk
+lean in *injured* runners than in uninjured ones, a comparison between groups, not a fatigue protocol); no
+slow fatigue processes (glycogen, central fatigue) beyond the recovery term, no pain, no tissue damage,
+no day-to-day training history. Where a group's load exceeds what it has left (very weak hips at a fast
+pace), trunk lean reaches its limit and the index stops rising with further weakness: a real runner could
+not hold that pace, and the model should not be read there; the result marks the first such minute
+(`beyond_capacity_min`). The stance efforts, speed exponents, transfer gain, sigmoid and training
+rules are **assumptions**, labelled in the table with the range we consider plausible; the band shows what
+they can change. What survives the band: weak hips and a weak deep core raise the back's load from the
+start; the load builds during a run; more base and more strength lower it. What does not: the exact
+minute of a takeover.
+""",
+        ),
+        (
+            "code",
+            """
 # Every number the model uses, with its source (rendered from runback_widgets/loadsim/params.py).
 from runback_widgets.loadsim.widget import parameter_table, preset_table
 parameter_table()
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # What each preset gives, computed now from the model.
 preset_table()
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## The simulator
 
 Pick a runner, change anything, and read the sentence under the controls. The views below show who carries
-the load, how tired each group gets, and the load on the lower back; compare two runners, a whole class, or
-the same runner after a prevention programme. Next step: exercises that train these muscle groups, with their
-evidence and doses, and a week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
-""", "tool"),
-    ("code", """
+the load, how much capacity each group loses, and the load on the lower back with its uncertainty band;
+compare two runners, a whole class, the same runner after a prevention programme, or hold a plank to
+exhaustion. Next step: exercises that train these muscle groups, with their evidence and doses, and a
+week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
+""",
+            "tool",
+        ),
+        (
+            "code",
+            """
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).
 from runback_widgets.loadsim.widget import RunLoadSimulator
 app = RunLoadSimulator()
-assert app.preset == "weak_glutes" and 15 < app.result.takeover_min < 40
+assert app.preset == "weak_glutes" and app.result.takeover_min is None and app.band is not None
 # Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
-""", "tool"),
-    ("md", "## Tasks\n\n" + tasks),
-    ("md", """
+""",
+            "tool",
+        ),
+        ("md", "## Tasks\n\n" + tasks),
+        (
+            "md",
+            """
 ## Self-check
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Self-check questions with feedback (from runback_widgets/content/quiz/03-run-load-simulator.toml).
 from runback_widgets.ui.quiz import Quiz
 Quiz("03-run-load-simulator")
-"""),
-    ("md", """
+""",
+        ),
+        (
+            "md",
+            """
 ## References
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Sources of every claim shown on this page, plus the papers behind the model.
 from runback_widgets.ui.components import references_section
-references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_2012", "looft_2018", "looft_freylaw_2020", "keller_1996", "lieberman_2015", "raabe_chaudhari_2018", "bramah_2018"])
-"""),
-    ("md", """
+references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_2012", "looft_2018", "freylaw_avin_2010", "riazati_2020", "keller_1996", "lieberman_2015", "semciw_2016", "saunders_2004", "saunders_2005", "raabe_chaudhari_2018", "chaudhari_2020", "bramah_2018"])
+""",
+        ),
+        (
+            "md",
+            """
 ## Legend
 
 - **Colours and patterns** (the same in every dashboard): hip abductors orange (plain), hip extensors green
   (diagonal hatching), deep core sky blue (dots), lower back muscles vermillion (crosses), passive tissue grey
   (horizontal lines). Lines also differ by dash style.
 - **Red dashed vertical line / red cross:** the minute the lower back takes over.
-- **Dotted grey line at 1.0:** a well-conditioned runner at the start of an easy run.
+- **Shaded band** around the lower back line: the range of the index over 200 draws of the model's
+  uncertain numbers (5th to 95th percentile).
+- **Dotted grey line at 1.0:** the reference runner (typical strength, 12 weeks of base) at the start of an easy run.
 - **Blue boxes** are claims from the article; **orange boxes** are clinical notes that refine them.
-"""),
-    ("code", """
+""",
+        ),
+        (
+            "code",
+            """
 # Use the model from Python: a runner, a run, and the numbers the dashboard draws.
 from runback_widgets.loadsim import Runner, RunPlan, simulate_run
-runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.5, "hip_extensors": 0.5, "deep_core": 1.0, "lumbar_extensors": 1.0})
+runner = Runner(body_mass_kg=70, strength={"hip_abductors": 0.75, "hip_extensors": 0.8})
 plan = RunPlan(duration_min=60, speed_m_s=3.0)
 result = simulate_run(runner, plan)
-print("the back takes over at minute", "never" if result.takeover_min is None else round(result.takeover_min, 1))
-print(f"peak lumbar load index: {result.peak_lumbar_load_index:.2f}")
-""", "student"),
-], sources=['runback_widgets/loadsim/model.py', 'runback_widgets/loadsim/params.py', 'runback_widgets/loadsim/scenarios.py'])
+print("takeover minute:", result.takeover_min, "| peak lumbar load index:", round(result.peak_lumbar_load_index, 2))
+edited = simulate_run(runner, plan, params={"compensation.transfer_gain": 0.9})  # an edited parameter table
+print(f"with transfer gain 0.9: {edited.peak_lumbar_load_index:.2f}")
+""",
+            "student",
+        ),
+    ],
+    sources=[
+        "runback_widgets/loadsim/model.py",
+        "runback_widgets/loadsim/params.py",
+        "runback_widgets/loadsim/scenarios.py",
+    ],
+)

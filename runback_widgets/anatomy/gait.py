@@ -31,8 +31,11 @@ __all__ = [
 GAIT_GROUPS = {
     "hip_abductors": ("gluteus_medius",),
     "hip_extensors": ("gluteus_maximus", "hamstrings_origin"),
-    "deep_core": ("multifidus", "abdominal_wall"),
-    "lumbar_extensors": ("erector_spinae", "quadratus_lumborum"),
+    # The simulator's deep group is Raabe & Chaudhari's (2018): multifidus, quadratus
+    # lumborum, psoas and the deep erector spinae; the superficial erector spinae is
+    # its "lumbar extensors".
+    "deep_core": ("multifidus", "quadratus_lumborum", "iliopsoas"),
+    "lumbar_extensors": ("erector_spinae",),
 }
 
 #: name -> (value, unit, source or "assumption", why). Read the numbers below from here.

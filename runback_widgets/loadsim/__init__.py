@@ -6,7 +6,18 @@ figures and the dashboard are imported lazily:
 ``from runback_widgets.loadsim.widget import RunLoadSimulator``.
 """
 
-from .model import GROUPS, SHARE_KEYS, CohortResult, Runner, RunPlan, RunResult, sample_cohort, simulate_cohort, simulate_run, with_training
+from .model import (
+    GROUPS,
+    SHARE_KEYS,
+    CohortResult,
+    Runner,
+    RunPlan,
+    RunResult,
+    sample_cohort,
+    simulate_cohort,
+    simulate_run,
+    with_training,
+)
 from .params import PARAMETERS
 from .scenarios import PRESETS
 

@@ -1,7 +1,8 @@
 """Presets: the classic cases, as (Runner, RunPlan) pairs.
 
-Strengths are × a typical trained runner (1.0). The takeover minute and peak
-lumbar load index each preset gives are checked in
+Strengths are × a typical trained runner (1.0). Deficits are the size seen
+in runners (0.7-0.85 of typical), not caricatures. The takeover minute and
+peak lumbar load index each preset gives are checked in
 ``tests/unit/test_loadsim_model.py`` and listed in the notebook.
 """
 
@@ -13,12 +14,13 @@ from .model import Runner, RunPlan, with_training
 
 __all__ = ["PRESETS", "PRESET_LABELS", "DEFAULT_PRESET"]
 
+
 def _on_slider_grid(runner: Runner) -> Runner:
     """Round strengths to the dashboard's slider step (0.05) so a preset is exactly reproducible there."""
     return runner.replace(strength={g: round(s * 20) / 20 for g, s in runner.strength.items()})
 
 
-_WEAK_GLUTES = {"hip_abductors": 0.45, "hip_extensors": 0.5}
+_WEAK_GLUTES = {"hip_abductors": 0.75, "hip_extensors": 0.8}
 
 PRESETS = MappingProxyType(
     {
@@ -31,21 +33,31 @@ PRESETS = MappingProxyType(
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
         "new_runner_too_fast": (
-            Runner(body_mass_kg=78.0, strength={"hip_abductors": 0.7, "hip_extensors": 0.75, "deep_core": 0.8, "lumbar_extensors": 0.9},
-                   training_weeks=2),
+            Runner(
+                body_mass_kg=78.0,
+                strength={"hip_abductors": 0.75, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
+                training_weeks=2,
+            ),
             RunPlan(duration_min=50.0, speed_m_s=3.3),
         ),
         "returning_after_break": (
-            Runner(body_mass_kg=72.0, strength={"hip_abductors": 0.75, "hip_extensors": 0.75, "deep_core": 0.85, "lumbar_extensors": 0.9},
-                   training_weeks=1),
+            Runner(
+                body_mass_kg=72.0,
+                strength={"hip_abductors": 0.8, "hip_extensors": 0.8, "deep_core": 0.85, "lumbar_extensors": 0.9},
+                training_weeks=1,
+            ),
             RunPlan(duration_min=60.0, speed_m_s=3.5),
         ),
         "deep_core_weakness": (
-            Runner(body_mass_kg=70.0, strength={"deep_core": 0.4}, training_weeks=52),
+            Runner(body_mass_kg=70.0, strength={"deep_core": 0.7}, training_weeks=52),
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
         "strong_after_strength_training": (
-            _on_slider_grid(with_training(Runner(body_mass_kg=70.0, strength=_WEAK_GLUTES, training_weeks=26), strength_training_weeks=8)),
+            _on_slider_grid(
+                with_training(
+                    Runner(body_mass_kg=70.0, strength=_WEAK_GLUTES, training_weeks=26), strength_training_weeks=8
+                )
+            ),
             RunPlan(duration_min=60.0, speed_m_s=3.0),
         ),
     }

@@ -3,7 +3,8 @@
 On :class:`runback_widgets.ui.dashboard.Dashboard`: every input is a control in
 ``RunLoadSimulator.controls`` (a trait and a share-link key); :meth:`update` is
 the one place that recomputes and redraws; :func:`fragments` says what the text
-slots show. Views: your run; A vs B; class cohort; prevention what-if. A view's
+slots show. Views: your run (with the uncertainty band); A vs B; class cohort; prevention
+what-if; endurance hold. A view's
 figures are created the first time it is shown, with the current results.
 """
 
@@ -21,16 +22,21 @@ from . import figures as F
 from .model import (
     GROUPS,
     LIMITS,
+    Band,
     CohortResult,
+    HoldResult,
     Runner,
     RunPlan,
     RunResult,
+    endurance_hold,
     pace_min_per_km,
     sample_cohort,
     simulate_cohort,
     simulate_run,
+    uncertainty_band,
     with_training,
 )
+from .params import value
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
 
 __all__ = ["RunLoadSimulator", "CLAIMS", "fragments", "parameter_table", "preset_table"]
@@ -40,13 +46,14 @@ NAME = "03-run-load-simulator"
 CLAIMS = claims_for(NAME)
 _T = content.load_toml("loadsim.toml")
 _C = _T["controls"]
-VIEWS = dict(zip(("run", "compare", "cohort", "prevention"), _T["app"]["views"]))
+VIEWS = dict(zip(("run", "compare", "cohort", "prevention", "hold"), _T["app"]["views"]))
 #: Figures of each view.
 VIEW_CHARTS = {
     "run": ("index", "shares", "fatigue"),
     "compare": ("compare",),
     "cohort": ("cohort",),
     "prevention": ("prevention",),
+    "hold": ("hold",),
 }
 _S_LO, _S_HI = LIMITS["strength"][:2]
 #: Controls of one view only (below the view buttons); every other number is the runner or the run.
@@ -54,6 +61,7 @@ VIEW_CONTROLS = {
     "compare": ("runner_b",),
     "cohort": ("cohort_n", "cohort_spread"),
     "prevention": ("strength_weeks", "base_weeks"),
+    "hold": ("hold_load",),
 }
 
 
@@ -86,6 +94,16 @@ def fragments(app: RunLoadSimulator) -> dict:
         "claims": [claim_box(c, detail) for c in CLAIMS],
         "index": sm["index"].format(
             start=float(r.lumbar_load_index[0]), peak=r.peak_lumbar_load_index, takeover=F.takeover_text(r.takeover_min)
+        )
+        + (
+            sm["band"].format(
+                low=float(app.band.low[-1]),
+                high=float(app.band.high[-1]),
+                draws=int(value("band.draws")),
+                take=app.band.takeover_fraction,
+            )
+            if app.band is not None
+            else ""
         ),
         "shares": sm["shares"].format(
             hips=end["hip_abductors"] + end["hip_extensors"],
@@ -117,7 +135,15 @@ def fragments(app: RunLoadSimulator) -> dict:
         t = app.cohort.takeover_min
         finite = t[np.isfinite(t)]
         median = sm["cohort_median"].format(median=F.takeover_text(float(np.median(finite)))) if finite.size else ""
-        out["cohort"] = sm["cohort"].format(n=app.cohort.n, pct=app.cohort.fraction_taken_over, median=median)
+        out["cohort"] = sm["cohort"].format(
+            n=app.cohort.n, pct=app.cohort.fraction_taken_over, median=median, never=int(t.size - finite.size)
+        )
+    if app.view == "hold" and app.hold is not None:
+        hd = app.hold
+        finite_hold = np.isfinite(hd.endurance_s)
+        out["hold"] = sm["hold" if finite_hold else "hold_never"].format(
+            load=hd.target_load, time=F.duration_text(hd.endurance_s if finite_hold else float(hd.time_s[-1]))
+        )
     if app.view == "prevention" and app.prevention is not None:
         p = app.prevention
         out["prevention"] = sm["prevention"].format(
@@ -128,7 +154,7 @@ def fragments(app: RunLoadSimulator) -> dict:
             ta=F.takeover_text(r.takeover_min),
             tb=F.takeover_text(p.takeover_min),
         )
-    for key in ("index", "shares", "fatigue", "compare", "cohort", "prevention"):
+    for key in ("index", "shares", "fatigue", "compare", "cohort", "prevention", "hold"):
         if isinstance(out.get(key), str):
             out[key] = h("p", out[key], class_="rb-figure-summary", role="note")
     return out
@@ -169,6 +195,7 @@ class RunLoadSimulator(Dashboard):
         ),
         Number("strength_weeks", _C["strength_weeks"], 0, 24, step=1, default=8),
         Number("base_weeks", _C["base_weeks"], 0, 26, step=1, default=8),
+        Number("hold_load", _C["hold_load"], 0.1, 0.9, step=0.05, default=0.5, continuous=False, readout=".0%"),
     )
 
     #: The runner's and the run's controls (a change re-simulates the run): derived from the spec.
@@ -180,6 +207,8 @@ class RunLoadSimulator(Dashboard):
     result_b = traitlets.Instance(RunResult, allow_none=True)
     cohort = traitlets.Instance(CohortResult, allow_none=True)
     prevention = traitlets.Instance(RunResult, allow_none=True)
+    band = traitlets.Instance(Band, allow_none=True)
+    hold = traitlets.Instance(HoldResult, allow_none=True)
 
     def build(self):
         self.charts: dict = {}
@@ -244,6 +273,8 @@ class RunLoadSimulator(Dashboard):
             "hips": float(r.hip_share[-1]),
             "back": float(r.back_share[-1]),
             "passive": float(r.load_share["passive"][-1]),
+            "index": float(r.lumbar_load_index[-1]),
+            "rise": float(r.lumbar_load_index[-1]) - 1.0,
         }
         if r.takeover_min is None:
             text = s["no_takeover_detail" if detail else "no_takeover"].format(**end)
@@ -254,6 +285,7 @@ class RunLoadSimulator(Dashboard):
     def update(self, changed: set[str]) -> None:
         if changed & set(self.runner_plan) or self.result is None:
             self.result = simulate_run(self.runner(), self.plan())
+            self.band = uncertainty_band(self.runner(), self.plan())  # 200 parameter draws: the shaded band
         view = self.view
         # Only the view on screen is computed; its figures are created with the current results.
         if view == "compare":
@@ -270,11 +302,14 @@ class RunLoadSimulator(Dashboard):
                 self.runner(), strength_training_weeks=self.strength_weeks, base_weeks=self.base_weeks
             )
             self.prevention = simulate_run(after, self.plan())
+        elif view == "hold" and (self.hold is None or changed & {"hold_load", "view"}):
+            self.hold = endurance_hold(self.hold_load, "trunk")
         data = {
             "run": (self.result,),
             "compare": args if view == "compare" else None,
             "cohort": (self.cohort,),
             "prevention": (self.result, self.prevention),
+            "hold": (self.hold,),
         }[view]
         classes = {
             "index": F.IndexChart,
@@ -283,17 +318,19 @@ class RunLoadSimulator(Dashboard):
             "compare": F.CompareChart,
             "cohort": F.CohortChart,
             "prevention": F.PreventionChart,
+            "hold": F.HoldChart,
         }
         for key in VIEW_CHARTS[view]:
+            args = (self.result, self.band) if key == "index" else data
             if key not in self.charts:
-                self.charts[key] = classes[key](*data)
+                self.charts[key] = classes[key](*args)
                 box = widgets.VBox(
                     [self.charts[key].fig, self.slot(key)], layout=widgets.Layout(width="100%", min_width="0")
                 )
                 self.panels[view].children = (*self.panels[view].children, box)
-            elif [id(x) for x in data] != self._drawn.get(key):  # only new results are sent
-                self.charts[key].update(*data)
-            self._drawn[key] = [id(x) for x in data]
+            elif [id(x) for x in args] != self._drawn.get(key):  # only new results are sent
+                self.charts[key].update(*args)
+            self._drawn[key] = [id(x) for x in args]
         if "view" in changed:
             for name, p in self.panels.items():
                 p.layout.display = None if name == view else "none"
@@ -313,13 +350,22 @@ def parameter_table() -> widgets.HTML:
         src = r["source"]
         cite = h("a", refs[src].citation.split(".")[0], href=f"#ref-{src}") if src in refs else h("em", "assumption")
         val = f"{r['value']:.5g}" if isinstance(r["value"], float) else str(r["value"])
+        rng = "definition" if r["range"] is None else f"{r['range'][0]:g} to {r['range'][1]:g}"
         rows.append(
-            h("tr", h("td", h("code", r["name"])), h("td", val), h("td", r["unit"]), h("td", cite), h("td", r["note"]))
+            h(
+                "tr",
+                h("td", h("code", r["name"])),
+                h("td", val),
+                h("td", r["unit"]),
+                h("td", rng),
+                h("td", cite),
+                h("td", r["note"]),
+            )
         )
     return _table(
         "rb-params",
         "Every number in the model (runback_widgets/loadsim/params.py)",
-        ("Parameter", "Value", "Unit", "Source", "Why this value"),
+        ("Parameter", "Value", "Unit", "Plausible range (band)", "Source", "Why this value"),
         rows,
     )
 

@@ -55,7 +55,9 @@ __all__ = [
     "Choice",
     "MultiChoice",
     "Toggle",
+    "Text",
     "Preset",
+    "Partial",
     "ControlValueError",
     "Dashboard",
     "DETAIL",
@@ -70,6 +72,14 @@ def shown(value: Any) -> str:
     """A user-supplied value, cut short for a note (plain text; escaped when shown)."""
     s = str(value)
     return s[:_QUOTE] + ("…" if len(s) > _QUOTE else "")
+
+
+@dataclass(frozen=True)
+class Partial:
+    """What a lenient ``parse`` returns: the usable part of a link value and notes on the rest."""
+
+    value: Any
+    notes: tuple[str, ...] = ()
 
 
 class ControlValueError(traitlets.TraitError, ValueError):
@@ -138,6 +148,12 @@ class Control:
 
 
 _STYLE = {"description_width": "initial"}
+
+
+def _choices(options) -> str:
+    """The valid values, for a message: all of a few, the first six of many."""
+    names = [k or "none" for k in options]
+    return ", ".join(names) if len(names) <= 8 else f"{', '.join(names[:6])} ... ({len(names)} choices)"
 
 
 @dataclass(frozen=True)
@@ -223,8 +239,7 @@ class Choice(Control):
     aliases: Mapping[str, str] = field(default_factory=dict)
 
     def _choices(self) -> str:
-        names = [k or "none" for k in self.options]
-        return ", ".join(names) if len(names) <= 8 else f"{', '.join(names[:6])} ... ({len(names)} choices)"
+        return _choices(self.options)
 
     def coerce(self, value):
         if not isinstance(value, str) or value not in self.options:
@@ -271,22 +286,32 @@ class MultiChoice(Control):
 
     options: Mapping[str, str] = field(default_factory=dict)
     factory: Callable[[MultiChoice], widgets.Widget] | None = None
+    #: Links: keep the known values and note the others (instead of ignoring the whole value).
+    lenient: bool = False
+    #: Keep the order values were given in (e.g. the order boxes were ticked), not the options'.
+    keep_order: bool = False
 
     def coerce(self, value):
         if isinstance(value, str) or not isinstance(value, Iterable):
-            raise ValueError(f"{self.key} must be a list of {', '.join(self.options)}, got {shown(repr(value))}")
+            raise ValueError(f"{self.key} must be a list of {_choices(self.options)}, got {shown(repr(value))}")
         items = list(value)
         bad = [v for v in items if not isinstance(v, str) or v not in self.options]
         if bad:
-            raise ValueError(f"{self.key}: {shown(', '.join(map(str, bad)))} not among {', '.join(self.options)}")
+            raise ValueError(f"{self.key}: {shown(', '.join(map(str, bad)))} not among {_choices(self.options)}")
+        if self.keep_order:
+            return tuple(dict.fromkeys(items))
         want = set(items)
         return tuple(k for k in self.options if k in want)
 
     def parse(self, raw: str):
         items = [s.strip() for s in str(raw).split(",") if s.strip()]
         bad = [s for s in items if s not in self.options]
+        if bad and self.lenient:
+            notes = [f"{self.key}: '{shown(b)}' is not known here and was ignored." for b in bad[:5]]
+            notes += [f"{self.key}: {len(bad) - 5} more unknown values were ignored."] if len(bad) > 5 else []
+            return Partial(self.coerce([s for s in items if s in self.options]), tuple(notes))
         if bad:
-            raise ValueError(f"{self.key}: '{shown(', '.join(bad))}' is not one of {', '.join(self.options)}")
+            raise ValueError(f"{self.key}: '{shown(', '.join(bad))}' is not one of {_choices(self.options)}")
         return self.coerce(items)
 
     def format(self, value) -> str:
@@ -333,6 +358,57 @@ class Toggle(Control):
             DetailToggle(value=bool(self.default))
             if self.key == "detail"
             else widgets.ToggleButton(value=bool(self.default), description=self.label, tooltip=self.help)
+        )
+
+
+@dataclass(frozen=True)
+class Text(Control):
+    """Free text the dashboard reads itself (e.g. an age box), with ``check(text)`` giving its
+    canonical value or a plain ValueError. The trait holds what was typed (a page shows why it
+    is not usable); numbers from Python are turned into text and checked. In links: the
+    canonical form, or nothing when the text is not usable."""
+
+    check: Callable[[str], Any] | None = None
+    canonical: Callable[[Any], str] = str
+    placeholder: str = ""
+    max_len: int = 40
+
+    def coerce(self, value):
+        if isinstance(value, bool):
+            raise ValueError(f"{self.key} must be text or a number, got {value!r}")
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)):
+            return self.canonical(self.check(value) if self.check else value)
+        if not isinstance(value, str):
+            raise ValueError(f"{self.key} must be text or a number, got {shown(repr(value))}")
+        return value[: self.max_len]
+
+    def parse(self, raw: str):
+        text = str(raw)[: self.max_len * 2]
+        if self.check is not None and text.strip():
+            try:
+                return self.canonical(self.check(text))
+            except ValueError as exc:
+                raise ValueError(f"{self.key}: {exc}") from None
+        return text.strip()
+
+    def format(self, value) -> str:
+        if self.check is None or not value.strip():
+            return value.strip()
+        try:
+            return self.canonical(self.check(value))
+        except ValueError:
+            return ""
+
+    def make_widget(self):
+        return widgets.Text(
+            value=self.coerce(self.default),
+            description=self.label,
+            placeholder=self.placeholder,
+            continuous_update=False,
+            style=_STYLE,
+            layout=widgets.Layout(width="auto", max_width="100%"),
         )
 
 
@@ -448,9 +524,11 @@ class Dashboard(widgets.VBox):
         gets a message when its HTML changed. ``None`` hides a slot."""
         for name, frag in fragments.items():
             w = self.slot(name)
-            if frag is None:
+            if frag is None:  # hidden and emptied (nothing stale for a screen reader or a search)
                 if w.layout.display != "none":
                     w.layout.display = "none"
+                if w.value:
+                    w.value = ""
                 continue
             value = self.page.html(name, frag)
             if w.value != value:
@@ -591,6 +669,9 @@ class Dashboard(widgets.VBox):
                 continue
             try:
                 parsed[spec.name] = spec.parse(raw)
+                if isinstance(parsed[spec.name], Partial):
+                    notes.extend(parsed[spec.name].notes)
+                    parsed[spec.name] = parsed[spec.name].value
             except ValueError as exc:
                 notes.append(f"{exc}; kept {spec.format(getattr(self, spec.name)) or 'none'}.")
             except Exception:  # noqa: BLE001

@@ -156,8 +156,11 @@ def _request_info_from_server(recv_s: float = REQUEST_INFO_RECV_S,
             deadline = time.monotonic() + max_wait_s
             last: BaseException | None = None
             while time.monotonic() < deadline:
+                left = max(0.1, deadline - time.monotonic())
                 try:
-                    async with websockets.connect(url, open_timeout=10, close_timeout=1, max_size=2**20, ssl=tls) as ws:
+                    # Every wait, the connect included, ends by the deadline.
+                    async with websockets.connect(url, open_timeout=min(10.0, left), close_timeout=min(1.0, left),
+                                                  max_size=2**20, ssl=tls) as ws:
                         return await asyncio.wait_for(ws.recv(), min(recv_s, max(0.1, deadline - time.monotonic())))
                 except asyncio.TimeoutError as exc:
                     last = exc  # reconnect: the server resends a request it kept
@@ -168,7 +171,8 @@ def _request_info_from_server(recv_s: float = REQUEST_INFO_RECV_S,
 
         loop = asyncio.new_event_loop()
         try:
-            box["raw"] = loop.run_until_complete(fetch())
+            # A hard bound on the whole wait: connect, receive and close together.
+            box["raw"] = loop.run_until_complete(asyncio.wait_for(fetch(), max_wait_s + 2.0))
         except BaseException as exc:  # noqa: BLE001 - contained: no scenario, logged
             box["error"] = exc
         finally:
@@ -339,7 +343,7 @@ class Shareable(widgets.VBox):
         if params:
             try:
                 app_notes = self.app.apply_scenario(params)
-                notes += [html.unescape(str(n)) for n in (app_notes or [])]
+                notes += [str(n) for n in (app_notes or [])]  # plain text, escaped once when shown
             except Exception:  # noqa: BLE001 - contract says never raises; be sure anyway
                 from .components import log
 

@@ -112,7 +112,7 @@ def _plain_write_error(handler, status_code: int, **kwargs) -> None:
 
 def kernel_websocket_handler():
     from tornado.web import HTTPError
-    from tornado.websocket import WebSocketHandler
+    from tornado.websocket import WebSocketClosedError, WebSocketHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     class RunbackKernelWebsocketHandler(VoilaKernelWebsocketHandler):
@@ -142,12 +142,25 @@ def kernel_websocket_handler():
                 header = None
             if isinstance(header, dict) and header.get("msg_type") == "execute_input":
                 return None  # Voila hides the source of executed cells
-            return WebSocketHandler.write_message(self, message, binary)
+            try:
+                future = WebSocketHandler.write_message(self, message, binary)
+            except WebSocketClosedError:
+                return None  # the tab has gone: nothing to send, nothing to log
+            # A write that fails because the tab left while it was under way must not
+            # end as "Future exception was never retrieved" in the server log.
+            future.add_done_callback(_retrieve)
+            return future
 
         def write_error(self, status_code: int, **kwargs) -> None:
             _plain_write_error(self, status_code, **kwargs)
 
     return RunbackKernelWebsocketHandler
+
+
+def _retrieve(future) -> None:
+    """Done-callback: read a finished write's exception so asyncio does not log it."""
+    if not future.cancelled():
+        future.exception()
 
 
 # --- the pre-heated kernels' request-info socket -----------------------------------------

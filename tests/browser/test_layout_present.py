@@ -63,7 +63,7 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
         page.emulate_media(media="print")
         page.wait_for_timeout(300)
         printed = page.evaluate(
-            "() => ({controls: Array.from(document.querySelectorAll('.widget-slider, .widget-dropdown, .widget-button, .widget-toggle-buttons'))"
+            "() => ({controls: Array.from(document.querySelectorAll('.widget-slider, .widget-dropdown, .widget-button, .widget-toggle-buttons, .rb-share-row, a.rb-download'))"
             ".filter(e => e.getBoundingClientRect().height > 0).length,"
             " figures: Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.getBoundingClientRect().height > 0).length,"
             " claims: Array.from(document.querySelectorAll('[data-claim-id]')).filter(e => e.getBoundingClientRect().height > 0).length,"

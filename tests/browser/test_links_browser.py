@@ -175,3 +175,33 @@ def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
     link = dp.page.locator("input.rb-share-url").input_value()
     assert "preset=custom" in link and f"view={view}" in link and "speed_m_s=3.6" in link
     assert dp.page_errors == [] and dp.error_text_on_page() == []
+
+
+SYMPTOMS_NB = "02-symptom-explorer"
+SYMPTOMS_LINK = "detail=1&symptoms=pain_down_leg,pain_below_knee_or_into_toes,worse_bending_forward&age=41"
+
+
+def test_symptoms_link_restores_ticks_age_and_both_figures(dashboard):
+    from runback_widgets.symptoms.model import PAIN_TYPES, assess
+
+    want = assess({"pain_down_leg", "pain_below_knee_or_into_toes", "worse_bending_forward"}, age=41)
+    dp = dashboard(SYMPTOMS_NB, query=SYMPTOMS_LINK)
+    dp.wait_plots()
+    dp.page.wait_for_function(
+        "() => { const f = document.querySelectorAll('.js-plotly-plot')[0]; return f && f.data[0].x.some(v => v > 0); }",
+        timeout=60_000,
+    )
+    bars = dp.plot_data(0)[0]["x"]
+    assert bars == pytest.approx([want.scores[t] for t in PAIN_TYPES])
+    widths = dp.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')[1].data).map(t => t.line && t.line.width)"
+    )
+    assert 4 in widths  # the ticked regions are outlined on the body map
+    checked = dp.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.rb-checks input:checked')).map(i => i.value)"
+    )
+    assert set(checked) == {"pain_down_leg", "pain_below_knee_or_into_toes", "worse_bending_forward"}
+    assert dp.page.locator("input[type=text]").first.input_value() == "41"
+    link = dp.page.locator("input.rb-share-url").input_value()
+    assert "age=41" in link and "detail=1" in link
+    assert dp.page_errors == [] and dp.error_text_on_page() == []

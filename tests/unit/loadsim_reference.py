@@ -1,19 +1,19 @@
-"""Reference solver for the run load simulator (tests and benchmarks only).
+"""Reference solver for the run load simulator v2 (tests and benchmarks only).
 
-Solves the FULL three-compartment equations (Xia & Frey-Law 2008) for every
-muscle group at intra-stride resolution: active MA, fatigued MF, resting MR,
-the controller C with LD = LR = 10/s, recovery R multiplied by r while the
-group's target load is zero (Looft et al. 2018). Each stance's load has the
-shape the fast model assumes (a half-sine per burst; constant for a tonic
-group); the load-sharing rule (who takes over what) is the model's own rule,
-re-evaluated every ``share_every_s`` seconds from the current fatigue state.
+An independent, deliberately plain implementation of the model equations in
+the module docstring of ``runback_widgets.loadsim.model`` (it shares only the
+parameter table): task demands from Keller's ground-reaction-force line,
+capacity sharing in the lumbar task, sigmoid trunk-lean compensation and the
+effort-dose fatigue ODE
 
-What it checks: that the fast model's stride-averaged, 20-s-step fatigue
-integration reproduces the full equations within the stance/swing cycle
-(controller lag, rest multiplier only in swing, MR depletion at the peaks).
+    df/dt = r · (a / (1 - f))^n · (1 - f / f_max) - R · f
 
-Vectorised over runs (numpy); explicit Euler at ``dt`` (default 4 ms, i.e.
-~60 steps per stance; halving it changes MF by < 0.001).
+solved with scipy's adaptive Runge-Kutta (RK45, rtol 1e-9) instead of the
+model's 20-s exponential steps. What it checks: the fast integrator, the
+vectorised cohort path and the packaging (index, ratio, takeover) against a
+straightforward solution of the same equations. The calibrated rates r and R
+are taken from the model (``_dose_rates``); that the calibration hits its two
+anchors is checked separately in ``test_loadsim_model.py``.
 """
 
 from __future__ import annotations
@@ -21,76 +21,134 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.integrate import solve_ivp
 
-from runback_widgets.loadsim.model import GROUPS, _excess, _group_setup, stride_setup
-from runback_widgets.loadsim.params import value
+from runback_widgets.loadsim.model import _dose_rates
+from runback_widgets.loadsim.params import resolve
+
+GROUPS = ("hip_abductors", "hip_extensors", "deep_core", "lumbar_extensors")
 
 
-def simulate_reference(pairs, dt: float = 0.004, duration_min: float | None = None, record_every_s: float = 60.0,
-                       share_every_s: float = 0.1):
-    """Run the full intra-stride solver for a list of (Runner, RunPlan) pairs.
+def _sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
 
-    Returns ``(time_s, MF)`` with MF of shape (n_records, n_runs, 4).
-    """
-    P = len(pairs)
-    LD, LR, r = value("fatigue.LD"), value("fatigue.LR"), value("fatigue.rest_multiplier")
-    phi = value("trunk.hip_shortfall_to_deep_core")
-    d = np.empty(P); T = np.empty(P); F = np.empty((P, 4)); R = np.empty((P, 4))
-    D = np.empty(P); cap = np.empty((P, 4)); TL0 = np.empty((P, 4)); share = None
-    durations = np.empty(P)
-    for i, (runner, plan) in enumerate(pairs):
-        st = stride_setup(plan.speed_m_s)
-        d[i] = st["contact_fraction"]
-        T[i] = 120.0 / plan.cadence  # stride = two steps [s]
-        F[i], R[i] = st["F"], st["R"]
-        strength = np.array([[runner.strength[g] for g in GROUPS]])
-        Di, capi, TLi, share = _group_setup(strength, runner.body_mass_kg, runner.training_weeks, plan.speed_m_s)
-        D[i], cap[i], TL0[i] = Di[0], capi[0], TLi[0]
-        durations[i] = plan.duration_min * 60.0
-    tonic = stride_setup(3.0)["tonic"]
-    assert list(tonic) == [False, False, True, False], "reference assumes: hips stance bursts, deep core tonic, lumbar bursts at both contacts"
-    total = (duration_min * 60.0) if duration_min is not None else float(durations.max())
-    n = int(round(total / dt))
-    rec_every = int(round(record_every_s / dt))
-    share_every = max(1, int(round(share_every_s / dt)))
-    MA = np.zeros((P, 4)); MF = np.zeros((P, 4))
-    A_h = TL0[:, :2] * (math.pi / 2)
-    amp = np.zeros((P, 4))
-    times, recs = [], []
-    for k in range(n + 1):
-        t = k * dt
-        if k % share_every == 0:
-            e = _excess(A_h, 1.0 - MF[:, :2])
-            s_hip = e[:, 0] * cap[:, 0] + e[:, 1] * cap[:, 1]
-            tl2 = (share[2] * D + phi * s_hip) / cap[:, 2]
-            e2 = np.maximum(tl2 - (1.0 - MF[:, 2]), 0.0)
-            tl3 = (share[3] * D + (1.0 - phi) * s_hip + e2 * cap[:, 2]) / cap[:, 3]
-            amp[:, 0:2] = A_h
-            amp[:, 2] = tl2
-            amp[:, 3] = tl3 * (math.pi / 2)
-        if k % rec_every == 0:
-            times.append(t)
-            recs.append(MF.copy())
-        if k == n:
-            break
-        ph = (t / T) % 1.0
-        phr = (ph - 0.5) % 1.0
-        in_l = ph < d
-        in_r = phr < d
-        sin_l = np.where(in_l, np.sin(np.pi * np.minimum(ph / d, 1.0)), 0.0)
-        sin_r = np.where(in_r, np.sin(np.pi * np.minimum(phr / d, 1.0)), 0.0)
-        prof = np.empty((P, 4))
-        prof[:, 0] = sin_l
-        prof[:, 1] = sin_l
-        prof[:, 2] = 1.0
-        prof[:, 3] = sin_l + sin_r
-        TL = amp * prof
-        MR = 1.0 - MA - MF
-        gap = TL - MA
-        C = np.where(gap > 0.0, np.where(MR > gap, LD * gap, LD * MR), LR * gap)
-        Rm = np.where(TL <= 0.0, r * R, R)
-        dMA = C - F * MA
-        dMF = F * MA - Rm * MF
-        MA = MA + dt * dMA
-        MF = MF + dt * dMF
-    return np.array(times), np.array(recs)
+
+class Reference:
+    def __init__(self, runner, plan, params=None):
+        P = self.P = resolve(params)
+        self.n = P["fatigue.dose_exponent"]
+        self.fmax = P["fatigue.max_loss"]
+        cad = plan.cadence_spm if plan.cadence_spm is not None else self.cadence(plan.speed_m_s)
+        self.x = self.demands(plan.speed_m_s, runner.body_mass_kg, cad)
+        b = self.base(runner.training_weeks)
+        s = [runner.strength[g] for g in GROUPS]
+        wd = P["deep_core.lumbar_weight"]
+        self.cap0 = [s[0] * b, s[1] * b, wd * s[2] * b, (1 - wd) * s[3] * b]
+        self.cdref = wd * b
+        r_hip, r_trunk, self.R = _dose_rates(P)
+        self.r = [r_hip, r_hip, r_trunk * P["deep_core.fatigue_ratio"], r_trunk]
+        self.duration_s = plan.duration_min * 60
+
+    def cadence(self, v):
+        P = self.P
+        return P["run.cadence_at_reference"] + P["run.cadence_slope"] * (v - P["run.reference_speed"])
+
+    def grf(self, v):
+        """Walking's peak force, blended into the running line above the walk-run speed."""
+        P = self.P
+        slope = (P["run.grf_fast"] - P["run.grf_jog"]) / (P["run.grf_fast_speed"] - P["run.grf_jog_speed"])
+        running = P["run.grf_jog"] + slope * (v - P["run.grf_jog_speed"])
+        w = _sig((v - P["run.walk_run_speed"]) / P["run.walk_run_width"])
+        return (1 - w) * P["run.grf_slow"] + w * running
+
+    def scale(self, v):
+        """Muscle demand relative to the reference run: walking's muscle demand per unit force is lower."""
+        P = self.P
+        w = _sig((v - P["run.walk_run_speed"]) / P["run.walk_run_width"])
+        walking = P["run.walk_muscle_factor"] * P["run.grf_slow"]
+        return ((1 - w) * walking + w * self.grf(v)) / self.grf(P["run.reference_speed"])
+
+    def base(self, weeks):
+        P = self.P
+        return 1 - (1 - P["training.untrained_capacity"]) * math.exp(-weeks / P["training.base_time_constant"])
+
+    def demands(self, v, mass, cad):
+        P = self.P
+        G = self.scale(v)
+        common = (mass / P["run.reference_mass"]) ** P["run.mass_exponent"] * (cad / self.cadence(v)) ** (
+            -P["run.cadence_exponent"]
+        )
+        return [
+            P["hip_abductors.effort_ref"] * G ** P["hip_abductors.speed_exponent"] * common,
+            P["hip_extensors.effort_ref"] * G ** P["hip_extensors.speed_exponent"] * common,
+            P["lumbar.effort_ref"] * G ** P["lumbar.speed_exponent"] * common,
+        ]
+
+    def loads(self, f):
+        """Delivered loads {HA, HE, DC, LE, passive}, lumbar-side total, and load / fresh capacity per group."""
+        P = self.P
+        mid, w = P["compensation.effort_mid"], P["compensation.effort_width"]
+        cap = [c * (1 - fi) for c, fi in zip(self.cap0, f)]
+        moved = 0.0
+        hip = []
+        for i in (0, 1):
+            effort = self.x[i] / cap[i]
+            frac = P["compensation.max_fraction"] * _sig((effort - mid) / w)
+            hip.append(self.x[i] * (1 - frac))
+            moved += P["compensation.transfer_gain"] * frac * self.x[i]
+        lumbar = self.x[2] + moved * (1 - P["compensation.passive_fraction"])
+        lumbar_cap = cap[2] + cap[3]
+        to_passive = P["passive.max_fraction"] * _sig((lumbar / lumbar_cap - mid) / w)
+        muscle = lumbar * (1 - to_passive)
+        dc, le = muscle * cap[2] / lumbar_cap, muscle * cap[3] / lumbar_cap
+        passive = moved * P["compensation.passive_fraction"] + lumbar * to_passive
+        taken_over = max(0.0, 1 - cap[2] / self.cdref)
+        back = muscle * (1 + P["lumbar.takeover_cost"] * taken_over) + P["passive.load_weight"] * passive
+        delivered = [hip[0], hip[1], dc, le]
+        rel = [d / c for d, c in zip(delivered, self.cap0)]
+        return {
+            "HA": hip[0],
+            "HE": hip[1],
+            "DC": dc,
+            "LE": le,
+            "passive": passive,
+            "lumbar_total": self.x[2] + moved,
+            "back": back,
+        }, rel
+
+    def rhs(self, t, f):
+        _, rel = self.loads(f)
+        return [self.r[i] * (rel[i] / (1 - f[i])) ** self.n * (1 - f[i] / self.fmax) - self.R * f[i] for i in range(4)]
+
+    def solve(self, times_s):
+        sol = solve_ivp(
+            self.rhs, (0.0, self.duration_s), [0.0] * 4, t_eval=times_s, method="RK45", rtol=1e-9, atol=1e-12
+        )
+        return sol.y.T
+
+
+def reference_run(runner, plan, times_s, params=None):
+    """Fatigue (T, 4), lumbar load index (T,) and hip : back ratio (T,) at ``times_s`` (reference solution)."""
+    from runback_widgets.loadsim import Runner, RunPlan
+
+    ref = Reference(runner, plan, params)
+    F = ref.solve(np.asarray(times_s, dtype=float))
+    P = ref.P
+    base_model = Reference(
+        Runner(body_mass_kg=P["run.reference_mass"], training_weeks=P["run.reference_training_weeks"]),
+        RunPlan(duration_min=1.0, speed_m_s=P["run.reference_speed"]),
+        params,
+    )
+    base, _ = base_model.loads([0.0] * 4)
+    total = P["output.share_hip_abductors"] + P["output.share_hip_extensors"] + P["output.share_lumbar"]
+    units = {
+        "HA": P["output.share_hip_abductors"] / total / base["HA"],
+        "HE": P["output.share_hip_extensors"] / total / base["HE"],
+        "back": P["output.share_lumbar"] / total / base["back"],
+    }
+    index, ratio = [], []
+    for f in F:
+        ld, _ = ref.loads(list(f))
+        index.append(ld["back"] / base["back"])
+        ratio.append((ld["HA"] * units["HA"] + ld["HE"] * units["HE"]) / (ld["back"] * units["back"]))
+    return F, np.array(index), np.array(ratio)

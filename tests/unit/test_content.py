@@ -829,4 +829,7 @@ def test_guide_presets_behave_as_described():
     for name in PRESETS:
         assert re.search(rf"(preset|runner_b)={name}\b", text), f"the guide does not open preset {name}"
     assert simulate_run(*PRESETS["well_conditioned"]).takeover_min is None, "guide: the back's share stays small"
-    assert simulate_run(*PRESETS["weak_glutes"]).takeover_min is not None, "guide: find the takeover minute"
+    weak, base = simulate_run(*PRESETS["weak_glutes"]), simulate_run(*PRESETS["well_conditioned"])
+    assert weak.takeover_min is None and weak.peak_lumbar_load_index > base.peak_lumbar_load_index, "guide: weak glutes build, no takeover"
+    for name in ("new_runner_too_fast", "returning_after_break"):
+        assert simulate_run(*PRESETS[name]).takeover_min is not None, "guide: the back takes over late in the run"

@@ -54,7 +54,7 @@ def test_plain_text_is_escaped_and_definitions_are_escaped(monkeypatch):
     for fn in (g._forms, g._pattern, g._slug_of):
         fn.cache_clear()
     try:
-        out = g.mark_text('<img src=x onerror=alert(1)> cadence')
+        out = g.mark_text("<img src=x onerror=alert(1)> cadence")
         assert "<img" not in out and "&lt;img" in out
         assert "<script>" not in out and "&lt;script&gt;" in out
     finally:
@@ -72,7 +72,7 @@ def test_longest_form_wins_and_plurals_match():
 @pytest.mark.parametrize("detail", [False, True])
 def test_glossary_section_lists_every_term_with_sources(detail):
     w = g.glossary_section(detail=detail)
-    for slug, t in content.glossary().items():
+    for slug in content.glossary():
         assert f'id="glossary-{slug}"' in w.value
     assert ("For students:" in w.value) is detail
     assert w.value.count("Source:") == len(content.glossary())

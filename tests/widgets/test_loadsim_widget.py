@@ -29,17 +29,52 @@ def ydata(fig, i=0):
     return np.asarray(fig.data[i].y, dtype=float)
 
 
-def test_starts_on_the_default_preset_with_three_drawn_figures(app):
+def test_starts_on_the_default_preset_with_three_drawn_figures_and_the_band(app):
     expected = simulate_run(*PRESETS[app.preset])
-    assert app.result.takeover_min == pytest.approx(expected.takeover_min)
+    assert app.result.takeover_min == expected.takeover_min  # None for the default (weak glutes)
     assert app.result.peak_lumbar_load_index == pytest.approx(expected.peak_lumbar_load_index)
     for key in VIEW_CHARTS["run"]:
         fig = app.charts[key].fig
-        assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data if t.y is not None)
+        assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data[:2] if t.y is not None)
         assert "rb-figure-summary" in app.slot(key).value
+    index = app.charts["index"].fig
+    assert len(index.data[2].x) == 0 and len(app.charts["shares"].fig.layout.shapes) == 0
+    # the uncertainty band (traces 3 and 4): the band object's edges, drawn around the run
+    high, low = ydata(index, 3), ydata(index, 4)
+    assert np.allclose(high, app.band.high) and np.allclose(low, app.band.low) and (high >= low).all()
+    run_on_band = np.interp(app.band.time_s, app.result.time_s, app.result.lumbar_load_index)
+    assert ((low <= run_on_band + 1e-9) & (run_on_band <= high + 1e-9)).mean() > 0.95
+    assert f"{app.band.high[-1]:.2f}" in app.slot("index").value
+    assert f"{expected.lumbar_load_index[-1] - 1:+.0%}" in app.slot("sentence").value
+
+
+def test_a_takeover_is_marked_and_said(app):
+    app.preset = "returning_after_break"
+    expected = simulate_run(*PRESETS["returning_after_break"])
+    assert app.result.takeover_min == pytest.approx(expected.takeover_min)
     assert list(app.charts["index"].fig.data[2].x) == [pytest.approx(expected.takeover_min)]
     assert len(app.charts["shares"].fig.layout.shapes) == 1
     assert f"{int(expected.takeover_min) + 1}" in app.slot("sentence").value
+
+
+def test_cohort_chart_counts_the_runners_who_never_take_over(app):
+    app.set(preset="returning_after_break", view="cohort")
+    never = int((~np.isfinite(app.cohort.takeover_min)).sum())
+    bar = app.charts["cohort"].fig.data[1]
+    assert list(bar.y) == [never] and 0 < never < app.cohort.n
+    assert f"{never} " in app.slot("cohort").value
+
+
+def test_endurance_hold_view_follows_its_control(app):
+    from runback_widgets.loadsim.model import endurance_hold
+
+    app.view = "hold"
+    fig = app.charts["hold"].fig
+    et = endurance_hold(0.5, "trunk").endurance_s
+    assert list(fig.data[3].x) == [pytest.approx(et)]
+    app.hold_load = 0.2
+    assert fig.data[3].x[0] == pytest.approx(endurance_hold(0.2, "trunk").endurance_s) and fig.data[3].x[0] > 4 * et
+    assert app.scenario_state()["hold_load"] == "0.2"
 
 
 def test_traits_drive_results_and_figures_and_leave_the_preset(app):

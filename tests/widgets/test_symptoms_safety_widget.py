@@ -28,8 +28,7 @@ def _visible(w) -> bool:
 
 
 def _results_order(app):
-    results = app.children[-1].children[1]
-    return list(results.children)
+    return list(app.results.children)
 
 
 def test_leg_pain_shows_the_safety_net_next_to_the_result(app):
@@ -42,7 +41,7 @@ def test_leg_pain_shows_the_safety_net_next_to_the_result(app):
         assert phrase in text
     order = _results_order(app)
     # right under the leading sentence and the urgency box, above the chart
-    assert order.index(app.safety_net_box) < order.index(app._chart.fig)
+    assert order.index(app.safety_net_box) < order.index(app.chart.fig)
 
 
 def test_consider_list_names_conditions_with_tier_and_source(app):
@@ -53,11 +52,11 @@ def test_consider_list_names_conditions_with_tier_and_source(app):
     assert "Spondylolysis" in text
     assert urgency_text(app.result.consider[0].tier)["title"] in text
     assert "N15" in text  # the claim box names Micheli & Wood 1995
-    app._detail_toggle.value = True
+    app.detail = True
     assert "micheli_wood_1995" in _text(app.consider_box.value)  # student view: reference ids too
-    app._detail_toggle.value = False
-    assert "none of the three article types fits well" in _text(app._leading.value).lower()
-    steps = _text(app._steps.value).lower()
+    app.detail = False
+    assert "none of the three article types fits well" in _text(app.slot("leading").value).lower()
+    steps = _text(app.slot("steps").value).lower()
     assert "mountain climbers" not in steps and "roll your buttock" not in steps
 
 
@@ -73,19 +72,22 @@ def test_consider_list_names_conditions_with_tier_and_source(app):
 def test_urgent_is_never_titled_emergency(app, ticks):
     app.set_symptoms(ticks, age=40)
     assert app.result.urgency == "see_doctor_now"
-    assert not _visible(app._banner)
-    box = _text(app._urgency.value)
+    assert not _visible(app.slot("banner"))
+    box = _text(app.slot("urgency").value)
     assert urgency_text("see_doctor_now")["title"] in box
     assert "emergency care now" not in box.lower()
     assert "Go to an emergency department now" not in box
 
 
 def test_student_view_shows_clinical_terms_for_new_ticks(app):
-    app._detail_toggle.value = True
-    assert "extension" in app.checkbox("worse_arching_back").description.lower()
-    assert "claudication" in app.checkbox("leg_pain_walking_eased_by_sitting").description.lower()
-    app._detail_toggle.value = False
-    assert app.checkbox("worse_arching_back").description == SYMPTOMS["worse_arching_back"].plain
+    def label(sid):
+        return next(c.labels[sid] for c in app.control("symptoms").checks.values() if sid in c.labels)
+
+    app.detail = True
+    assert "extension" in label("worse_arching_back").lower()
+    assert "claudication" in label("leg_pain_walking_eased_by_sitting").lower()
+    app.detail = False
+    assert label("worse_arching_back") == SYMPTOMS["worse_arching_back"].plain
 
 
 @pytest.mark.parametrize(
@@ -98,9 +100,9 @@ def test_age_box_accepts_years(text, years):
 def test_rejected_age_hides_the_old_result_and_says_why_beside_the_box(app):
     app.set_symptoms(["pain_one_side", "worse_arching_back"], age=15)
     assert app.result.urgency == "see_doctor"
-    app._age.value = "fifteen"
+    app.age = "fifteen"
     assert app.result is None and app.age_error
-    assert not _visible(app.children[-1].children[1])  # the results column
-    app._age.value = "15"
+    assert not _visible(app.results)  # the results column
+    app.age = "15"
     assert app.result.urgency == "see_doctor" and app.age_error == ""
-    assert _visible(app.children[-1].children[1])
+    assert _visible(app.results)

@@ -115,7 +115,7 @@
     var boxes = document.querySelectorAll('.jp-RenderedHTMLCommon table, .widget-html-content table, .jp-RenderedHTMLCommon mjx-container[display="true"]');
     for (var i = 0; i < boxes.length; i++) {
       var b = boxes[i];
-      if (b.scrollWidth > b.clientWidth + 1) {
+      if (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1) {
         if (!b.hasAttribute('tabindex')) { b.setAttribute('tabindex', '0'); b.setAttribute('data-rb-scrolls', '1'); }
       } else if (b.getAttribute('data-rb-scrolls')) {
         b.removeAttribute('tabindex'); b.removeAttribute('data-rb-scrolls');

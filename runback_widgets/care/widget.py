@@ -134,8 +134,10 @@ def simulator_link(weeks: int = 8, preset: str = "weak_glutes") -> str:
 
 
 def _esc(x) -> str:
+    """A shared-link value cut to 40 characters for a note; notes are plain text
+    (ui.share escapes them once, when it shows them)."""
     s = str(x)
-    return html.escape(s[:40] + ("…" if len(s) > 40 else ""))
+    return s[:40] + ("…" if len(s) > 40 else "")
 
 
 class WhatHelps(widgets.VBox):

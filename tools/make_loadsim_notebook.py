@@ -173,7 +173,8 @@ preset_table()
 Pick a runner, change anything, and read the sentence under the controls. The views below show who carries
 the load, how much capacity each group loses, and the load on the lower back with its uncertainty band;
 compare two runners, a whole class, the same runner after a prevention programme, or hold a plank to
-exhaustion.
+exhaustion. Next step: exercises that train these muscle groups, with their evidence and doses, and a
+week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
 """,
             "tool",
         ),

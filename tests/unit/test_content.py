@@ -60,6 +60,7 @@ DASHBOARDS = {
     "01-spine-and-si-anatomy": "anatomy",
     "02-symptom-explorer": "symptoms",
     "03-run-load-simulator": "loadsim",
+    "04-what-helps": "care",
 }
 PAGES = ["index", *DASHBOARDS]
 
@@ -538,7 +539,7 @@ def test_pages_render_claims_from_the_registry_not_copies(pages, content):
 
 
 def test_dashboards_that_classify_or_simulate_show_the_disclaimer(pages):
-    for name in ("index", "02-symptom-explorer", "03-run-load-simulator"):
+    for name in ("index", "02-symptom-explorer", "03-run-load-simulator", "04-what-helps"):
         if name in pages:
             assert "rb-disclaimer" in pages[name].html, f"{name}: educational disclaimer missing"
 

@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "runback_widgets"
-FEATURES = ("anatomy", "symptoms", "loadsim")
+FEATURES = ("anatomy", "symptoms", "loadsim", "care")
 HEAVY = ("plotly", "ipywidgets", "anywidget")
 
 MODEL_NAMES = ("params.py", "scenarios.py", "geometry.py")

@@ -27,7 +27,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -64,13 +64,40 @@ DASHBOARDS = {
 }
 PAGES = ["index", *DASHBOARDS]
 
-MODEL_PAPERS = ["xia_freylaw_2008", "freylaw_2012", "looft_2018", "keller_1996", "lieberman_2015", "raabe_chaudhari_2018"]
+MODEL_PAPERS = [
+    "xia_freylaw_2008",
+    "freylaw_2012",
+    "looft_2018",
+    "keller_1996",
+    "lieberman_2015",
+    "raabe_chaudhari_2018",
+]
 
 REQUIRED_TERMS = [
-    "lordosis", "sacroiliac_joint", "facet_joint", "annulus_fibrosus", "nucleus_pulposus", "radicular_pain",
-    "trendelenburg_sign", "kinetic_chain", "discogenic", "pelvic_tilt", "sacral_slope", "erector_spinae",
-    "multifidus", "gluteus_medius", "cauda_equina_syndrome", "red_flag", "nutation", "muscle_fatigue",
-    "three_compartment_model", "ground_reaction_force", "cadence", "body_weight", "stance_phase", "swing_phase",
+    "lordosis",
+    "sacroiliac_joint",
+    "facet_joint",
+    "annulus_fibrosus",
+    "nucleus_pulposus",
+    "radicular_pain",
+    "trendelenburg_sign",
+    "kinetic_chain",
+    "discogenic",
+    "pelvic_tilt",
+    "sacral_slope",
+    "erector_spinae",
+    "multifidus",
+    "gluteus_medius",
+    "cauda_equina_syndrome",
+    "red_flag",
+    "nutation",
+    "muscle_fatigue",
+    "three_compartment_model",
+    "ground_reaction_force",
+    "cadence",
+    "body_weight",
+    "stance_phase",
+    "swing_phase",
 ]
 
 CLAIM_ATTR = re.compile(r'data-claim-id="([AN]\d\d)"')
@@ -254,7 +281,9 @@ def test_consolidated_reference_docs_are_up_to_date():
     spec = importlib.util.spec_from_file_location("make_docs", ROOT / "tools" / "make_docs.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert mod.main(["--check"]) == 0, "docs/references.md or docs/glossary.md is stale: run `python tools/make_docs.py`"
+    assert mod.main(["--check"]) == 0, (
+        "docs/references.md or docs/glossary.md is stale: run `python tools/make_docs.py`"
+    )
 
 
 def test_landing_lists_every_reference_and_the_glossary(content):
@@ -374,9 +403,7 @@ def _run_notebook(path: Path) -> list:
             for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
                 if cell["cell_type"] != "code":
                     continue
-                src = "\n".join(
-                    ln for ln in _cell_source(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))
-                )
+                src = "\n".join(ln for ln in _cell_source(cell).splitlines() if not ln.lstrip().startswith(("%", "!")))
                 tree = ast.parse(src)
                 last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
                 if last is not None:
@@ -398,7 +425,11 @@ def _is_app(obj) -> bool:
 
 def _app_class(feature: str):
     """The dashboard's app class (an ipywidgets container with the scenario API), if it exists."""
-    for modname in (f"runback_widgets.{feature}.widget", f"runback_widgets.{feature}.app", f"runback_widgets.{feature}"):
+    for modname in (
+        f"runback_widgets.{feature}.widget",
+        f"runback_widgets.{feature}.app",
+        f"runback_widgets.{feature}",
+    ):
         try:
             mod = importlib.import_module(modname)
         except ImportError:
@@ -663,7 +694,9 @@ def fingerprints_from_article(text: str) -> dict:
 
 
 def _load_fingerprints() -> dict:
-    assert FINGERPRINTS.is_file(), f"{FINGERPRINTS.relative_to(ROOT)} missing; run python -m tests.unit.test_content --write-fingerprints"
+    assert FINGERPRINTS.is_file(), (
+        f"{FINGERPRINTS.relative_to(ROOT)} missing; run python -m tests.unit.test_content --write-fingerprints"
+    )
     return json.loads(FINGERPRINTS.read_text(encoding="utf-8"))
 
 
@@ -733,7 +766,9 @@ def test_no_article_sentence_or_long_run_appears_verbatim(content):
         hits = verbatim_runs(_strip_marked_quotes(_text_of(path), quotes), fp)
         if hits:
             offenders[str(path.relative_to(ROOT))] = hits[:3]
-    assert not offenders, f"article text copied verbatim (paraphrase, or mark a short quotation in the registry): {offenders}"
+    assert not offenders, (
+        f"article text copied verbatim (paraphrase, or mark a short quotation in the registry): {offenders}"
+    )
 
 
 # --------------------------------------------------------------------------- instructor guide
@@ -749,8 +784,21 @@ def _guide() -> str:
 
 def test_guide_covers_what_an_instructor_needs():
     text = _guide().lower()
-    for needle in ("--classroom", "--present", "0.0.0.0", "token", "50", "discussion", "leave out",
-                   "jupyterhub", "binderhub", "repo2docker", "cull", "memory", "not a diagnosis"):
+    for needle in (
+        "--classroom",
+        "--present",
+        "0.0.0.0",
+        "token",
+        "50",
+        "discussion",
+        "leave out",
+        "jupyterhub",
+        "binderhub",
+        "repo2docker",
+        "cull",
+        "memory",
+        "not a diagnosis",
+    ):
         assert needle in text, f"instructor guide does not mention {needle!r}"
     assert "todo" not in text and "tbd" not in text
 
@@ -793,7 +841,9 @@ def _write_fingerprints() -> None:
     fp = fingerprints_from_article(ARTICLE.read_text(encoding="utf-8"))
     FINGERPRINTS.parent.mkdir(parents=True, exist_ok=True)
     FINGERPRINTS.write_text(json.dumps(fp, indent=0) + "\n", encoding="utf-8")
-    print(f"wrote {FINGERPRINTS.relative_to(ROOT)}: {len(fp['ngrams'])} n-grams, {len(fp['sentences'])} short sentences")
+    print(
+        f"wrote {FINGERPRINTS.relative_to(ROOT)}: {len(fp['ngrams'])} n-grams, {len(fp['sentences'])} short sentences"
+    )
 
 
 if __name__ == "__main__":
@@ -805,10 +855,18 @@ if __name__ == "__main__":
 GUIDE_VIGNETTES = [
     ("pain_one_side,muscle_spasms,worse_twisting_or_moving", 34, "muscle", "self_care"),
     ("ache_across_lower_back", 70, "bone", "see_doctor"),
-    ("worse_bending_forward,pain_below_knee_or_into_toes,numbness_or_pins_and_needles_in_leg", 41, "discogenic",
-     "see_doctor"),
-    ("worse_bending_forward,pain_below_knee_or_into_toes,numbness_or_pins_and_needles_in_leg,saddle_numbness", 41,
-     "discogenic", "emergency"),
+    (
+        "worse_bending_forward,pain_below_knee_or_into_toes,numbness_or_pins_and_needles_in_leg",
+        41,
+        "discogenic",
+        "see_doctor",
+    ),
+    (
+        "worse_bending_forward,pain_below_knee_or_into_toes,numbness_or_pins_and_needles_in_leg,saddle_numbness",
+        41,
+        "discogenic",
+        "emergency",
+    ),
     ("pain_one_side,worse_arching_back", 15, None, "see_doctor"),
 ]
 
@@ -830,6 +888,8 @@ def test_guide_presets_behave_as_described():
         assert re.search(rf"(preset|runner_b)={name}\b", text), f"the guide does not open preset {name}"
     assert simulate_run(*PRESETS["well_conditioned"]).takeover_min is None, "guide: the back's share stays small"
     weak, base = simulate_run(*PRESETS["weak_glutes"]), simulate_run(*PRESETS["well_conditioned"])
-    assert weak.takeover_min is None and weak.peak_lumbar_load_index > base.peak_lumbar_load_index, "guide: weak glutes build, no takeover"
+    assert weak.takeover_min is None and weak.peak_lumbar_load_index > base.peak_lumbar_load_index, (
+        "guide: weak glutes build, no takeover"
+    )
     for name in ("new_runner_too_fast", "returning_after_break"):
         assert simulate_run(*PRESETS[name]).takeover_min is not None, "guide: the back takes over late in the run"

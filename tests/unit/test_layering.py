@@ -124,11 +124,7 @@ def test_model_and_content_never_import_plotting_or_widgets(path):
 
 @pytest.mark.parametrize("path", MODEL_FILES, ids=_ids(MODEL_FILES))
 def test_model_never_imports_figures_or_widgets(path):
-    bad = [
-        f"line {ln}: {name}"
-        for name, ln in _imports(path)
-        if _layer_of_module(name) in ("figures", "widget")
-    ]
+    bad = [f"line {ln}: {name}" for name, ln in _imports(path) if _layer_of_module(name) in ("figures", "widget")]
     assert not bad, f"{path.relative_to(ROOT)}: imports must flow widget -> figures -> model only: {bad}"
 
 
@@ -137,8 +133,11 @@ def test_figures_never_import_widgets(path):
     bad = [
         f"line {ln}: {name}"
         for name, ln in _imports(path)
-        if name == "ipywidgets" or name.startswith("ipywidgets.") or _layer_of_module(name) == "widget"
-        or name.startswith("runback_widgets.ui.") and name.rsplit(".", 1)[-1] in ("components", "quiz", "landing", "glossary")
+        if name == "ipywidgets"
+        or name.startswith("ipywidgets.")
+        or _layer_of_module(name) == "widget"
+        or name.startswith("runback_widgets.ui.")
+        and name.rsplit(".", 1)[-1] in ("components", "quiz", "landing", "glossary")
     ]
     assert not bad, f"{path.relative_to(ROOT)} is figure code and must not import ipywidgets or widget modules: {bad}"
 

@@ -24,9 +24,7 @@ MAX_POSITION = 0.50
 
 #: Files owned by other branches whose rebalance lands with that branch's merge
 #: (issue 12: the lead removes the mark after merging).
-PENDING = {
-    "04-what-helps": "quiz 04 belongs to the care branch (issue 15); rebalanced there",
-}
+PENDING = {}
 
 
 def _questions(path: Path) -> list[dict]:

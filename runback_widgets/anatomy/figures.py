@@ -117,7 +117,8 @@ def anatomy_figure(
             mode="text",
             name="Labels",
             meta="labels",
-            textfont=dict(size=13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"),
+            # WebGL text: the presenter CSS cannot enlarge it, so the projector size is set here.
+            textfont=dict(size=18 if presenter_mode() else 13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"),
             hoverinfo="skip",
             showlegend=False,
         )

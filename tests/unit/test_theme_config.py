@@ -82,3 +82,22 @@ def test_tool_first_order():
 def test_a_dashboard_without_a_tool_is_an_error():
     with pytest.raises(ValueError, match="tool"):
         _nbtool().tool_first("x", [("md", "# T"), ("code", "# a\na")])
+
+
+def test_presenter_3d_labels_are_projector_size(monkeypatch):
+    """The 3D model's labels are WebGL text the presenter CSS cannot reach (issue 14: figure
+    text >= 18 px at the projector), so the figure sets their size itself."""
+    from runback_widgets import content
+    from runback_widgets.anatomy import figures as af
+    from runback_widgets.anatomy import model as am
+
+    names = {k: v["plain"] for k, v in content.load_toml("anatomy.toml")["structure"].items()}
+    sizes = {}
+    for present in ("1", "0"):
+        monkeypatch.setenv("RUNBACK_PRESENT", present)
+        fig, _ = af.anatomy_figure(am.build_model(0.0), names)
+        text = [t for t in fig.data if getattr(t, "mode", None) == "text"]
+        assert text, "the 3D figure has its structure labels"
+        sizes[present] = min(t.textfont.size for t in text)
+    assert sizes["1"] >= 18
+    assert sizes["0"] < sizes["1"]

@@ -136,6 +136,9 @@ class NextStep:
     exercise: bool = False
     #: Reassuring wording ("usually harmless", "like ordinary back pain").
     reassure: bool = False
+    #: Another dashboard this step opens (a page link with its query), and the link's words.
+    link: str = ""
+    link_text: str = ""
 
     def text(self, detail: bool = False) -> str:
         return self.detail if detail else self.plain
@@ -523,6 +526,8 @@ def assess(symptoms: Iterable[str], age: int | float | None = None) -> Assessmen
             claims=tuple(i["claims"]),
             exercise=bool(i.get("exercise", False)),
             reassure=bool(i.get("reassure", False)),
+            link=i.get("link", ""),
+            link_text=i.get("link_text", ""),
         )
         for i in _NEXT_STEPS
         if _holds(i, **cond)

@@ -272,7 +272,20 @@ def fragments(app: SymptomExplorer) -> dict:
     out["body_summary"] = h("p", body_summary(a), class_="rb-sx-help")
     out["why"] = _why(a, d)
     out["steps"] = h(
-        "ol", [h("li", s.text(d), " ", _ids(s.claims), data_step_id=s.id) for s in a.next_steps], class_="rb-steps"
+        "ol",
+        [
+            h(
+                "li",
+                s.text(d),
+                " ",
+                h("a", s.link_text, href=s.link) if s.link else None,
+                " ",
+                _ids(s.claims),
+                data_step_id=s.id,
+            )
+            for s in a.next_steps
+        ],
+        class_="rb-steps",
     )
     info = model.anatomy_links()
     out["links"] = [

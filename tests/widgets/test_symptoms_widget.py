@@ -269,3 +269,20 @@ def test_clear_all_button(app):
     assert app.ticked == () and app.result.age is None
     assert app.result.urgency == "not_enough_information"
     assert not shown(app.slot("banner"))
+
+
+def test_self_care_result_links_to_what_helps_and_a_warning_sign_removes_it(app):
+    """Issue 15: the explorer's next steps open the What helps planner for a self-care result;
+    the planner only plans for self-care, so a warning sign takes the link away."""
+    from urllib.parse import parse_qs, urlsplit
+
+    tick(app, "pain_one_side")
+    tick(app, "muscle_spasms")
+    assert app.result.urgency == "self_care"
+    hrefs = re.findall(r'href="([^"]*04-what-helps[^"]*)"', app.slot("steps").value)
+    assert len(hrefs) == 1
+    query = parse_qs(urlsplit(hrefs[0].replace("&amp;", "&")).query)
+    assert query["urgency"] == ["self_care"] and query["view"] == ["return"]
+    tick(app, "saddle_numbness")
+    assert app.result.urgency == "emergency"
+    assert "04-what-helps" not in app.slot("steps").value

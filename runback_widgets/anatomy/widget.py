@@ -98,6 +98,14 @@ def fragments(app: AnatomyDashboard) -> dict:
     causes = ([f"tight hamstrings ({ham:.0%}) pull it backward"] if ham else []) + (
         [f"tight hip flexors ({flex:.0%}) pull it forward"] if flex else []
     )
+    if ham or flex:  # the slider and the muscles add up: say how (issue 14, "net tilt")
+        parts = [f"{app.tilt:+.0f}° set with the slider"]
+        parts += [f"{-am.MUSCLE_TILT_MAX * ham:+.0f}° from the hamstrings"] if ham else []
+        parts += [f"{am.MUSCLE_TILT_MAX * flex:+.0f}° from the hip flexors"] if flex else []
+        clipped = (
+            "; limited to the model's range" if abs(app.tilt + am.MUSCLE_TILT_MAX * (flex - ham) - p.tilt) > 0.5 else ""
+        )
+        causes.append(f"net {p.tilt:+.0f}° = {', '.join(parts)}{clipped}")
     g = app.gait
     if g.stance_side:
         lead = (

@@ -241,3 +241,19 @@ def test_anatomy_opens_no_widget_models_per_slider_move():
         app.control("phase").value = (i * 7) % 100
         app.control("abductors").value = 20 + (i % 9) * 10
     assert _open_models() == before
+
+
+def test_side_view_says_how_slider_and_muscles_add_up():
+    """Issue 14: slider 10° with tight hamstrings reads as neutral; the caption shows the sum."""
+    import re as _re
+
+    from runback_widgets.anatomy.widget import AnatomyDashboard
+
+    app = AnatomyDashboard()
+    app.tilt = 10
+    app.hamstrings = 100
+    text = _re.sub(r"<[^>]+>", "", app.slot("sag_summary").value)
+    assert app.pelvic_tilt == pytest.approx(0.0)
+    assert "+10° set with the slider" in text and "-10° from the hamstrings" in text and "net +0°" in text
+    app.hamstrings = 0
+    assert "net" not in _re.sub(r"<[^>]+>", "", app.slot("sag_summary").value)

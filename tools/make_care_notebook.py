@@ -25,9 +25,6 @@ write_notebook(
             "md",
             f"""
 # {TEXT["app"]["title"]}
-
-**Educational model, not a diagnosis or medical advice.** With a warning sign (numbness around the groin,
-new bladder or bowel problems, leg weakness that is getting worse, fever), get medical help first.
 """,
         ),
         (

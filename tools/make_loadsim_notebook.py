@@ -25,8 +25,6 @@ write_notebook(
             """
 # Run load simulator: who carries the load when hips tire
 
-**Educational model, not a diagnosis or medical advice.**
-
 ## Goals
 
 After this lesson you can:

@@ -25,6 +25,8 @@ write_notebook(
             "md",
             f"""
 # {TEXT["app"]["title"]}
+
+## The dashboard
 """,
         ),
         (

@@ -125,7 +125,7 @@ class EvidenceChart:
         ]
         return traces, {
             "annotations": names,
-            "height": (74 if present else 62) * max(n, 1) + 140,
+            "height": (64 if present else 62) * max(n, 1) + 140,  # all 13 options fit a 1080-px projector frame
             "yrange": [-0.6, n - 1 + 0.8],
         }
 

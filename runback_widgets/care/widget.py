@@ -447,7 +447,7 @@ class WhatHelps(widgets.VBox):
             for label, names in F.evidence_summary(evidence(self.topic))
         )
         self._evidence_summary.value = (
-            f"<h3>{html.escape(c['heading'])}</h3><p>{html.escape(c['summary_intro'])}</p>"
+            f"<h2>{html.escape(c['heading'])}</h2><p>{html.escape(c['summary_intro'])}</p>"
             f"<ul class='rb-care-summary'>{items}</ul>"
         )
         rows = []

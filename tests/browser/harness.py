@@ -122,6 +122,12 @@ def start_server(
     fh = open(log_path, "w")
     full_env = dict(os.environ)
     full_env.update(env or {})
+    args = list(args)
+    if not any(a.startswith("--max-kernels-per-visitor") for a in args):
+        # Every test page comes from 127.0.0.1, like a class behind one NAT address (the
+        # instructor guide's case for this option): the per-visitor cap would refuse the
+        # suite's ninth page. test_serve_attacks tests the cap with its own value.
+        args.append("--max-kernels-per-visitor=0")
     cmd = runback_executable() + ["serve", "--no-browser", f"--port={port}", f"--host={host}", *args]
     proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=full_env, cwd=str(ROOT))
     server = Server(proc=proc, port=port, host=host, log_path=log_path)

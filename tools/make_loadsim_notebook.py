@@ -172,7 +172,7 @@ Pick a runner, change anything, and read the sentence under the controls. The vi
 the load, how much capacity each group loses, and the load on the lower back with its uncertainty band;
 compare two runners, a whole class, the same runner after a prevention programme, or hold a plank to
 exhaustion. Next step: exercises that train these muscle groups, with their evidence and doses, and a
-week-by-week plan back to running are in [What helps](04-what-helps.ipynb).
+week-by-week plan back to running are in <a href="04-what-helps.ipynb" style="text-decoration: underline">What helps</a>.
 """,
             "tool",
         ),

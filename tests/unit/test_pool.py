@@ -16,6 +16,8 @@ import logging
 
 import pytest
 
+from tests.conftest import run_async
+
 pytest.importorskip("voila")
 
 
@@ -123,7 +125,7 @@ def test_culler_in_the_start_window_neither_crashes_nor_culls(preheat, tmp_path)
                 await km.shutdown_kernel(kid, now=True)
             km.log.removeHandler(errors)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_path):
@@ -161,7 +163,7 @@ def test_a_kernel_whose_browser_has_not_connected_gets_a_grace(monkeypatch, tmp_
                 if kid in km:
                     await km.shutdown_kernel(kid, now=True)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 # --- lost dashboards: outputs arriving after nbclient's iopub_timeout ----------------

@@ -30,6 +30,7 @@ from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 from tests.browser.harness import NOTEBOOKS, start_server
+from tests.conftest import run_async
 
 #: What a refused websocket handshake raises in tornado's client (an HTTP error status,
 #: or the connection closed on us).
@@ -216,7 +217,7 @@ def test_legacy_kernel_websocket_cannot_freeze_the_server(server):
         ws.close()
         return "accepted"
 
-    outcome = asyncio.run(attack())
+    outcome = run_async(attack())
     assert outcome.startswith("refused"), "a kernel websocket without the v1 subprotocol was accepted"
     # Whatever happened, the server answers within 1 s and its memory did not balloon.
     assert responsive(server, 1.0), "the server stopped answering HTTP"
@@ -243,7 +244,7 @@ def test_legacy_kernel_websocket_cannot_freeze_the_server(server):
         ws.close()
         return None
 
-    states = asyncio.run(page_socket())
+    states = run_async(page_socket())
     assert states is not None, "no widget states reply over the v1 socket"
     assert responsive(server, 1.0)
     shut_down(server, kid)
@@ -314,7 +315,7 @@ def test_request_info_socket_cannot_hang_the_next_visitor(classroom_server):
         await asyncio.sleep(1.5)  # the server handles both closes (on_close) before the visitor comes
         return opened
 
-    opened = asyncio.run(attack())
+    opened = run_async(attack())
     # The next visitor (a pre-heated kernel waiting for its request) gets the page, with its link's settings.
     t0 = time.monotonic()
     status, _, body, kid = open_page(srv, "q", query="speed=3.5", timeout=25)
@@ -328,7 +329,7 @@ def test_request_info_socket_cannot_hang_the_next_visitor(classroom_server):
         f"ws://127.0.0.1:{srv.port}/voila/query/{kid}?key=wrong",
     ):
         with pytest.raises(REFUSED):
-            asyncio.run(ws_connect(url))
+            run_async(ws_connect(url))
 
 
 def test_request_info_client_gives_up_instead_of_hanging(monkeypatch):
@@ -422,7 +423,7 @@ def test_a_silent_connected_page_loses_its_kernel(server):
         ws.close()
 
     t0 = time.monotonic()
-    asyncio.run(hold())
+    run_async(hold())
     assert kid not in kernel_pids(server), "a silent connected socket kept its kernel past the limit"
     assert 6 <= time.monotonic() - t0 < 25
     assert "connected but silent" in server.log()
@@ -523,7 +524,7 @@ def test_host_header_is_checked_on_a_loopback_server(server, host, ok):
 
 def test_host_header_also_guards_websockets(server):
     with pytest.raises(REFUSED):
-        asyncio.run(
+        run_async(
             ws_connect(
                 ws_url(server, str(uuid.uuid4()), "s"),
                 subprotocols=[V1],

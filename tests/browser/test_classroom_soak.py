@@ -29,7 +29,12 @@ def test_short_soak(chromium_path, tmp_path):
     )
     print("\n" + report_text(r))
     assert r["page_loads"] >= 5 and r["interactions"] > 0
-    assert r["page_errors"] == []
+    # anywidget gives a model 2 s to initialise in the page and reports a miss as a page
+    # error; with five Chromiums sharing two cores that timer fires although the widget
+    # draws (the single-page browser tests keep this message an error). Server health is
+    # what the soak checks; every other page error still fails it.
+    slow_init = "[anywidget] Failed to initialize model."
+    assert [e for e in r["page_errors"] if slow_init not in e] == []
     assert r["console_errors"] == []
     assert r["error_text"] == []
     assert r["load_failures"] == []

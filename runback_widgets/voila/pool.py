@@ -37,6 +37,8 @@ from collections.abc import Callable
 
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
+#: Kernels tried in turn for one pool place when one restarts or dies while warming.
+WARM_ATTEMPTS = 3
 
 #: A kernel no browser has connected to yet (its page was just sent, the browser
 #: is still loading it) is not culled before this many seconds of idleness, even
@@ -233,16 +235,66 @@ def install(
                     self._rb_sems[key] = asyncio.Semaphore(warm_n if warming else max(1, refill_concurrency))
                 return self._rb_sems[key]
 
-            async def _rb_until_warm(self, content: dict) -> None:
-                """Warm = the notebook ran to its end, or to the cell waiting for the visitor's request."""
+            async def _rb_until_warm(self, content: dict) -> bool:
+                """Warm = the notebook ran to its end, or to the cell waiting for the visitor's request.
+
+                False when the kernel restarted or died while warming: its notebook run
+                then waits for replies that never come (the restarted kernel is a new
+                process, on new ports when it died at start-up, e.g. a port taken between
+                jupyter_client choosing it and the kernel binding it), so the pooled page
+                would hang for ever.
+                """
                 kid = content["kernel_id"]
                 task = content["task"]
+                lost: list[str] = []
+                watch = {event: (lambda e=event: lost.append(e)) for event in ("restart", "dead")}
+                try:
+                    km = self.get_kernel(kid)
+                    for event, callback in watch.items():
+                        km.add_restart_callback(callback, event)
+                except Exception:  # noqa: BLE001 - gone already: the checks below see it
+                    km = None
                 deadline = time.monotonic() + WARM_TIMEOUT_S
-                while time.monotonic() < deadline:
-                    if task.done() or kid in RequestInfoSocketHandler._waiters:
-                        return
-                    await asyncio.sleep(0.1)
+                try:
+                    while time.monotonic() < deadline:
+                        if lost or kid not in self:
+                            self.log.warning("runback: kernel %s %s while warming", kid, (lost or ["vanished"])[0])
+                            return False
+                        if kid in RequestInfoSocketHandler._waiters:
+                            return True
+                        if task.done():
+                            # nbclient ends the run on a dead kernel (DeadKernelError) before
+                            # the restarter notices: a finished run counts only with a live kernel.
+                            if km is not None and not await km.is_alive():
+                                self.log.warning("runback: kernel %s died while warming", kid)
+                                return False
+                            return True
+                        await asyncio.sleep(0.1)
+                finally:
+                    for event, callback in watch.items() if km is not None else ():
+                        try:
+                            km.remove_restart_callback(callback, event)
+                        except Exception:  # noqa: BLE001 - the kernel and its restarter are gone
+                            pass
                 self.log.warning("runback: kernel %s still not warm after %.0f s", kid, WARM_TIMEOUT_S)
+                return True
+
+            async def _rb_start_warm(self, notebook_path: str, **kwargs) -> dict:
+                """Start a kernel and run its notebook until warm; a kernel that restarted or
+                died on the way is shut down and replaced (WARM_ATTEMPTS in all)."""
+                for attempt in range(1, WARM_ATTEMPTS + 1):
+                    content = await super()._initialize(notebook_path, None, **kwargs)
+                    if await self._rb_until_warm(content) or attempt == WARM_ATTEMPTS:
+                        return content
+                    content["task"].cancel()
+                    try:
+                        await super().shutdown_kernel(content["kernel_id"], now=True)
+                    except Exception:  # noqa: BLE001 - already gone
+                        pass
+                    say(
+                        f"kernel for {notebook_path} lost while warming: starting another ({attempt + 1}/{WARM_ATTEMPTS})"
+                    )
+                return content  # pragma: no cover - the loop returns
 
             async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
                 if kernel_id is not None:  # restart of an existing kernel: Voila's own path
@@ -263,14 +315,12 @@ def install(
                 if me in urgent:
                     # A visitor is already waiting for this very kernel: no queueing.
                     t1 = time.monotonic()
-                    content = await super()._initialize(notebook_path, None, **kwargs)
-                    await self._rb_until_warm(content)
+                    content = await self._rb_start_warm(notebook_path, **kwargs)
                     urgent.discard(me)
                 else:
                     async with self._rb_sem(warming):
                         t1 = time.monotonic()
-                        content = await super()._initialize(notebook_path, None, **kwargs)
-                        await self._rb_until_warm(content)
+                        content = await self._rb_start_warm(notebook_path, **kwargs)
                 took = time.monotonic() - t1
                 if warming:
                     state["warm"] += 1

@@ -254,3 +254,53 @@ def test_memory_figures_are_the_guides_measurements():
     assert kernels, "the guide's kernel memory table is missing"
     assert sorted(kernels.values()) == sorted(pool.KERNEL_MB.values())
     assert int(next(v for k, v in rows.items() if k.startswith("server"))) == pool.SERVER_MB
+
+
+# --- a kernel lost while warming --------------------------------------------------
+
+
+def test_a_kernel_that_dies_while_warming_is_replaced(tmp_path):
+    """A pre-heated kernel that dies while its notebook runs (seen in CI: a kernel whose
+    port was taken between jupyter_client choosing it and the kernel binding it) is
+    restarted by jupyter_server, but the notebook run waits for replies for ever: the
+    class's 'ready' line came only after the 180-s warm timeout and the pooled page hung.
+    runback replaces such a kernel at once. Here the notebook's first kernel exits in its
+    first cell; the next one finds the marker and runs through."""
+    import json
+    import shutil
+    import time
+    import urllib.request
+
+    from tests.browser.harness import NOTEBOOKS, start_server
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(NOTEBOOKS / "index.ipynb", folder)
+    marker = tmp_path / "crashed-once"
+    cells = [
+        f"import os, pathlib\nm = pathlib.Path({str(marker)!r})\nif not m.exists():\n"
+        "    m.write_text('1')\n    os._exit(1)",
+        "from runback_widgets.ui.share import page_query_string\nprint('QUERY=' + page_query_string() + '=END')",
+    ]
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": c}
+            for i, c in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (folder / "crash.ipynb").write_text(json.dumps(nb))
+    srv = start_server(tmp_path, args=[f"--notebooks={folder}", "--classroom=1", "--focus=crash"])
+    try:
+        deadline = time.monotonic() + 90
+        while "ready:" not in srv.log() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert marker.exists(), "the first kernel did not run its first cell"
+        log = srv.log()
+        assert "ready:" in log and "lost while warming" in log, log
+        page = urllib.request.urlopen(srv.url("crash.ipynb", "seen=1"), timeout=60).read().decode()
+        assert "QUERY=seen=1=END" in page
+    finally:
+        srv.stop()

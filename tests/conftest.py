@@ -42,3 +42,20 @@ def run_async(coro):
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+def self_signed_cert(folder: Path, common_name: str = "runback.test", ip: str | None = None) -> tuple[Path, Path]:
+    """A throw-away certificate and key made with openssl (the test skips without openssl)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not available to make a certificate")
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    cmd = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
+    cmd += ["-days", "2", "-subj", f"/CN={common_name}"]
+    if ip:
+        cmd += ["-addext", f"subjectAltName=IP:{ip}"]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    return cert, key

@@ -10,9 +10,7 @@ token enforcement beyond loopback, Ctrl-C stopping it and its kernels.
 from __future__ import annotations
 
 import re
-import shutil
 import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +20,7 @@ import pytest
 
 from runback_widgets import cli
 from tests.browser.harness import start_server
+from tests.conftest import self_signed_cert
 
 LANDING_PATH = "/voila/render/index.ipynb"
 
@@ -330,29 +329,7 @@ def test_plain_http_beyond_loopback_warns_and_tls_does_not(launched, capsys, tmp
     key.write_text("x")
     with pytest.raises(SystemExit, match="cannot use --certfile/--keyfile"):
         cli.main(["serve", "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key)])
-    if not shutil.which("openssl"):
-        pytest.skip("openssl not available to make a certificate")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=runback.test",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    cert, key = self_signed_cert(tmp_path / "tls")
     _, out = run_serve(capsys, "--no-browser", "--host", "0.0.0.0", "--certfile", str(cert), "--keyfile", str(key))
     assert "WARNING" not in out
     assert re.search(r"open https://\S+\?token=", out)

@@ -30,7 +30,7 @@ from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 from tests.browser.harness import NOTEBOOKS, start_server
-from tests.conftest import run_async
+from tests.conftest import run_async, self_signed_cert
 
 #: What a refused websocket handshake raises in tornado's client (an HTTP error status,
 #: or the connection closed on us).
@@ -651,32 +651,7 @@ def test_full_temp_dir_gives_a_plain_words_page(full_disk_server):
 def test_serves_https_with_a_certificate(tmp_path, classroom_folder):
     """HTTPS with --certfile/--keyfile, in classroom mode: pages over https, and the
     pre-heated kernel still gets its visitor's link (it connects back over wss)."""
-    if not shutil.which("openssl"):
-        pytest.skip("openssl not available")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    cert, key = self_signed_cert(tmp_path, common_name="127.0.0.1", ip="127.0.0.1")
     srv = start_server(
         tmp_path,
         args=[

@@ -86,6 +86,24 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None) ->
     return plan
 
 
+def start_zygote():
+    """Classroom mode: kernels fork from one warm parent (voila/zygote.py); None if it fails."""
+    import time
+
+    from .voila import zygote
+
+    t0 = time.monotonic()
+    print("runback: warming the parent process kernels fork from ...", flush=True)
+    z = zygote.Zygote().start(wait=False)
+    if not z.wait_ready():
+        print("runback: the kernel parent did not start; kernels start one by one instead.", flush=True)
+        z.stop()
+        return None
+    zygote.install(z)
+    print(f"runback: kernel parent warm in {time.monotonic() - t0:.1f} s.", flush=True)
+    return z
+
+
 def find_notebooks_dir(explicit: str | None = None) -> Path:
     """The folder to serve: ``--notebooks``, else ``./notebooks``, else the repository's."""
     candidates = []
@@ -422,6 +440,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
+    zygote = start_zygote() if args.classroom and not args.no_fork else None
     Voila = voila_app_class(policy)
 
     # Ctrl-C stops the server (and Voila its kernels) even when this process was
@@ -435,6 +454,8 @@ def serve(args: argparse.Namespace) -> int:
         pass
     finally:
         Voila.clear_instance()
+        if zygote is not None:
+            zygote.stop()
     print("runback: stopped.", flush=True)
     return 0
 
@@ -467,6 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NOTEBOOK",
         help="with --classroom: the page the whole class opens gets all N kernels (repeatable)",
+    )
+    p.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="with --classroom: start every kernel as its own process (slower, more memory) "
+        "instead of forking it from one warm parent",
     )
     p.add_argument(
         "--certfile",

@@ -58,6 +58,13 @@ CONNECT_GRACE_S = 60.0
 IOPUB_TIMEOUT_S = 60
 
 
+def _forking() -> bool:
+    """Whether this server's kernels fork from a warm parent (``voila/zygote.py``)."""
+    from . import zygote
+
+    return zygote.ACTIVE is not None and zygote.ACTIVE.ready()
+
+
 def executor_config(c) -> None:
     """Voila executor settings for every page (``runback serve``, pooled or not)."""
     c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_S
@@ -230,9 +237,10 @@ def install(
             _rb_sems: dict = {}
 
             def _rb_sem(self, warming: bool) -> asyncio.Semaphore:
-                key = "warm" if warming else "refill"
+                key = "warm" if warming else ("refill-forked" if _forking() else "refill")
                 if key not in self._rb_sems:
-                    self._rb_sems[key] = asyncio.Semaphore(warm_n if warming else max(1, refill_concurrency))
+                    n = warm_n if key != "refill" else max(1, refill_concurrency)
+                    self._rb_sems[key] = asyncio.Semaphore(n)
                 return self._rb_sems[key]
 
             async def _rb_until_warm(self, content: dict) -> bool:
@@ -306,7 +314,10 @@ def install(
                 # visitor) and for the CPU to calm down (1-min load below the core
                 # count), at most max_defer_s: visitors' pages first, the pool after.
                 waited_from = time.monotonic()
-                while not warming and me not in urgent:
+                # Kernels forked from a warm parent (voila/zygote.py) cost the notebook's run
+                # only: the pool of the page being opened refills at once, following demand.
+                forked = _forking()
+                while not warming and me not in urgent and not forked:
                     quiet = time.monotonic() - state["last_take"] >= quiet_s
                     calm = _load() < cores
                     if (quiet and calm) or (quiet and time.monotonic() - waited_from > max_defer_s):

@@ -1,0 +1,430 @@
+"""Kernels forked from a warm parent: fast, small kernels for a class.
+
+A dashboard kernel started the usual way (a new Python process) spends ~4 CPU-s
+importing ipykernel, numpy and plotly and loading plotly's property validators
+(~58 MB of Python objects, built when the first figure is made) before the
+notebook's own work, ~0.2-0.6 CPU-s, begins; each kernel then holds its own
+copy of all of it (~75 MB unique memory). For a class arriving at once on a
+2-core laptop that is the whole budget.
+
+``runback serve --classroom`` therefore starts one **zygote**: a process that
+imports and warms all of that once, then forks a kernel per request (the
+pattern of Android's zygote and Chromium's zygote host). A forked kernel starts
+with everything already imported and shares those pages with the zygote and
+its siblings (copy-on-write; ``gc.freeze`` keeps the collector from touching
+them), so a pool refill costs the notebook's run only and a kernel's own
+memory is what its page creates.
+
+Pieces:
+
+* ``main`` (``python -m runback_widgets.voila.zygote SOCKET``): warm, then serve
+  fork requests on a Unix socket (JSON line in, JSON line out). The zygote has
+  no threads and no event loop when it forks; it reaps its children and exits
+  when the server that started it is gone (its kernels follow: ipykernel's
+  parent poller).
+* ``Zygote``: the server's handle (start, fork, exit status, stop).
+* ``ForkProvisioner``: a jupyter_client kernel provisioner (``LocalProvisioner``
+  with the launch replaced) that asks the zygote for the kernel process and
+  falls back to a normal launch whenever the zygote cannot serve the request
+  (not running, another kernel command, an error), so a kernel always starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+#: Registered name of ``ForkProvisioner`` (jupyter_client's provisioner factory).
+PROVISIONER_NAME = "runback-fork-provisioner"
+#: Modules the zygote imports before it forks: a kernel's imports and the dashboards'.
+WARM_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "numpy",
+    "ipywidgets",
+    "anywidget",
+    "plotly.graph_objects",
+    "runback_widgets.ui.dashboard",
+    "runback_widgets.ui.render",
+    "runback_widgets.ui.glossary",
+    "runback_widgets.anatomy.widget",
+    "runback_widgets.symptoms.widget",
+    "runback_widgets.loadsim.widget",
+    "runback_widgets.care.widget",
+)
+#: How long the server waits for the zygote's warm-up before starting kernels the usual way.
+START_TIMEOUT_S = 120.0
+
+
+# --- the zygote process ------------------------------------------------------------------
+
+
+def warm() -> None:
+    """Import and build, once, what every kernel needs (no widget, no comm, no thread)."""
+    import gc
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    import plotly.graph_objects as go
+
+    # plotly loads a trace type's and the layout's validators on first use: do it here.
+    fig = go.Figure()
+    for trace in (go.Scatter, go.Bar, go.Histogram, go.Mesh3d, go.Scatter3d):
+        fig.add_trace(trace())
+    fig.update_layout(title="warm", xaxis_title="x", yaxis_title="y", legend={"orientation": "h"})
+    fig.update_layout(scene={"xaxis": {"visible": False}, "camera": {"eye": {"x": 1, "y": 1, "z": 1}}})
+    fig.add_annotation(text="warm")
+    fig.add_shape(type="line", x0=0, x1=1, y0=0, y1=1)
+    fig.to_dict()
+    del fig
+    gc.collect()
+    gc.freeze()  # what exists now is never scanned by the collector again: pages stay shared
+
+
+def _child(request: dict) -> None:
+    """In the forked child: become the kernel the server asked for. Never returns."""
+    code = 1
+    try:
+        os.setpgid(0, 0)  # its own process group (the zygote sets it too: no race, as shells do)
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        env = dict(request["env"])
+        env["JPY_PARENT_PID"] = str(os.getppid())  # the zygote: when it goes, the kernel goes
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(request.get("cwd") or os.getcwd())
+        argv = list(request["argv"])
+        _retitle(argv)
+        module_args = argv[argv.index("-m") + 2 :]
+        # ipykernel read JPY_PARENT_PID when the zygote imported it: pass the parent explicitly.
+        sys.argv = ["ipykernel_launcher", *module_args, f"--IPKernelApp.parent_handle={os.getppid()}"]
+        if sys.path and sys.path[0] in ("", _START_DIR):
+            sys.path.pop(0)  # as ipykernel_launcher does
+        from runback_widgets.voila.bundle import use_served_bundle
+
+        use_served_bundle()  # plotly's code from the server, if this kernel's env asks for it
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:  # noqa: BLE001 - the kernel's own failure: report and exit
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+#: Room left in the zygote's command line for each kernel's own (see ``_retitle``).
+CMDLINE_ROOM = 512
+
+
+def _retitle(argv: list[str]) -> None:
+    """Show a forked kernel as the command it stands for (``ps``, psutil, the class
+    server's tools), as setproctitle does: write it over the inherited command-line
+    area, which the zygote started with room for. Linux only; elsewhere a no-op."""
+    try:
+        import ctypes
+
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start, end = int(fields[45]), int(fields[46])  # arg_start, arg_end (fields 48, 49)
+        data = "\0".join(argv).encode()[: end - start - 1]
+        ctypes.memmove(start, data + b"\0" * (end - start - len(data)), end - start)
+    except Exception:  # noqa: BLE001 - cosmetic: the kernel runs either way
+        pass
+
+
+def forkable(argv: list[str]) -> bool:
+    """A request the zygote can serve: this Python running ``-m ipykernel_launcher``."""
+    try:
+        i = argv.index("-m")
+    except ValueError:
+        return False
+    return i >= 1 and argv[i + 1 : i + 2] == ["ipykernel_launcher"]
+
+
+#: The zygote's ``sys.path[0]`` (the folder it started in), dropped in each kernel.
+_START_DIR = ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    global _START_DIR
+    argv = sys.argv[1:] if argv is None else argv
+    _START_DIR = sys.path[0] if sys.path else ""
+    path = argv[0]
+    parent = os.getppid()
+    warm()
+    exits: dict[int, int] = {}
+
+    def reap(*_):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            exits[pid] = os.waitstatus_to_exitcode(status)
+
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    os.chmod(path, 0o600)  # the server's user only
+    server.listen(64)
+    server.settimeout(1.0)
+    print(f"runback: kernels fork from a warm parent (pid {os.getpid()})", file=sys.stderr, flush=True)
+    try:
+        while os.getppid() == parent:
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            except InterruptedError:
+                continue
+            with conn:
+                conn.settimeout(10.0)
+                try:
+                    request = json.loads(_read_line(conn))
+                    if request.get("op") == "status":
+                        pid = int(request["pid"])
+                        reply = {"exited": pid in exits, "code": exits.get(pid)}
+                    elif request.get("op") == "fork" and forkable(request.get("argv", [])):
+                        pid = os.fork()
+                        if pid == 0:
+                            server.close()
+                            conn.close()
+                            _child(request)
+                        try:
+                            # Before the server hears of it, the kernel leads its own group:
+                            # the server signals the group, never the zygote's (its own).
+                            os.setpgid(pid, pid)
+                        except OSError:
+                            pass  # the child did it first
+                        reply = {"pid": pid}
+                    else:
+                        reply = {"error": "not a request this zygote serves"}
+                except Exception as exc:  # noqa: BLE001 - one bad request never stops the zygote
+                    reply = {"error": repr(exc)}
+                try:
+                    conn.sendall((json.dumps(reply) + "\n").encode())
+                except OSError:
+                    pass
+    finally:
+        server.close()
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    return 0
+
+
+def _read_line(conn: socket.socket, limit: int = 2**20) -> str:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > limit:
+            raise ValueError("request too long")
+    return data.decode()
+
+
+# --- the server's side ---------------------------------------------------------------------
+
+
+class Zygote:
+    """The server's handle on its zygote process."""
+
+    def __init__(self, folder: str | Path | None = None):
+        import tempfile
+
+        self._dir = tempfile.mkdtemp(prefix="runback-zygote-", dir=folder)
+        self.path = os.path.join(self._dir, "zygote.sock")
+        self.proc = None
+
+    def start(self, wait: bool = True, timeout: float = START_TIMEOUT_S) -> Zygote:
+        import subprocess
+
+        env = dict(os.environ)
+        # One BLAS thread per kernel (a class server has more kernels than cores), and no
+        # thread in the zygote when it forks.
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        room = "--room=" + "." * CMDLINE_ROOM  # see _retitle
+        cmd = [sys.executable, "-m", "runback_widgets.voila.zygote", self.path, room]
+        self.proc = subprocess.Popen(cmd, env=env)
+        if wait:
+            self.wait_ready(timeout)
+        return self
+
+    def ready(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None and os.path.exists(self.path)
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready():
+                return True
+            if self.proc is None or self.proc.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def _ask(self, request: dict, timeout: float = 10.0) -> dict:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(self.path)
+            s.sendall((json.dumps(request) + "\n").encode())
+            return json.loads(_read_line(s) or "{}")
+
+    async def fork(self, argv: list[str], env: dict, cwd: str | None) -> int:
+        """A new kernel process (its pid); raises when the zygote cannot make one."""
+        if not self.ready():
+            raise RuntimeError("the zygote is not running")
+        request = {"op": "fork", "argv": list(argv), "env": {str(k): str(v) for k, v in env.items()}, "cwd": cwd}
+        reply = await asyncio.get_running_loop().run_in_executor(None, self._ask, request)
+        if "pid" not in reply:
+            raise RuntimeError(reply.get("error", "no pid"))
+        return int(reply["pid"])
+
+    def exit_code(self, pid: int) -> int | None:
+        """The exit code of a forked kernel, or None while it runs (the zygote reaps its
+        children at once, so a pid that still answers is a running kernel)."""
+        try:
+            os.kill(pid, 0)
+            return None
+        except PermissionError:  # pragma: no cover - the pid was reused by another user
+            return 1
+        except ProcessLookupError:
+            pass
+        try:
+            code = self._ask({"op": "status", "pid": pid}, timeout=2.0).get("code")
+        except (OSError, ValueError):
+            code = None
+        return 1 if code is None else int(code)
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except Exception:  # noqa: BLE001 - it must go
+                self.proc.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+#: The zygote of this server process (set by ``runback serve``); None: kernels start as usual.
+ACTIVE: Zygote | None = None
+
+
+class ForkedProcess:
+    """What ``LocalProvisioner`` expects of ``subprocess.Popen``, for a kernel the zygote forked
+    (not this process's child: its exit is learnt from the zygote)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, zygote: Zygote):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._zygote = zygote
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self._zygote.exit_code(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                import subprocess
+
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        """``LocalProvisioner`` whose kernel process comes from the zygote when it can."""
+
+        async def launch_kernel(self, cmd: list[str], **kwargs):
+            zygote = ACTIVE
+            if zygote is not None and forkable(cmd):
+                try:
+                    pid = await zygote.fork(cmd, kwargs.get("env") or dict(os.environ), kwargs.get("cwd"))
+                except Exception as exc:  # noqa: BLE001 - fall back to a normal launch
+                    self.log.warning("runback: zygote could not fork a kernel (%s); starting one as usual", exc)
+                else:
+                    self.process = ForkedProcess(pid, zygote)
+                    self.pid = pid
+                    self.pgid = pid  # its own group (set before the zygote replied), never the server's
+                    self.cwd = kwargs.get("cwd", Path.cwd())
+                    return self.connection_info
+            return await super().launch_kernel(cmd, **kwargs)
+
+    return ForkProvisioner
+
+
+def __getattr__(name: str):
+    # ``ForkProvisioner`` is built on first use: importing this module (the zygote's
+    # entry point) does not import jupyter_client's provisioning machinery.
+    if name == "ForkProvisioner":
+        cls = _provisioner_class()
+        globals()["ForkProvisioner"] = cls
+        return cls
+    raise AttributeError(name)
+
+
+def install(zygote: Zygote) -> None:
+    """Make every kernel this server process starts come from ``zygote`` (with fallback)."""
+    global ACTIVE
+    from importlib.metadata import EntryPoint
+
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    ACTIVE = zygote
+    factory = KernelProvisionerFactory.instance()
+    factory.provisioners[PROVISIONER_NAME] = EntryPoint(
+        name=PROVISIONER_NAME,
+        value="runback_widgets.voila.zygote:ForkProvisioner",
+        group="jupyter_client.kernel_provisioners",
+    )
+    factory.default_provisioner_name = PROVISIONER_NAME
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Kernels forked from a warm parent (runback_widgets/voila/zygote.py), as ``runback serve --classroom`` starts them.
+
+Checked with real processes: a kernel comes from the zygote (its parent), runs code
+with the heavy modules already imported, shows as an ipykernel in ``ps``, holds less
+memory of its own than a kernel started the usual way, shuts down, and follows the
+zygote when it goes; without a zygote (or for a command it cannot serve) a kernel
+starts the usual way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import psutil
+import pytest
+
+from tests.conftest import run_async
+
+pytest.importorskip("ipykernel")
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    from runback_widgets.voila import zygote as zmod
+
+    z = zmod.Zygote().start()
+    assert z.ready(), "the zygote did not get ready"
+    saved = zmod.ACTIVE
+    zmod.install(z)
+    yield z
+    zmod.ACTIVE = saved
+    z.stop()
+
+
+async def _kernel(code: str):
+    """Start a kernel the way jupyter_server does, run ``code``, return (manager, pid, stdout)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = AsyncKernelManager(kernel_name="python3")
+    await km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=60)
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+
+    reply = await kc.execute_interactive(code, timeout=60, output_hook=hook)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    kc.stop_channels()
+    return km, km.provisioner.pid, "".join(out)
+
+
+def _uss_mb(pid: int) -> float:
+    return psutil.Process(pid).memory_full_info().uss / 2**20
+
+
+FIGURE = (
+    "import sys, os\n"
+    "warm = 'plotly.graph_objects' in sys.modules\n"
+    "import plotly.graph_objects as go\n"
+    "f = go.Figure(go.Scatter(x=[1, 2], y=[3, 4])); f.update_layout(title='t')\n"
+    "print(warm, os.getppid(), os.environ.get('RUNBACK_ZYGOTE_TEST'))\n"
+)
+
+
+def test_a_forked_kernel_runs_warm_small_and_named(zygote):
+    os.environ["RUNBACK_ZYGOTE_TEST"] = "from-the-request"
+    try:
+
+        async def scenario():
+            km, pid, out = await _kernel(FIGURE)
+            try:
+                assert type(km.provisioner).__name__ == "ForkProvisioner"
+                warm, ppid, env = out.split()
+                assert warm == "True", "plotly was not already imported in the forked kernel"
+                assert int(ppid) == zygote.proc.pid, "the kernel is not the zygote's child"
+                assert env == "from-the-request", "the kernel did not get the environment of its request"
+                cmd = " ".join(psutil.Process(pid).cmdline())
+                assert "ipykernel_launcher" in cmd and ".json" in cmd, cmd
+                # Signals go to the kernel's own group, never to the server's (this process's).
+                assert km.provisioner.pgid == pid == os.getpgid(pid) != os.getpgid(0)
+                forked_uss = _uss_mb(pid)
+            finally:
+                await km.shutdown_kernel()
+            assert not await km.is_alive()
+            assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+            return forked_uss
+
+        forked_uss = run_async(scenario())
+    finally:
+        os.environ.pop("RUNBACK_ZYGOTE_TEST", None)
+
+    # The same work in a kernel started the usual way holds more memory of its own.
+    from runback_widgets.voila import zygote as zmod
+
+    saved, zmod.ACTIVE = zmod.ACTIVE, None
+    try:
+
+        async def plain():
+            km, pid, out = await _kernel(FIGURE)
+            try:
+                assert type(km.provisioner).__name__ == "ForkProvisioner"  # the fallback path
+                assert out.split()[0] == "False"
+                return _uss_mb(pid)
+            finally:
+                await km.shutdown_kernel()
+
+        plain_uss = run_async(plain())
+    finally:
+        zmod.ACTIVE = saved
+    assert forked_uss < 0.75 * plain_uss, (forked_uss, plain_uss)
+
+
+def test_the_zygote_refuses_what_it_cannot_serve_and_a_kernel_still_starts(zygote):
+    from runback_widgets.voila import zygote as zmod
+
+    assert not zmod.forkable(["/usr/bin/python3", "-c", "print(1)"])
+    assert not zmod.forkable(["python", "-m", "some_other_kernel", "-f", "k.json"])
+    assert zmod.forkable(["python", "-m", "ipykernel_launcher", "-f", "k.json"])
+    with pytest.raises(RuntimeError):
+        run_async(zygote.fork(["python", "-c", "print(1)"], {}, None))
+
+
+def test_kernels_go_with_the_zygote(tmp_path):
+    """A zygote that dies takes its kernels with it (no orphan holds memory)."""
+    from runback_widgets.voila import zygote as zmod
+
+    z = zmod.Zygote().start()
+    saved = zmod.ACTIVE
+    zmod.install(z)
+    try:
+
+        async def start():
+            from jupyter_client.manager import AsyncKernelManager
+
+            km = AsyncKernelManager(kernel_name="python3")
+            km.autorestart = False
+            await km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            await kc.wait_for_ready(timeout=60)
+            kc.stop_channels()
+            return km.provisioner.pid
+
+        pid = run_async(start())
+        assert psutil.Process(pid).ppid() == z.proc.pid
+        z.proc.kill()
+        z.proc.wait(10)
+        deadline = time.monotonic() + 20
+        while psutil.pid_exists(pid) and time.monotonic() < deadline:
+            try:
+                if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.2)
+        gone = not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        if not gone:
+            os.kill(pid, 9)
+        assert gone, "a kernel outlived its zygote"
+    finally:
+        zmod.ACTIVE = saved
+        z.stop()
+
+
+def test_classroom_server_forks_its_kernels(tmp_path):
+    """``runback serve --classroom`` warms its pool from the zygote; ``--no-fork`` does not."""
+    import shutil
+
+    from tests.browser.harness import NOTEBOOKS, start_server
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(NOTEBOOKS / "index.ipynb", folder)
+    for fork in (True, False):
+        args = [f"--notebooks={folder}", "--classroom=1"] + ([] if fork else ["--no-fork"])
+        logs = tmp_path / ("fork" if fork else "nofork")
+        logs.mkdir()
+        srv = start_server(logs, args=args)
+        try:
+            deadline = time.monotonic() + 90
+            while "ready:" not in srv.log() and time.monotonic() < deadline:
+                time.sleep(0.3)
+            log = srv.log()
+            assert "ready:" in log, log
+            assert ("kernels fork from a warm parent" in log) == fork, log
+            kernels = [
+                p
+                for p in psutil.Process(srv.proc.pid).children(recursive=True)
+                if "ipykernel_launcher" in " ".join(p.cmdline())
+            ]
+            assert kernels, "no kernel seen"
+            parents = {psutil.Process(k.ppid()).cmdline()[2] if fork else "" for k in kernels}
+            if fork:
+                assert parents == {"runback_widgets.voila.zygote"}, parents
+        finally:
+            srv.stop()
+
+
+def test_start_is_bounded_when_the_zygote_cannot_start(monkeypatch, tmp_path):
+    from runback_widgets.voila import zygote as zmod
+
+    z = zmod.Zygote()
+    monkeypatch.setattr(zmod.sys, "executable", "/bin/false")
+    z.start(wait=False)
+    t0 = time.monotonic()
+    assert not z.wait_ready(timeout=10)
+    assert time.monotonic() - t0 < 10
+    z.stop()
+    assert not asyncio.iscoroutinefunction(z.stop)

@@ -38,6 +38,7 @@ never swallowed. Widgets layer: ipywidgets, no model logic.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ __all__ = [
     "MultiChoice",
     "Toggle",
     "Text",
+    "Date",
     "Preset",
     "Partial",
     "ControlValueError",
@@ -107,7 +109,8 @@ class Control:
     ``key`` names it in links (``?key=value``); ``trait`` names the dashboard
     trait (defaults to ``key``); ``label`` is the widget's visible name (and so
     its accessible name); ``help`` its tooltip. ``widget=False`` makes a
-    trait-only control (set by buttons or code, still part of links).
+    trait-only control (set by buttons or code, still part of links). ``group`` places it
+    (e.g. the controls of one planner: a row of the page, and what re-runs that planner).
     """
 
     key: str
@@ -118,6 +121,8 @@ class Control:
     widget: bool = True
     #: Leave out of share links (a view-only preference).
     link: bool = True
+    #: Which part of the page the control belongs to (a dashboard's row, panel or model call).
+    group: str = ""
 
     @property
     def name(self) -> str:
@@ -168,6 +173,8 @@ class Number(Control):
     continuous: bool = True
     readout: str = ""
     width: str = "34em"
+    #: A number box (with arrows) instead of a slider: for wide ranges such as days or minutes.
+    entry: bool = False
 
     def __init__(self, key, label, lo, hi, step=1.0, default=None, integer=None, **kw):
         object.__setattr__(self, "lo", lo)
@@ -176,7 +183,7 @@ class Number(Control):
         if integer is None:
             integer = all(float(v).is_integer() for v in (lo, hi, step))
         object.__setattr__(self, "integer", integer)
-        for name in ("continuous", "readout", "width"):
+        for name in ("continuous", "readout", "width", "entry"):
             object.__setattr__(self, name, kw.pop(name, getattr(type(self), name)))
         Control.__init__(self, key, label, lo if default is None else default, **kw)
 
@@ -211,6 +218,18 @@ class Number(Control):
         return str(int(value)) if self.integer else f"{value:g}"
 
     def make_widget(self):
+        if self.entry:
+            box = widgets.BoundedIntText if self.integer else widgets.BoundedFloatText
+            return box(
+                value=self.coerce(self.default),
+                min=self.lo,
+                max=self.hi,
+                step=self.step,
+                description=self.label,
+                tooltip=self.help,
+                style=_STYLE,
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            )
         cls = widgets.IntSlider if self.integer else widgets.FloatSlider
         kw = dict(readout_format=self.readout) if self.readout else {}
         return cls(
@@ -335,7 +354,9 @@ class MultiChoice(Control):
 
 @dataclass(frozen=True)
 class Toggle(Control):
-    """On or off (in links: 1 / 0)."""
+    """On or off (in links: 1 / 0): a toggle button, or with ``checkbox`` a tick box."""
+
+    checkbox: bool = False
 
     def coerce(self, value):
         if not isinstance(value, (bool, int)) or value not in (0, 1):
@@ -354,11 +375,50 @@ class Toggle(Control):
         return "1" if value else "0"
 
     def make_widget(self):
-        return (
-            DetailToggle(value=bool(self.default))
-            if self.key == "detail"
-            else widgets.ToggleButton(value=bool(self.default), description=self.label, tooltip=self.help)
+        if self.key == "detail":
+            return DetailToggle(value=bool(self.default))
+        if self.checkbox:
+            return widgets.Checkbox(
+                value=bool(self.default),
+                description=self.label,
+                indent=False,
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            )
+        return widgets.ToggleButton(value=bool(self.default), description=self.label, tooltip=self.help)
+
+
+@dataclass(frozen=True)
+class Date(Control):
+    """A calendar date (a date picker; in links ``YYYY-MM-DD``)."""
+
+    def coerce(self, value):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            return self.parse(value)
+        raise ValueError(f"{self.key} must be a date (datetime.date or YYYY-MM-DD), got {shown(repr(value))}")
+
+    def parse(self, raw: str):
+        try:
+            return dt.date.fromisoformat(str(raw).strip()[:10])
+        except ValueError:
+            raise ValueError(f"{self.key}: '{shown(raw)}' is not a date (YYYY-MM-DD)") from None
+
+    def format(self, value) -> str:
+        return value.isoformat()
+
+    def make_widget(self):
+        return widgets.DatePicker(
+            value=self.coerce(self.default),
+            description=self.label,
+            style=_STYLE,
+            layout=widgets.Layout(width="auto", max_width="100%"),
         )
+
+    def from_widget(self, value):
+        return self.default if value is None else value  # an emptied picker: back to the default
 
 
 @dataclass(frozen=True)
@@ -511,6 +571,10 @@ class Dashboard(widgets.VBox):
         """The widget of control ``key``."""
         return self._widgets[key]
 
+    def group(self, name: str) -> tuple[str, ...]:
+        """Keys of the controls in ``group`` ``name``, in spec order."""
+        return tuple(spec.key for spec in self.controls if spec.group == name)
+
     def slot(self, name: str, **layout) -> widgets.HTML:
         """The HTML widget that shows slot ``name`` (created once)."""
         if name not in self._slots:
@@ -535,6 +599,25 @@ class Dashboard(widgets.VBox):
                 w.value = value
             if w.layout.display == "none":
                 w.layout.display = None
+
+    def narrow(self, key: str, options: Mapping[str, str]) -> Any:
+        """Offer only ``options`` (value -> label) of a :class:`Choice` control (e.g. what the
+        filters leave); keeps its value when still offered, else takes the first (``""`` for none).
+        Returns the value; call inside ``update`` (then :meth:`settle`)."""
+        spec, w = self._by_key[key], self._widgets[key]
+        pairs = [(label, value) for value, label in options.items()]
+        value = getattr(self, spec.name)
+        value = value if value in options else next(iter(options), "")
+        self._pushing = True
+        try:
+            if list(w.options) != pairs:
+                w.options = pairs
+            if pairs and w.value != value:
+                w.value = value
+        finally:
+            self._pushing = False
+        setattr(self, spec.name, value)
+        return value
 
     # ------------------------------------------------------------------ state flow
     def _from_widget(self, spec: Control):
@@ -566,6 +649,8 @@ class Dashboard(widgets.VBox):
                 self._pushing = True
                 try:
                     w.value = want
+                except traitlets.TraitError:  # not among a narrowed choice's options: update() decides
+                    pass
                 finally:
                     self._pushing = False
         self._pending.add(change["name"])

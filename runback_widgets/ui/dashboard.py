@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,7 +49,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .components import DetailToggle, ErrorPanel, guarded, log
-from .render import Page, stylesheet
+from .render import Page, h, stylesheet
 
 __all__ = [
     "Control",
@@ -64,6 +65,7 @@ __all__ = [
     "Dashboard",
     "DETAIL",
     "shown",
+    "parse_number",
 ]
 
 #: Longest piece of a link value quoted back in a note.
@@ -74,6 +76,22 @@ def shown(value: Any) -> str:
     """A user-supplied value, cut short for a note (plain text; escaped when shown)."""
     s = str(value)
     return s[:_QUOTE] + ("…" if len(s) > _QUOTE else "")
+
+
+def parse_number(text: Any, units: str = "") -> float | None:
+    """A number typed in a box: ``None`` when empty; ``"34"``, ``"34,5"``, ``"34 years"`` (``units``:
+    a regular expression of the unit words allowed after it, any case) -> float; a number given
+    as such is taken as is. ValueError otherwise (the caller says what was expected)."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    s = str(text or "").strip()
+    if not s:
+        return None
+    unit = rf"\s*(?:{units})?\.?" if units else ""
+    m = re.fullmatch(rf"([0-9]+(?:[.,][0-9]+)?){unit}", s, flags=re.IGNORECASE)
+    if m is None:
+        raise ValueError(s)
+    return float(m.group(1).replace(",", "."))
 
 
 @dataclass(frozen=True)
@@ -317,7 +335,7 @@ class MultiChoice(Control):
         bad = [v for v in items if not isinstance(v, str) or v not in self.options]
         if bad:
             raise ValueError(f"{self.key}: {shown(', '.join(map(str, bad)))} not among {_choices(self.options)}")
-        if self.keep_order:
+        if self.keep_order and not isinstance(value, (set, frozenset)):  # a set has no order: the options'
             return tuple(dict.fromkeys(items))
         want = set(items)
         return tuple(k for k in self.options if k in want)
@@ -424,14 +442,17 @@ class Date(Control):
 @dataclass(frozen=True)
 class Text(Control):
     """Free text the dashboard reads itself (e.g. an age box), with ``check(text)`` giving its
-    canonical value or a plain ValueError. The trait holds what was typed (a page shows why it
-    is not usable); numbers from Python are turned into text and checked. In links: the
+    canonical value or a plain ValueError. The trait holds what was typed; while it is not
+    usable, ``Dashboard.input_errors[trait]`` says why and slot ``<key>_error`` shows it (with
+    ``invalid`` after it). Numbers from Python are turned into text and checked. In links: the
     canonical form, or nothing when the text is not usable."""
 
     check: Callable[[str], Any] | None = None
     canonical: Callable[[Any], str] = str
     placeholder: str = ""
     max_len: int = 40
+    #: Said after the problem when the text is not usable (slot ``<key>_error``, beside the box).
+    invalid: str = ""
 
     def coerce(self, value):
         if isinstance(value, bool):
@@ -539,6 +560,8 @@ class Dashboard(widgets.VBox):
         #: Inputs of the current ``update`` that a widget in the browser changed (not Python).
         self.changed_in_browser: frozenset[str] = frozenset()
         self._slots: dict[str, widgets.HTML] = {}
+        #: Each checked :class:`Text` control's problem in plain words ("" while usable).
+        self.input_errors: dict[str, str] = {}
         self.page = Page()
         self._widgets: dict[str, widgets.Widget] = {}
         for spec in self.controls:
@@ -570,6 +593,12 @@ class Dashboard(widgets.VBox):
     def control(self, key: str) -> widgets.Widget:
         """The widget of control ``key``."""
         return self._widgets[key]
+
+    def button(self, label: str, action: Callable[[], Any], help: str = "") -> widgets.Button:
+        """A button that runs ``action()`` (errors shown in the error panel), e.g. ``self.reset``."""
+        b = widgets.Button(description=label, tooltip=help, layout=widgets.Layout(width="auto", max_width="100%"))
+        b.on_click(self._guard(lambda _b: action()))
+        return b
 
     def group(self, name: str) -> tuple[str, ...]:
         """Keys of the controls in ``group`` ``name``, in spec order."""
@@ -678,6 +707,7 @@ class Dashboard(widgets.VBox):
             self._updating = True
             try:
                 self._react(todo)
+                self._check_texts()
                 self.changed_in_browser = frozenset(self._browser & todo)
                 self._browser -= todo
                 self._guard(self.update)(todo)
@@ -686,6 +716,20 @@ class Dashboard(widgets.VBox):
                 self.changed_in_browser = frozenset()
 
         self._sync_figures()
+
+    def _check_texts(self) -> None:
+        """Check each :class:`Text` control with a ``check``; show its problem beside its box."""
+        for spec in self.controls:
+            if not isinstance(spec, Text) or spec.check is None:
+                continue
+            try:
+                spec.check(getattr(self, spec.name))
+                problem = ""
+            except ValueError as exc:
+                problem = str(exc)
+            self.input_errors[spec.name] = problem
+            note = h("p", f"{problem}. {spec.invalid}".strip(), class_=f"rb-{spec.key}-error", role="alert")
+            self.render({f"{spec.key}_error": note if problem else None})
 
     def _sync_figures(self) -> None:
         """Keep each figure's *initial* state (what a page that connects later draws) current.

@@ -12,7 +12,6 @@ symptom explorer links here with ``?urgency=see_doctor&view=return``.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 import ipywidgets as widgets
 import traitlets
@@ -21,6 +20,7 @@ from .. import content
 from ..ui.components import Disclaimer, download_link, plot_resizer
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Date, Number, Toggle
 from ..ui.render import claim_box, claims_for, h, row, source_links, table, to_html
+from ..ui.share import link_to
 from . import export
 from . import figures as F
 from .model import LIMITS, Plan, evidence, exercises, parameter_rows, plan_base, plan_return_to_run, value
@@ -52,8 +52,7 @@ def next_monday(today: dt.date | None = None) -> dt.date:
 
 def simulator_link(weeks: int = 8, preset: str = "weak_glutes") -> str:
     """Relative link opening the run load simulator's prevention view with ``weeks`` of strength training."""
-    q = urlencode({"preset": preset, "view": "prevention", "strength_weeks": str(int(weeks)), "base_weeks": "0"})
-    return f"{_T['links']['simulator']}?{q}"
+    return link_to(_T["links"]["simulator"], preset=preset, view="prevention", strength_weeks=int(weeks), base_weeks=0)
 
 
 def _rules(detail: bool):

@@ -17,9 +17,10 @@ import traitlets
 
 from .. import content
 from ..ui.checks import CheckGroups
-from ..ui.components import Disclaimer
+from ..ui.components import Disclaimer, fixed_html
 from ..ui.dashboard import DETAIL, Dashboard, MultiChoice, Text, parse_number
-from ..ui.render import Markup, claim_box, claims_for, h, note_list, row, table, to_html
+from ..ui.render import Markup, claim_box, claims_for, h, joined, note_list, row, table, to_html
+from ..ui.share import link_to
 from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
 from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
@@ -233,10 +234,10 @@ def fragments(app: SymptomExplorer) -> dict:
                     "li",
                     model.type_info(t)["label"],
                     ": ",
-                    [
-                        [", " if i else "", h("a", info["label"][sid], href=f"{info['notebook']}?structure={sid}")]
-                        for i, sid in enumerate(model.type_info(t)["structures"])
-                    ],
+                    joined(
+                        h("a", info["label"][sid], href=link_to(info["notebook"], structure=sid))
+                        for sid in model.type_info(t)["structures"]
+                    ),
                 )
                 for t in (a.ranking or PAIN_TYPES)
             ],
@@ -304,53 +305,35 @@ class SymptomExplorer(Dashboard):
         self.clear_button = clear = self.button(
             _W["clear"], lambda: self.set(symptoms=(), age=""), help=_W["clear_help"]
         )
-        controls = widgets.VBox(
-            [
-                widgets.HTML(to_html(h("h3", _W["tick_heading"]))),
-                widgets.HBox([c("detail"), clear], layout=widgets.Layout(flex_flow="row wrap")),
-                groups,
-            ],
-            layout=widgets.Layout(flex="1 1 20em", min_width="0", max_width="100%", padding="0 0.5em"),
-        )
-        #: The safety net and the conditions to consider, next to the result.
-        self.safety_net_box, self.consider_box = s("safety_net"), s("consider")
+        controls = [
+            fixed_html(h("h3", _W["tick_heading"])),
+            widgets.HBox([c("detail"), clear], layout=widgets.Layout(flex_flow="row wrap")),
+            groups,
+        ]
         s("leading").add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
-        self.results = widgets.VBox(
-            [
-                s("banner"),
-                s("leading"),
-                s("urgency"),
-                s("safety_net"),
-                s("consider"),
-                self.chart.fig,
-                s("chart_summary"),
-                self.body.fig,
-                s("body_summary"),
-                s("why"),
-                widgets.HTML(to_html(h("h3", _W["next_steps"]))),
-                s("steps"),
-                Disclaimer(),
-                widgets.HTML(to_html(h("h3", _W["article"]))),
-                s("claims_type"),
-                s("claims_steps"),
-                s("links"),
-            ],
-            layout=widgets.Layout(flex="1 1 24em", min_width="0", max_width="100%", padding="0 0.5em"),
-        )
-        body = widgets.HBox([controls, self.results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+        results = [
+            s("banner"),
+            s("leading"),
+            s("urgency"),
+            s("safety_net"),
+            s("consider"),
+            self.chart.fig,
+            s("chart_summary"),
+            self.body.fig,
+            s("body_summary"),
+            s("why"),
+            fixed_html(h("h3", _W["next_steps"])),
+            s("steps"),
+            Disclaimer(),
+            fixed_html(h("h3", _W["article"])),
+            s("claims_type"),
+            s("claims_steps"),
+            s("links"),
+        ]
+        body = self.columns(controls, results, widths=("20em", "24em"))
+        self.results = body.children[1]
         self.layout.max_width = "80em"
         return [self.errors, body]
-
-    @property
-    def ticked(self) -> tuple[str, ...]:
-        """Ticked symptom ids, in vocabulary order (``symptoms`` keeps the order they were ticked)."""
-        return tuple(s for s in SYMPTOMS if s in self.symptoms)
-
-    def set_symptoms(self, symptoms, age="keep") -> None:
-        """Tick exactly ``symptoms`` (and set ``age`` unless "keep"), recomputing once. A list keeps
-        its order as the tick order; a set is taken in vocabulary order."""
-        model.validate_symptoms(symptoms)
-        self.set(symptoms=symptoms, **({} if age == "keep" else {"age": "" if age is None else age}))
 
     def update(self, changed: set[str]) -> None:
         if "detail" in changed:

@@ -36,6 +36,7 @@ __all__ = [
     "download_link",
     "figure_csv",
     "plot_resizer",
+    "fixed_html",
 ]
 
 #: Logged to the real process stderr, which Voila's console shows; never to the page.
@@ -54,6 +55,13 @@ def page_style() -> widgets.HTML:
     from .render import stylesheet
 
     return stylesheet()
+
+
+def fixed_html(fragment) -> widgets.HTML:
+    """A widget showing a fixed render fragment (:func:`runback_widgets.ui.render.h`), escaped once."""
+    from .render import to_html
+
+    return widgets.HTML(to_html(fragment))
 
 
 class Disclaimer(widgets.HTML):

@@ -594,6 +594,19 @@ class Dashboard(widgets.VBox):
         """The widget of control ``key``."""
         return self._widgets[key]
 
+    @staticmethod
+    def columns(*columns: Sequence[widgets.Widget], widths: Sequence[str] = ()) -> widgets.HBox:
+        """Columns side by side that wrap under each other on a narrow screen (``widths``: each
+        column's basis, e.g. ``"20em"``)."""
+        boxes = [
+            widgets.VBox(
+                list(col),
+                layout=widgets.Layout(flex=f"1 1 {w}", min_width="0", max_width="100%", padding="0 0.5em"),
+            )
+            for col, w in zip(columns, [*widths, *["20em"] * len(columns)])
+        ]
+        return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+
     def button(self, label: str, action: Callable[[], Any], help: str = "") -> widgets.Button:
         """A button that runs ``action()`` (errors shown in the error panel), e.g. ``self.reset``."""
         b = widgets.Button(description=label, tooltip=help, layout=widgets.Layout(width="auto", max_width="100%"))

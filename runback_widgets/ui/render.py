@@ -40,6 +40,7 @@ __all__ = [
     "row",
     "table",
     "note_list",
+    "joined",
 ]
 
 
@@ -177,6 +178,14 @@ def table(
     if region is None:
         return t
     return h("div", t, style="overflow-x:auto;max-width:100%", tabindex="0", role="region", aria_label=region)
+
+
+def joined(items: Iterable[Any], sep: str = ", ") -> list:
+    """Fragments with ``sep`` between them (e.g. a list of links in a sentence)."""
+    out: list = []
+    for i, item in enumerate(items):
+        out += [sep, item] if i else [item]
+    return out
 
 
 def note_list(title: str, items: Iterable[tuple[str, Any]], class_: str, label: str, attr: str) -> El | None:

@@ -16,7 +16,6 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.checks import CheckGroups
 from ..ui.components import Disclaimer, fixed_html
 from ..ui.dashboard import DETAIL, Dashboard, MultiChoice, Text, parse_number
 from ..ui.render import Markup, claim_box, claims_for, h, joined, note_list, row, table, to_html
@@ -247,12 +246,6 @@ def fragments(app: SymptomExplorer) -> dict:
     return out
 
 
-def _symptom_groups(spec: MultiChoice) -> CheckGroups:
-    """One native checkbox group per symptom group (ticks of all groups are the control's value)."""
-    groups = {g["id"]: (g["title"], {x.id: x.plain for x in model.symptoms_in_group(g["id"])}) for g in model.groups()}
-    return CheckGroups(groups, spec.default)
-
-
 class SymptomExplorer(Dashboard):
     """Tick symptoms, enter an age, and see the ranking, urgency, evidence and next steps.
 
@@ -271,7 +264,8 @@ class SymptomExplorer(Dashboard):
             "Symptoms",
             default=(),
             options={s.id: s.plain for s in SYMPTOMS.values()},
-            factory=_symptom_groups,
+            groups={g["id"]: (g["title"], [x.id for x in model.symptoms_in_group(g["id"])]) for g in model.groups()},
+            detail_labels={s.id: s.label(True) for s in SYMPTOMS.values()},
             lenient=True,
             keep_order=True,
         ),
@@ -336,8 +330,6 @@ class SymptomExplorer(Dashboard):
         return [self.errors, body]
 
     def update(self, changed: set[str]) -> None:
-        if "detail" in changed:
-            self.control("symptoms").relabel({sid: s.label(self.detail) for sid, s in SYMPTOMS.items()})
         self.age_error = self.input_errors["age"]  # the box says why beside it; no result rather than an old one
         self.result = None if self.age_error else assess(set(self.symptoms), age=parse_age(self.age))
         if self.result is not None:

@@ -327,6 +327,10 @@ class MultiChoice(Control):
     lenient: bool = False
     #: Keep the order values were given in (e.g. the order boxes were ticked), not the options'.
     keep_order: bool = False
+    #: Options in groups (group id -> (legend, option values)): one tick-box group each.
+    groups: Mapping[str, tuple[str, Sequence[str]]] = field(default_factory=dict)
+    #: Labels in the detailed wording, shown while the dashboard's ``detail`` control is on.
+    detail_labels: Mapping[str, str] = field(default_factory=dict)
 
     def coerce(self, value):
         if isinstance(value, str) or not isinstance(value, Iterable):
@@ -359,6 +363,11 @@ class MultiChoice(Control):
 
         if self.factory is not None:
             return self.factory(self)
+        if self.groups:
+            from .checks import CheckGroups
+
+            groups = {g: (legend, {o: self.options[o] for o in opts}) for g, (legend, opts) in self.groups.items()}
+            return CheckGroups(groups, self.coerce(self.default))
         return Checks(
             options=list(self.options),
             labels=dict(self.options),
@@ -770,8 +779,12 @@ class Dashboard(widgets.VBox):
         return changed
 
     def _react(self, changed: set[str]) -> None:
-        """Built-in reactions before ``update`` (``changed`` grows with what they set): presets."""
+        """Built-in reactions before ``update`` (``changed`` grows with what they set): presets,
+        and labels in plain or detailed wording."""
         for name, spec in self._specs.items():
+            w = self._widgets.get(spec.key)
+            if "detail" in changed and getattr(spec, "detail_labels", None) and hasattr(w, "relabel"):
+                w.relabel({**spec.options, **spec.detail_labels} if getattr(self, "detail", False) else spec.options)
             if not isinstance(spec, Preset):
                 continue
             current = getattr(self, name)

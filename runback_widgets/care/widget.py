@@ -17,9 +17,9 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.components import Disclaimer, download_link, plot_resizer
+from ..ui.components import Disclaimer, download_link, fixed_html, plot_resizer
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Date, Number, Toggle
-from ..ui.render import claim_box, claims_for, h, row, source_links, table, to_html
+from ..ui.render import claim_box, claims_for, h, row, source_links, table
 from ..ui.share import link_to
 from . import export
 from . import figures as F
@@ -403,6 +403,4 @@ def parameter_table() -> widgets.HTML:
     rows = [
         row(h("code", r["name"]), f"{r['value']:g}", r["unit"], cite(r["source"]), r["note"]) for r in parameter_rows()
     ]
-    return widgets.HTML(
-        to_html(table(_P["params_caption"], _P["params_columns"], rows, "rb-params", _P["params_region"]))
-    )
+    return fixed_html(table(_P["params_caption"], _P["params_columns"], rows, "rb-params", _P["params_region"]))

@@ -236,32 +236,22 @@ class Number(Control):
         return str(int(value)) if self.integer else f"{value:g}"
 
     def make_widget(self):
-        if self.entry:
-            box = widgets.BoundedIntText if self.integer else widgets.BoundedFloatText
-            return box(
-                value=self.coerce(self.default),
-                min=self.lo,
-                max=self.hi,
-                step=self.step,
-                description=self.label,
-                tooltip=self.help,
-                style=_STYLE,
-                layout=widgets.Layout(width="auto", max_width="100%"),
-            )
-        cls = widgets.IntSlider if self.integer else widgets.FloatSlider
-        kw = dict(readout_format=self.readout) if self.readout else {}
-        return cls(
+        common = dict(
             value=self.coerce(self.default),
             min=self.lo,
             max=self.hi,
             step=self.step,
             description=self.label,
             tooltip=self.help,
-            continuous_update=self.continuous,
             style=_STYLE,
-            layout=widgets.Layout(width="100%", max_width=self.width),
-            **kw,
         )
+        if self.entry:
+            box = widgets.BoundedIntText if self.integer else widgets.BoundedFloatText
+            return box(**common, layout=widgets.Layout(width="auto", max_width="100%"))
+        cls = widgets.IntSlider if self.integer else widgets.FloatSlider
+        kw = dict(readout_format=self.readout) if self.readout else {}
+        layout = widgets.Layout(width="100%", max_width=self.width)
+        return cls(**common, continuous_update=self.continuous, layout=layout, **kw)
 
 
 @dataclass(frozen=True)

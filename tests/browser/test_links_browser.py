@@ -147,6 +147,17 @@ JS_VISIBLE_FIGURE = """() => {
 }"""
 
 
+def _visible_figures(dp) -> list:
+    """The data of each figure on screen, once one of them has drawn something."""
+    dp.wait_plots()
+    dp.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
+        timeout=60_000,
+    )
+    return dp.page.evaluate(JS_VISIBLE_FIGURE)
+
+
 @pytest.mark.parametrize("view", ["compare", "cohort", "prevention"])
 def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
     import numpy as np
@@ -154,13 +165,7 @@ def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
     query = LOADSIM_LINK + view
     app = _loadsim_expected(query)
     dp = dashboard(LOADSIM, query=query)
-    dp.wait_plots()
-    dp.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
-        timeout=60_000,
-    )
-    shown = dp.page.evaluate(JS_VISIBLE_FIGURE)
+    shown = _visible_figures(dp)
     assert len(shown) == 1, f"expected the {view} figure alone, got {len(shown)}"
     traces = shown[0]
     if view == "compare":
@@ -225,13 +230,7 @@ def test_care_link_restores_every_control_and_draws_the_linked_plan(dashboard):
     assert app.apply_scenario(parse_query(CARE_LINK)[0]) == []
     want = sorted((w.index, round(w.run_minutes, 1)) for w in app.plan.weeks if w.kind != "walk")
     dp = dashboard(CARE_NB, query=CARE_LINK)
-    dp.wait_plots()
-    dp.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
-        timeout=60_000,
-    )
-    shown = dp.page.evaluate(JS_VISIBLE_FIGURE)
+    shown = _visible_figures(dp)
     assert len(shown) == 1, f"expected the return plan's figure alone, got {len(shown)}"
     drawn = sorted((int(x), round(float(y), 1)) for t in shown[0][:2] for x, y in zip(t["x"], t["y"]))
     assert drawn == want

@@ -326,7 +326,7 @@ class WhatHelps(Dashboard):
         return {e.id: e for e in exercises(self.goal, self.equipment, self.hurts)}.get(self.exercise)
 
     # ------------------------------------------------------------------ model calls
-    def plan_return(self) -> Plan:
+    def make_return_plan(self) -> Plan:
         """The return-to-run plan for the current inputs."""
         return plan_return_to_run(
             self.days,
@@ -338,7 +338,7 @@ class WhatHelps(Dashboard):
             start_date=self.start,
         )
 
-    def plan_base(self) -> Plan:
+    def make_base_plan(self) -> Plan:
         """The build-a-base plan for the current inputs (ValueError when the target is not above now)."""
         return plan_base(
             self.current,
@@ -354,11 +354,11 @@ class WhatHelps(Dashboard):
             self.narrow("exercise", {e.id: e.name for e in exercises(self.goal, self.equipment, self.hurts)})
             changed = self.settle(changed)
         if changed & {*self.group("return"), "warning"} or self.plan is None:
-            self.plan = self.plan_return()
+            self.plan = self.make_return_plan()
         refused = None
         if changed & set(self.group("base")) or self.base_plan is None:
             try:  # a target below the current running is refused; the rest of the page still updates
-                self.base_plan = self.plan_base()
+                self.base_plan = self.make_base_plan()
             except ValueError as exc:
                 refused = exc
         view, key = self.view, VIEW_CHART[self.view]

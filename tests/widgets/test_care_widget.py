@@ -303,7 +303,7 @@ def test_adding_a_control_is_one_spec_line_and_its_use_in_the_model_call():
             Number("max_weeks", "Longest plan (weeks)", *LIMITS["max_weeks"], default=52, group="return"),  # edit 1
         )
 
-        def plan_return(self):
+        def make_return_plan(self):
             return plan_return_to_run(
                 self.days,
                 self.pain,

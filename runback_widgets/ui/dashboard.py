@@ -29,6 +29,15 @@ From that spec the base derives:
 * preset comparison (:class:`Preset`): choosing a preset sets the controls it
   names, moving one of them away from the preset shows "custom".
 
+Kinds: :class:`Number` (a slider, or with ``entry`` a number box), :class:`Choice`
+(dropdown or buttons; :meth:`Dashboard.narrow` offers a subset, e.g. what filters
+leave), :class:`MultiChoice` (tick boxes, optionally in ``groups`` and with
+``detail_labels``), :class:`Toggle` (button or ``checkbox``), :class:`Text`
+(checked free text whose problem is shown beside the box), :class:`Date`. A
+control's ``group`` names the part of the page (and model call) it belongs to:
+:meth:`Dashboard.group` lists them, so adding a control is one spec line plus its
+use in the model call.
+
 Every change (a widget, a cell, a link) goes through one observer that calls
 ``update(changed)`` once per change, or once per :meth:`Dashboard.batch`.
 Errors inside ``update`` are shown in the dashboard's error panel and logged,

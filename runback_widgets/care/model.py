@@ -483,19 +483,34 @@ def progression_bound(peak: float, max_weekly_increase: float, min_step: float |
     return max(peak * (1.0 + max_weekly_increase), peak + step)
 
 
-def _quantise(weekly: float, sessions: int) -> tuple[str, float, float, int, int]:
-    """Round a weekly running time DOWN to what sessions can hold: whole-second run bouts in
-    run/walk rounds, whole minutes in continuous runs. Returns (kind, weekly, per_session, run_s, walk_s)."""
+def _week(index: int, start: dt.date, weekly: float, sessions: int, recovery: bool = False) -> Week:
+    """Week ``index`` with ``weekly`` running minutes rounded DOWN to what sessions can hold:
+    whole-second run bouts in run/walk rounds, whole minutes in continuous runs."""
     per = weekly / sessions
     if per >= value("continuous_from"):
         per = float(math.floor(per))
-        return "continuous", per * sessions, per, 0, 0
+        return Week(index, start, "continuous", per * sessions, sessions, per, recovery=recovery)
     rounds = int(value("rounds"))
-    run_s = int(math.floor(per * 60.0 / rounds))
-    run_s = max(run_s, 1)
+    run_s = max(int(math.floor(per * 60.0 / rounds)), 1)
     walk_s = max(60, int(value("round_minutes") * 60) - run_s)
     per = run_s * rounds / 60.0
-    return "run_walk", per * sessions, per, run_s, walk_s
+    return Week(index, start, "run_walk", per * sessions, sessions, per, run_s, walk_s, recovery=recovery)
+
+
+def _rules(sessions_per_week, max_weekly_increase, recovery_every, max_weeks, start_date):
+    """Both planners' shared inputs, checked, with :data:`PARAMETERS` defaults for ``None``:
+    (sessions, increase, recovery_every, max_weeks, start)."""
+
+    def given(name, x):
+        return value(name) if x is None else x
+
+    return (
+        int(_number("sessions_per_week", sessions_per_week, integer=True)),
+        _number("max_weekly_increase", given("max_weekly_increase", max_weekly_increase)),
+        int(_number("recovery_every", given("recovery_every", recovery_every), integer=True)),
+        int(_number("max_weeks", given("max_weeks", max_weeks), integer=True)),
+        _date("start_date", dt.date.today() if start_date is None else start_date),
+    )
 
 
 def _progress(
@@ -520,14 +535,12 @@ def _progress(
         n = len(weeks) + 1
         start_n = start + dt.timedelta(weeks=n - 1)
         if peak is not None and n % recovery_every == 0:
-            k, vol, per, rs, ws = _quantise(peak * value("recovery_fraction"), sessions)
-            weeks.append(Week(n, start_n, k, vol, sessions, per, rs, ws, recovery=True))
+            weeks.append(_week(n, start_n, peak * value("recovery_fraction"), sessions, recovery=True))
             continue
         if peak is not None:
             proposed = min(target, progression_bound(peak, increase))
-        k, vol, per, rs, ws = _quantise(proposed, sessions)
-        weeks.append(Week(n, start_n, k, vol, sessions, per, rs, ws))
-        peak = vol if peak is None else max(peak, vol)
+        weeks.append(_week(n, start_n, proposed, sessions))
+        peak = weeks[-1].run_minutes if peak is None else max(peak, weeks[-1].run_minutes)
         if proposed >= target:
             reached = n
             break
@@ -578,15 +591,9 @@ def plan_return_to_run(
     pain = _number("pain_now", pain_now)
     before = _number("weekly_minutes_before", weekly_minutes_before)
     urgency = _choice("urgency", urgency, URGENCY_LEVELS)
-    sessions = int(_number("sessions_per_week", sessions_per_week, integer=True))
-    increase = _number(
-        "max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase
+    sessions, increase, every, n_max, start = _rules(
+        sessions_per_week, max_weekly_increase, recovery_every, max_weeks, start_date
     )
-    every = int(
-        _number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True)
-    )
-    n_max = int(_number("max_weeks", value("max_weeks") if max_weeks is None else max_weeks, integer=True))
-    start = _date("start_date", dt.date.today() if start_date is None else start_date)
     if isinstance(warning_signs, str):
         raise ValueError("warning_signs must be a list of sign ids or True/False, not a single string")
     ticked = bool(warning_signs) if isinstance(warning_signs, (bool, np.bool_)) else len(list(warning_signs)) > 0
@@ -651,15 +658,9 @@ def plan_base(
     target = _number("target_minutes", target_minutes)
     if target <= current:
         raise ValueError(f"target_minutes must be greater than current_minutes ({current:g}), got {target:g}")
-    sessions = int(_number("sessions_per_week", sessions_per_week, integer=True))
-    increase = _number(
-        "max_weekly_increase", value("max_weekly_increase") if max_weekly_increase is None else max_weekly_increase
+    sessions, increase, every, n_max, start = _rules(
+        sessions_per_week, max_weekly_increase, recovery_every, max_weeks, start_date
     )
-    every = int(
-        _number("recovery_every", value("recovery_every") if recovery_every is None else recovery_every, integer=True)
-    )
-    n_max = int(_number("max_weeks", value("max_weeks") if max_weeks is None else max_weeks, integer=True))
-    start = _date("start_date", dt.date.today() if start_date is None else start_date)
     notes = []
     if current == 0:
         first = min(target, value("new_runner_start_minutes"))

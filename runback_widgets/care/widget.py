@@ -1,125 +1,48 @@
-"""The What helps dashboard (widgets layer: composes model, export and figures).
+"""The What helps dashboard (``04-what-helps``; widgets layer: composes model, export and figures).
 
-``WhatHelps()`` is a VBox: disclaimer, a view picker and four views:
-evidence at a glance, the exercise library, the return-to-run planner and
-the build-a-base planner. A view's figures are created on its first visit.
-Public traits (``view``, ``goal``, ``equipment``, ``hurts``, ``exercise``,
-``urgency``, ``plan``, ``base_plan``) carry the state; ``scenario_state`` /
-``apply_scenario`` make it shareable (``ui.share.shareable``), so the symptom
-explorer can link here with ``?urgency=see_doctor&view=return``.
-Every callback runs through ``guarded(self._errors)``.
+On :class:`runback_widgets.ui.dashboard.Dashboard`: every input is a control in
+``WhatHelps.controls`` (a trait and a share-link key: ``app.urgency = "see_doctor"``
+from a cell redraws the planner); :meth:`WhatHelps.update` is the one place that
+recomputes and redraws; :func:`fragments` says what the text slots show. Four
+views: evidence at a glance, the exercise library, the return-to-run planner and
+the build-a-base planner; a view's figure is created on its first visit. The
+symptom explorer links here with ``?urgency=see_doctor&view=return``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import math
-from collections.abc import Mapping
-from urllib.parse import urlencode
 
 import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.components import (
-    DetailToggle,
-    Disclaimer,
-    ErrorPanel,
-    claims_section,
-    guarded,
-    page_style,
-    slider_labels,
-    source_line,
-)
-from ..ui.glossary import with_glossary
+from ..ui.components import Disclaimer, download_link, fixed_html, plot_resizer
+from ..ui.dashboard import DETAIL, Choice, Dashboard, Date, Number, Toggle
+from ..ui.render import claim_box, claims_for, h, row, source_links, table
+from ..ui.share import link_to
 from . import export
 from . import figures as F
-from .model import (
-    EQUIPMENT,
-    GOALS,
-    HURTS,
-    LIMITS,
-    PARAMETERS,
-    TOPICS,
-    URGENCY_LEVELS,
-    Plan,
-    evidence,
-    exercises,
-    plan_base,
-    plan_return_to_run,
-)
+from .model import LIMITS, Plan, evidence, exercises, parameter_rows, plan_base, plan_return_to_run, value
 
-__all__ = ["WhatHelps", "CLAIMS", "parameter_table", "simulator_link"]
+__all__ = ["WhatHelps", "CLAIMS", "fragments", "parameter_table", "simulator_link", "next_monday"]
 
-#: Claim blocks shown on this dashboard: each article claim with the notes that refine it (one block each).
-CLAIM_BLOCKS = [
-    ["A11", "N07", "N03", "N30", "N31", "N32", "N36"],
-    ["A14", "N33", "N34", "N35", "N37"],
-    ["A04", "N38", "N39"],
-]
-CLAIMS = [cid for block in CLAIM_BLOCKS for cid in block]
-
-_VIEWS = ("evidence", "exercises", "return", "base")
-_STYLE = {"description_width": "initial"}
+NAME = "04-what-helps"
+_T = content.load_toml("care.toml")
+_A, _E, _F, _P = _T["app"], _T["evidence"], _T["filters"], _T["planner"]
+#: Claim blocks: each article claim with the notes that refine it (``[claims]`` in care.toml).
+CLAIM_BLOCKS = {k: claims_for(NAME, k, _T["claims"]) for k in _T["claims"]}
+CLAIMS = claims_for(NAME)
+#: The figure each view shows (created on the view's first visit).
+VIEW_CHART = {"evidence": "evidence", "exercises": "position", "return": "return", "base": "base"}
+EXERCISES = {e.id: e.name for e in exercises()}
+INCREASE, EVERY = f"{value('max_weekly_increase'):g}", str(value("recovery_every"))
+_ROW = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
 
 
-def _wide() -> widgets.Layout:
-    return widgets.Layout(width="auto", max_width="100%", flex="1 1 22em", min_width="min(100%, 18em)")
-
-
-def _text():
-    return content.load_toml("care.toml")
-
-
-_RESIZE_ESM = """
-export default {
-  render({ model, el }) {
-    el.style.display = "none";
-    el.classList.add("rb-resize-plots");  // a rendered (empty by design) view
-    let timers = [];
-    const fit = () => {
-      document.querySelectorAll(".js-plotly-plot").forEach((e) => {
-        if (!e.offsetParent || !e._fullLayout || Math.abs(e._fullLayout.width - e.clientWidth) <= 2) return;
-        if (window.Plotly && window.Plotly.Plots) window.Plotly.Plots.resize(e);
-        else window.dispatchEvent(new Event("resize"));
-      });
-    };
-    const fire = () => {
-      timers.forEach(clearTimeout);
-      timers = [60, 400, 1500, 4000].map(t => setTimeout(fit, t));
-    };
-    // A plotly FigureWidget created while its box was not yet laid out draws at plotly's default
-    // 700 px and keeps it (a window resize event does not fix it). Re-fit every visible figure
-    // whose drawn width differs from its box when the view changes (tick) and when a new
-    // figure appears on the page.
-    let count = document.querySelectorAll(".js-plotly-plot").length;
-    const obs = new MutationObserver(() => {
-      const n = document.querySelectorAll(".js-plotly-plot").length;
-      if (n !== count) { count = n; fire(); }
-    });
-    obs.observe(document.body, { childList: true, subtree: true });
-    model.on("change:tick", fire);
-    return () => { obs.disconnect(); timers.forEach(clearTimeout); };
-  },
-};
-"""
-_Resizer = None
-
-
-def plot_resizer():
-    """An invisible widget that makes newly shown plotly figures fit their container (see ESM)."""
-    import anywidget
-
-    global _Resizer
-    if _Resizer is None:
-
-        class PlotResizer(anywidget.AnyWidget):
-            _esm = _RESIZE_ESM
-            tick = traitlets.Int(0).tag(sync=True)
-
-        _Resizer = PlotResizer
-    return _Resizer()
+def _options(pairs) -> dict[str, str]:
+    """``[[label, value], ...]`` (content files) -> ``{value: label}`` (control specs)."""
+    return {v: label for label, v in pairs}
 
 
 def next_monday(today: dt.date | None = None) -> dt.date:
@@ -129,600 +52,355 @@ def next_monday(today: dt.date | None = None) -> dt.date:
 
 def simulator_link(weeks: int = 8, preset: str = "weak_glutes") -> str:
     """Relative link opening the run load simulator's prevention view with ``weeks`` of strength training."""
-    q = urlencode({"preset": preset, "view": "prevention", "strength_weeks": str(int(weeks)), "base_weeks": "0"})
-    return f"{_text()['links']['simulator']}?{q}"
+    return link_to(_T["links"]["simulator"], preset=preset, view="prevention", strength_weeks=int(weeks), base_weeks=0)
 
 
-def _esc(x) -> str:
-    """A shared-link value cut to 40 characters for a note; notes are plain text
-    (ui.share escapes them once, when it shows them)."""
-    s = str(x)
-    return s[:40] + ("…" if len(s) > 40 else "")
+def _rules(detail: bool):
+    r = _P["rules"]
+    pct = round(100 * value("max_weekly_increase"))
+    items = [
+        (r["pain"], r["pain_source"], ["silbernagel_2007"]),
+        (
+            r["progression"].format(pct=pct, step=f"{value('min_step_minutes'):g}"),
+            r["progression_source"],
+            ["buist_2008", "nielsen_2014"],
+        ),
+        (
+            r["recovery"].format(every=value("recovery_every"), pct=round(100 * value("recovery_fraction"))),
+            r["recovery_source"],
+            [],
+        ),
+        (r["walk_run"], "", []),
+    ]
+    src = [
+        h(
+            "li",
+            rule,
+            [" ", h("span", why, [" Source: ", source_links(ids), "."] if ids else None, class_="rb-care-help")]
+            if why
+            else None,
+        )
+        for rule, why, ids in items
+    ]
+    return [
+        h("h3", _P["rules_heading"]),
+        h("p", _A["detail_lead"]) if detail else None,
+        h("ul", src, class_="rb-care-rules"),
+    ]
 
 
-class WhatHelps(widgets.VBox):
-    """Dashboard: evidence-rated care, exercise library, return-to-run and base planners."""
+def _plan(plan: Plan, kind: str, stem: str) -> dict:
+    """One planner's slots: its notes, downloads and week table (refused: why, and who to see first)."""
+    if plan.refused:
+        refusal = h("strong", f"{_P['refuse_heading']}."), " ", plan.who_first
+        return {
+            f"{kind}_out": h("div", refusal, class_="rb-box rb-error rb-care-refused", role="alert"),
+            f"{kind}_downloads": None,
+            f"{kind}_table": None,
+        }
+    tag = {"walk": _P["walking_tag"]}
+    weeks = [
+        row(
+            f"{w.index}{_P['recovery_tag'] if w.recovery else tag.get(w.kind, '')}",
+            w.start.isoformat(),
+            f"{w.sessions} ×",
+            w.session_text(),
+            f"{w.run_minutes:.0f}",
+        )
+        for w in plan.weeks
+    ]
+    csv_link = download_link(export.plan_csv(plan), f"{stem}.csv", _P["download_csv"], class_="rb-download-csv")
+    ics = export.plan_ics(plan).decode("utf-8")
+    ics_link = download_link(ics, f"{stem}.ics", _P["download_ics"], "text/calendar", class_="rb-download-ics")
+    return {
+        f"{kind}_out": [
+            h("ul", [h("li", n) for n in plan.notes], class_="rb-care-notes"),
+            h("p", h("strong", _P["rules"]["pain"]), class_="rb-box rb-claim"),
+        ],
+        f"{kind}_downloads": [
+            h("p", csv_link, h("br"), ics_link, class_=f"rb-care-downloads rb-care-downloads-{kind}"),
+            h(
+                "details",
+                h("summary", _P["cross_training_heading"]),
+                h("ul", [h("li", c) for c in _P["cross_training"]]),
+            ),
+        ],
+        f"{kind}_table": table(_P["table_caption"], _P["table_columns"], weeks, "rb-care-plan", _P["table_region"]),
+    }
 
-    view = traitlets.Unicode("evidence")
-    topic = traitlets.Unicode("all")
-    goal = traitlets.Unicode("any")
-    equipment = traitlets.Unicode("any")
-    hurts = traitlets.Unicode("none")
-    exercise = traitlets.Unicode("")
-    urgency = traitlets.Unicode("self_care")
+
+def _exercise_card(ex):
+    if ex is None:
+        return None
+    dose = [ex.dose, " ", h("span", "Source: ", source_links(ex.dose_sources), ".", class_="rb-care-help")]
+    fields = [
+        ("how", ex.description),
+        ("groups_label", ", ".join(_T["group_names"][g] for g in ex.groups)),
+        ("dose", dose),
+        ("progression", ex.progression),
+        ("regression", ex.regression),
+        ("avoid", ex.avoid),
+    ]
+    return h(
+        "div",
+        h("h3", ex.name),
+        [h("p", h("strong", f"{_F[k]}:"), " ", text) for k, text in fields],
+        class_="rb-box rb-care-card",
+        data_exercise=ex.id,
+    )
+
+
+def fragments(app: WhatHelps) -> dict:
+    """What each text slot shows for the dashboard's current state: ``{slot: fragment}``."""
+    d, found = app.detail, exercises(app.goal, app.equipment, app.hurts)
+    summary = [
+        h("li", h("strong", f"{label}:"), " ", ", ".join(names), ".")
+        for label, names in F.evidence_summary(evidence(app.topic))
+    ]
+    options = [
+        row(
+            o.name,
+            o.label,
+            o.note,
+            " · ".join(o.claims),
+            h("span", source_links(o.sources), class_="rb-care-help"),
+            head=True,
+        )
+        for o in evidence()
+    ]
+    count = _F["count"].format(n=len(found), total=len(exercises())) if found else h("strong", _F["none_match"])
+    out = {
+        "evidence_summary": [
+            h("h2", _E["heading"]),
+            h("p", _E["summary_intro"]),
+            h("ul", summary, class_="rb-care-summary"),
+        ],
+        "evidence_table": table(
+            _E["table_caption"], _E["table_columns"], options, "rb-care-evidence", _E["table_region"]
+        ),
+        "hurts_help": h("p", _F["hurts_help"], class_="rb-care-help"),
+        "count": h("p", count, role="status"),
+        "exercise_card": _exercise_card(app.chosen),
+        "sim_link": [
+            h(
+                "p",
+                h(
+                    "a",
+                    _F["simulator_link"],
+                    class_="rb-care-simlink",
+                    href=simulator_link(),
+                    target="_blank",
+                    rel="noopener",
+                ),
+            ),
+            h("p", _F["simulator_help"], class_="rb-care-help"),
+        ],
+        "return_heading": h("h3", _P["heading_return"]),
+        "warning_help": h("p", _P["warning"], class_="rb-care-warning-help"),
+        "base_heading": h("h3", _P["heading_base"]),
+        **_plan(app.plan, "return", "return-to-running"),
+        **_plan(app.base_plan, "base", "build-a-base"),
+        "rules": _rules(d),
+    }
+    out.update({f"claims_{k}": [claim_box(c, d) for c in ids] for k, ids in CLAIM_BLOCKS.items()})
+    return out
+
+
+class WhatHelps(Dashboard):
+    """Dashboard: evidence-rated care, exercise library, return-to-run and base planners.
+
+    Inputs (traits and link keys) are the ``controls``; outputs: ``plan`` (back to running),
+    ``base_plan`` (build a base), ``chosen`` (the exercise shown) and ``charts`` (each view's
+    figure object, once the view was shown).
+    """
+
+    dashboard = NAME
+    css_class = "rb-care"
+    controls = (
+        DETAIL,
+        Choice("view", _A["view"], default="evidence", options=dict(zip(_A["view_ids"], _A["views"])), buttons=True),
+        Choice("topic", _E["topic"], default="all", options=_options(_E["topic_options"])),
+        Choice("goal", _F["goal"], default="any", options=_options(_F["goal_options"]), group="filters"),
+        Choice("equipment", _F["equipment"], default="any", options=_options(_F["equipment_options"]), group="filters"),
+        Choice(
+            "hurts",
+            _F["hurts"],
+            default="none",
+            options=_options(_F["hurts_options"]),
+            help=_F["hurts_help"],
+            group="filters",
+        ),
+        Choice("exercise", _F["pick"], default=next(iter(EXERCISES)), options={**EXERCISES, "": ""}),
+        # the return-to-run planner (group "return": its row, and what re-plans it)
+        Choice("urgency", _P["urgency"], default="self_care", options=_options(_P["urgency_options"]), group="return"),
+        Number("days", _P["days"], *LIMITS["days_since_onset"], default=10, entry=True, group="return"),
+        Number("pain", _P["pain"], 0, 10, default=2, continuous=False, group="return"),
+        Number(
+            "before", _P["before"], *LIMITS["weekly_minutes_before"], step=5, default=120, entry=True, group="return"
+        ),
+        Number("sessions", _P["sessions"], *LIMITS["sessions_per_week"], default=3, continuous=False, group="return"),
+        Date("start", _P["start"], default=next_monday(), group="return"),
+        Toggle("warning", _P["warning_short"], default=False, checkbox=True, group="warning"),
+        # the build-a-base planner
+        Number("current", _P["current"], *LIMITS["current_minutes"], step=5, default=0, entry=True, group="base"),
+        Number("target", _P["target"], *LIMITS["target_minutes"], step=5, default=150, entry=True, group="base"),
+        Choice("increase", _P["increase"], default=INCREASE, options=_options(_P["increase_options"]), group="base"),
+        Choice(
+            "every", _P["recovery_every"], default=EVERY, options=_options(_P["recovery_every_options"]), group="base"
+        ),
+        Number(
+            "base_sessions", _P["sessions"], *LIMITS["sessions_per_week"], default=3, continuous=False, group="base"
+        ),
+        Date("base_start", _P["start"], default=next_monday(), group="base"),
+    )
+
     plan = traitlets.Instance(Plan, allow_none=True)
     base_plan = traitlets.Instance(Plan, allow_none=True)
 
-    def __init__(self, **kwargs):
-        txt = _text()
-        self._txt = txt
-        f, p = txt["filters"], txt["planner"]
-        self._errors = ErrorPanel()
-        self._busy = False
-        self._charts: dict = {}
-        self._detail = DetailToggle()
-        self._lead = widgets.HTML(f"<p class='rb-care-lead'>{html.escape(txt['app']['lead'])}</p>")
-        self._view = widgets.ToggleButtons(
-            options=list(zip(txt["app"]["views"], _VIEWS)),
-            value="evidence",
-            description="Show",
-            style={**_STYLE, "button_width": "auto"},
-            layout=widgets.Layout(width="auto", max_width="100%"),
-        )
-        self._view.add_class("rb-care-views")
-        # --- evidence
-        self._options = evidence()
-        ev = txt["evidence"]
-        self._topic = widgets.Dropdown(
-            options=[tuple(o) for o in ev["topic_options"]],
-            value="all",
-            description=ev["topic"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._evidence_summary = widgets.HTML()
-        self._evidence_summary.add_class("rb-care-evidence-summary")
-        self._evidence_table = widgets.HTML()
-        # --- exercises
-        self._goal = widgets.Dropdown(
-            options=[tuple(o) for o in f["goal_options"]],
-            value="any",
-            description=f["goal"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._equipment = widgets.Dropdown(
-            options=[tuple(o) for o in f["equipment_options"]],
-            value="any",
-            description=f["equipment"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._hurts = widgets.Dropdown(
-            options=[tuple(o) for o in f["hurts_options"]],
-            value="none",
-            description=f["hurts"],
-            layout=_wide(),
-            style=_STYLE,
-            tooltip=f["hurts_help"],
-        )
-        self._pick = widgets.Dropdown(options=[], description=f["pick"], layout=_wide(), style=_STYLE)
-        self._count = widgets.HTML()
-        self._count.add_class("rb-care-count")
-        self._exercise_card = widgets.HTML()
-        self._exercise_card.add_class("rb-care-exercise")
-        self._position_box = widgets.VBox([], layout=widgets.Layout(width="100%"))
-        self._sim_link = widgets.HTML(
-            f"<p><a class='rb-care-simlink' href='{html.escape(simulator_link())}' target='_blank' rel='noopener'>"
-            f"{html.escape(f['simulator_link'])}</a></p><p class='rb-care-help'>{html.escape(f['simulator_help'])}</p>"
-        )
-        # --- return to run
-        self._days = widgets.BoundedIntText(
-            value=10,
-            min=LIMITS["days_since_onset"][0],
-            max=LIMITS["days_since_onset"][1],
-            description=p["days"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._pain = widgets.IntSlider(
-            value=2, min=0, max=10, description=p["pain"], layout=_wide(), style=_STYLE, continuous_update=False
-        )
-        self._before = widgets.BoundedIntText(
-            value=120,
-            min=LIMITS["weekly_minutes_before"][0],
-            max=LIMITS["weekly_minutes_before"][1],
-            step=5,
-            description=p["before"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._urgency = widgets.Dropdown(
-            options=[tuple(o) for o in p["urgency_options"]],
-            value="self_care",
-            description=p["urgency"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._warning = widgets.Checkbox(
-            value=False,
-            description=p["warning_short"],
-            indent=False,
-            layout=widgets.Layout(width="auto", max_width="100%"),
-        )
-        self._warning_help = widgets.HTML(f"<p class='rb-care-warning-help'>{html.escape(p['warning'])}</p>")
-        self._sessions = widgets.IntSlider(
-            value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE, continuous_update=False
-        )
-        self._start = widgets.DatePicker(value=next_monday(), description=p["start"], layout=_wide(), style=_STYLE)
-        self._return_out = widgets.HTML()
-        self._return_out.add_class("rb-care-return")
-        self._return_downloads = widgets.HTML()
-        self._return_downloads.add_class("rb-care-downloads-return")
-        self._return_table = widgets.HTML()
-        # --- base
-        self._current = widgets.BoundedIntText(
-            value=0,
-            min=LIMITS["current_minutes"][0],
-            max=LIMITS["current_minutes"][1],
-            step=5,
-            description=p["current"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._target = widgets.BoundedIntText(
-            value=150,
-            min=LIMITS["target_minutes"][0],
-            max=LIMITS["target_minutes"][1],
-            step=5,
-            description=p["target"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._increase = widgets.Dropdown(
-            options=[("5 %", 0.05), ("10 %", 0.10), ("15 %", 0.15), ("20 %", 0.20)],
-            value=PARAMETERS["max_weekly_increase"]["value"],
-            description=p["increase"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._every = widgets.Dropdown(
-            options=[(f"{n} weeks", n) for n in (3, 4, 5, 6)],
-            value=PARAMETERS["recovery_every"]["value"],
-            description=p["recovery_every"],
-            layout=_wide(),
-            style=_STYLE,
-        )
-        self._base_sessions = widgets.IntSlider(
-            value=3, min=2, max=5, description=p["sessions"], layout=_wide(), style=_STYLE, continuous_update=False
-        )
-        self._base_start = widgets.DatePicker(value=next_monday(), description=p["start"], layout=_wide(), style=_STYLE)
-        self._base_out = widgets.HTML()
-        self._base_out.add_class("rb-care-base")
-        self._base_downloads = widgets.HTML()
-        self._base_downloads.add_class("rb-care-downloads-base")
-        self._base_table = widgets.HTML()
-        self._rules = widgets.HTML()
-        self._claims = widgets.VBox([claims_section(b) for b in CLAIM_BLOCKS], layout=widgets.Layout(width="100%"))
-        wrap = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
-        self._panels = {
-            "evidence": widgets.VBox(
-                [widgets.Box([self._topic], layout=wrap), self._evidence_summary, self._evidence_table],
-                layout=widgets.Layout(width="100%"),
-            ),
-            "exercises": widgets.VBox(
-                [
-                    widgets.Box([self._goal, self._equipment, self._hurts], layout=wrap),
-                    widgets.HTML(f"<p class='rb-care-help'>{html.escape(f['hurts_help'])}</p>"),
-                    self._count,
-                    widgets.Box([self._pick], layout=wrap),
-                    self._position_box,
-                    self._exercise_card,
-                    self._sim_link,
-                ],
-                layout=widgets.Layout(width="100%", display="none"),
-            ),
-            "return": widgets.VBox(
-                [
-                    widgets.HTML(f"<h3>{html.escape(p['heading_return'])}</h3>"),
-                    widgets.Box(
-                        [self._urgency, self._days, self._pain, self._before, self._sessions, self._start], layout=wrap
-                    ),
-                    self._warning,
-                    self._warning_help,
-                    self._return_out,
-                    self._return_downloads,
-                    self._return_table,
-                ],
-                layout=widgets.Layout(width="100%", display="none"),
-            ),
-            "base": widgets.VBox(
-                [
-                    widgets.HTML(f"<h3>{html.escape(p['heading_base'])}</h3>"),
-                    widgets.Box(
-                        [
-                            self._current,
-                            self._target,
-                            self._increase,
-                            self._every,
-                            self._base_sessions,
-                            self._base_start,
-                        ],
-                        layout=wrap,
-                    ),
-                    self._base_out,
-                    self._base_downloads,
-                    self._base_table,
-                ],
-                layout=widgets.Layout(width="100%", display="none"),
-            ),
-        }
-        self._resizer = plot_resizer()
-        super().__init__(
-            [
-                page_style(),
-                slider_labels(),
-                self._resizer,
-                Disclaimer(),
-                self._view,
-                self._errors,
-                widgets.VBox(list(self._panels.values()), layout=widgets.Layout(width="100%")),
-                self._detail,
-                self._rules,
-                self._claims,
+    def build(self):
+        self.charts: dict = {}
+        self._drawn: dict = {}
+        self.resizer = plot_resizer()
+        c, s = self.control, self.slot
+        for spec in self.controls:
+            if spec.key not in ("detail", "view", "warning"):
+                c(spec.key).layout = widgets.Layout(
+                    width="auto", max_width="100%", flex="1 1 22em", min_width="min(100%, 18em)"
+                )
+        c("view").add_class("rb-care-views")
+        #: Where each view's figure goes (filled on the view's first visit).
+        self.figure_boxes = {k: widgets.VBox(layout=widgets.Layout(width="100%")) for k in VIEW_CHART.values()}
+        f = self.figure_boxes
+        views = {
+            "evidence": [
+                widgets.Box([c("topic")], layout=_ROW),
+                f["evidence"],
+                s("evidence_summary"),
+                s("evidence_table"),
             ],
-            layout=widgets.Layout(width="100%", max_width="72em"),
-            **kwargs,
-        )
-        self.add_class("rb-care")
-        self._wire()
-        self._refilter()
-        self._replan()
-        self._replan_base()
-        self._render_evidence_text()
-        self._render_rules()
-        self._show_view("evidence")
-        with_glossary(self)
-
-    # ------------------------------------------------------------------ wiring
-    def _wire(self) -> None:
-        g = guarded(self._errors)
-        self._view.observe(g(lambda ch: self._show_view(ch["new"])), names="value")
-        self._topic.observe(g(lambda ch: self._refilter_evidence()), names="value")
-        for w in (self._goal, self._equipment, self._hurts):
-            w.observe(g(lambda ch: self._refilter()), names="value")
-        self._pick.observe(g(lambda ch: self._show_exercise()), names="value")
-        for w in (self._days, self._pain, self._before, self._urgency, self._warning, self._sessions, self._start):
-            w.observe(g(lambda ch: self._replan()), names="value")
-        for w in (self._current, self._target, self._increase, self._every, self._base_sessions, self._base_start):
-            w.observe(g(lambda ch: self._replan_base()), names="value")
-        self._detail.observe(g(lambda ch: (self._render_evidence_text(), self._render_rules())), names="value")
-
-    # ------------------------------------------------------------------ views
-    def _show_view(self, view: str) -> None:
-        if view not in _VIEWS:
-            raise ValueError(f"view must be one of {', '.join(_VIEWS)}; got {_esc(view)!r}")
-        self.view = view
-        if self._view.value != view:
-            self._view.value = view
-        # Show the panel before a figure is created in it: a plotly figure drawn inside a hidden
-        # box takes plotly's default 700 px width instead of its container's (too wide on a phone).
-        for k, p in self._panels.items():
-            p.layout.display = None if k == view else "none"
-        panel = self._panels[view]
-        if view == "evidence" and "evidence" not in self._charts:
-            c = self._txt["evidence"]
-            self._charts["evidence"] = F.EvidenceChart(evidence(self.topic), c["chart_title"], c["axis"])
-            kids = list(panel.children)
-            kids.insert(1, self._charts["evidence"].fig)
-            panel.children = tuple(kids)
-        if view == "exercises" and "position" not in self._charts:
-            ex = self._current_exercise()
-            if ex is not None:
-                self._charts["position"] = F.PositionChart(ex)
-                self._position_box.children = (self._charts["position"].fig,)
-        if view == "return" and "return" not in self._charts:
-            self._charts["return"] = F.PlanChart(self.plan, "Back to running")
-            kids = list(panel.children)
-            kids.insert(kids.index(self._return_downloads), self._charts["return"].fig)
-            panel.children = tuple(kids)
-        if view == "base" and "base" not in self._charts:
-            self._charts["base"] = F.PlanChart(self.base_plan, "Building a base")
-            kids = list(panel.children)
-            kids.insert(kids.index(self._base_downloads), self._charts["base"].fig)
-            panel.children = tuple(kids)
-        self._resizer.tick += 1
-
-    # ------------------------------------------------------------------ evidence
-    def _refilter_evidence(self) -> None:
-        self.topic = self._topic.value
-        if "evidence" in self._charts:
-            self._charts["evidence"].update(evidence(self.topic))
-        self._render_evidence_text()
-
-    def _render_evidence_text(self) -> None:
-        c = self._txt["evidence"]
-        items = "".join(
-            f"<li><strong>{html.escape(label)}:</strong> {html.escape(', '.join(names))}.</li>"
-            for label, names in F.evidence_summary(evidence(self.topic))
-        )
-        self._evidence_summary.value = (
-            f"<h2>{html.escape(c['heading'])}</h2><p>{html.escape(c['summary_intro'])}</p>"
-            f"<ul class='rb-care-summary'>{items}</ul>"
-        )
-        rows = []
-        for o in self._options:
-            colour, _ = F.RATING_STYLE[o.rating]
-            ids = " · ".join(o.claims)
-            rows.append(
-                f"<tr><th scope='row'>{html.escape(o.name)}</th><td>{html.escape(o.label)}</td>"
-                f"<td>{html.escape(o.note)}</td><td>{ids}</td><td class='rb-care-help'>{source_line(o.sources)}</td></tr>"
-            )
-        self._evidence_table.value = (
-            "<div style='overflow-x:auto;max-width:100%' tabindex='0' role='region' aria-label='Evidence table'>"
-            "<table class='rb-care-evidence'><caption>Each option, its rating, and the claim and note behind it</caption>"
-            "<thead><tr><th scope='col'>Option</th><th scope='col'>Evidence</th><th scope='col'>In short</th>"
-            "<th scope='col'>Claim · note</th><th scope='col'>Source</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
-
-    # ------------------------------------------------------------------ exercises
-    def _refilter(self) -> None:
-        self.goal, self.equipment, self.hurts = self._goal.value, self._equipment.value, self._hurts.value
-        found = exercises(self.goal, self.equipment, self.hurts)
-        f = self._txt["filters"]
-        total = len(exercises())
-        self._count.value = (
-            f"<p role='status'>{html.escape(f['count'].format(n=len(found), total=total))}</p>"
-            if found
-            else f"<p role='status'><strong>{html.escape(f['none_match'])}</strong></p>"
-        )
-        keep = self._pick.value
-        self._busy = True
-        try:
-            self._pick.options = [(e.name, e.id) for e in found]
-            ids = [e.id for e in found]
-            self._pick.value = keep if keep in ids else (ids[0] if ids else None)
-        finally:
-            self._busy = False
-        self._show_exercise()
-
-    def _current_exercise(self):
-        by_id = {e.id: e for e in exercises(self.goal, self.equipment, self.hurts)}
-        return by_id.get(self._pick.value)
-
-    def _show_exercise(self) -> None:
-        if self._busy:
-            return
-        ex = self._current_exercise()
-        self.exercise = ex.id if ex else ""
-        if ex is None:
-            self._exercise_card.value = ""
-            self._position_box.layout.display = "none"
-            return
-        self._position_box.layout.display = None
-        if "position" in self._charts:
-            self._charts["position"].update(ex)
-        elif self.view == "exercises":
-            self._charts["position"] = F.PositionChart(ex)
-            self._position_box.children = (self._charts["position"].fig,)
-        f = self._txt["filters"]
-        names = self._txt["group_names"]
-        groups = ", ".join(html.escape(names[g]) for g in ex.groups)
-        self._exercise_card.value = (
-            f"<div class='rb-box rb-care-card' data-exercise='{html.escape(ex.id)}'>"
-            f"<h3>{html.escape(ex.name)}</h3>"
-            f"<p><strong>{html.escape(f['how'])}:</strong> {html.escape(ex.description)}</p>"
-            f"<p><strong>{html.escape(f['groups_label'])}:</strong> {groups}</p>"
-            f"<p><strong>{html.escape(f['dose'])}:</strong> {html.escape(ex.dose)} "
-            f"<span class='rb-care-help'>Source: {source_line(ex.dose_sources)}.</span></p>"
-            f"<p><strong>{html.escape(f['progression'])}:</strong> {html.escape(ex.progression)}</p>"
-            f"<p><strong>{html.escape(f['regression'])}:</strong> {html.escape(ex.regression)}</p>"
-            f"<p><strong>{html.escape(f['avoid'])}:</strong> {html.escape(ex.avoid)}</p></div>"
-        )
-
-    # ------------------------------------------------------------------ planners
-    def _replan(self) -> None:
-        self.urgency = self._urgency.value
-        plan = plan_return_to_run(
-            self._days.value,
-            self._pain.value,
-            self._before.value,
-            urgency=self._urgency.value,
-            warning_signs=bool(self._warning.value),
-            sessions_per_week=self._sessions.value,
-            start_date=self._start.value or next_monday(),
-        )
-        self.plan = plan
-        self._render_plan(plan, self._return_out, self._return_downloads, self._return_table, "return-to-running")
-        if "return" in self._charts:
-            self._charts["return"].update(plan)
-
-    def _replan_base(self) -> None:
-        plan = plan_base(
-            self._current.value,
-            self._target.value,
-            sessions_per_week=self._base_sessions.value,
-            start_date=self._base_start.value or next_monday(),
-            max_weekly_increase=self._increase.value,
-            recovery_every=self._every.value,
-        )
-        self.base_plan = plan
-        self._render_plan(plan, self._base_out, self._base_downloads, self._base_table, "build-a-base")
-        if "base" in self._charts:
-            self._charts["base"].update(plan)
-
-    def _render_plan(
-        self, plan: Plan, out: widgets.HTML, downloads: widgets.HTML, table: widgets.HTML, stem: str
-    ) -> None:
-        p = self._txt["planner"]
-        if plan.refused:
-            out.value = (
-                f"<div class='rb-box rb-error rb-care-refused' role='alert'><strong>{html.escape(p['refuse_heading'])}."
-                f"</strong> {html.escape(plan.who_first)}</div>"
-            )
-            downloads.value = ""
-            table.value = ""
-            return
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.notes)
-        cross = "".join(f"<li>{html.escape(c)}</li>" for c in p["cross_training"])
-        out.value = (
-            f"<ul class='rb-care-notes'>{notes}</ul>"
-            f"<p class='rb-box rb-claim'><strong>{html.escape(p['rules']['pain'])}</strong></p>"
-        )
-        csv_uri = export.data_uri(export.plan_csv(plan), "text/csv")
-        ics_uri = export.data_uri(export.plan_ics(plan), "text/calendar")
-        downloads.value = (
-            f"<p class='rb-care-downloads'><a class='rb-download rb-download-csv' download='{stem}.csv' href='{csv_uri}'>"
-            f"{html.escape(p['download_csv'])}</a><br><a class='rb-download rb-download-ics' download='{stem}.ics' "
-            f"href='{ics_uri}'>{html.escape(p['download_ics'])}</a></p>"
-            f"<details><summary>{html.escape(p['cross_training_heading'])}</summary><ul>{cross}</ul></details>"
-        )
-        rows = []
-        for w in plan.weeks:
-            tag = " (recovery)" if w.recovery else (" (walking)" if w.kind == "walk" else "")
-            rows.append(
-                f"<tr><td>{w.index}{tag}</td><td>{w.start.isoformat()}</td><td>{w.sessions} ×</td>"
-                f"<td>{html.escape(w.session_text())}</td><td>{w.run_minutes:.0f}</td></tr>"
-            )
-        table.value = (
-            "<div style='overflow-x:auto;max-width:100%' tabindex='0' role='region' aria-label='Plan table'>"
-            f"<table class='rb-care-plan'><caption>{html.escape(p['table_caption'])}</caption>"
-            "<thead><tr><th scope='col'>Week</th><th scope='col'>Starts</th><th scope='col'>Runs</th>"
-            "<th scope='col'>Each run</th><th scope='col'>Running (min/week)</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
-
-    def _render_rules(self) -> None:
-        r = self._txt["planner"]["rules"]
-        pct = round(100 * PARAMETERS["max_weekly_increase"]["value"])
-        every = PARAMETERS["recovery_every"]["value"]
-        rec_pct = round(100 * PARAMETERS["recovery_fraction"]["value"])
-        step = PARAMETERS["min_step_minutes"]["value"]
-        detail = self._detail.value
-        items = [
-            (r["pain"], r["pain_source"], ["silbernagel_2007"]),
-            (
-                r["progression"].format(pct=pct, step=f"{step:g}"),
-                r["progression_source"],
-                ["buist_2008", "nielsen_2014"],
-            ),
-            (r["recovery"].format(every=every, pct=rec_pct), r["recovery_source"], []),
-            (r["walk_run"], "", []),
-        ]
-        body = "".join(
-            f"<li>{html.escape(rule)}"
-            + (f" <span class='rb-care-help'>{html.escape(src)}" if src else "")
-            + (f" Source: {source_line(ids)}." if ids else "")
-            + ("</span>" if src else "")
-            + "</li>"
-            for rule, src, ids in items
-        )
-        lead = f"<p>{html.escape(self._txt['app']['detail_lead'])}</p>" if detail else ""
-        self._rules.value = f"<h3>How the planners decide</h3>{lead}<ul class='rb-care-rules'>{body}</ul>"
-
-    # ------------------------------------------------------------------ share links
-    _NUMERIC = {
-        "days": ("_days", int),
-        "pain": ("_pain", int),
-        "before": ("_before", int),
-        "sessions": ("_sessions", int),
-        "current": ("_current", int),
-        "target": ("_target", int),
-    }
-    _CHOICES = {
-        "topic": ("_topic", TOPICS),
-        "goal": ("_goal", GOALS),
-        "equipment": ("_equipment", EQUIPMENT),
-        "hurts": ("_hurts", HURTS),
-        "urgency": ("_urgency", URGENCY_LEVELS),
-    }
-
-    def scenario_state(self) -> dict[str, str]:
-        state = {
-            "view": self.view,
-            "topic": self.topic,
-            "goal": self.goal,
-            "equipment": self.equipment,
-            "hurts": self.hurts,
-            "urgency": self._urgency.value,
+            "exercises": [
+                widgets.Box([c(k) for k in self.group("filters")], layout=_ROW),
+                s("hurts_help"),
+                s("count"),
+                widgets.Box([c("exercise")], layout=_ROW),
+                f["position"],
+                s("exercise_card"),
+                s("sim_link"),
+            ],
+            "return": [
+                s("return_heading"),
+                widgets.Box([c(k) for k in self.group("return")], layout=_ROW),
+                c("warning"),
+                s("warning_help"),
+                s("return_out"),
+                f["return"],
+                s("return_downloads"),
+                s("return_table"),
+            ],
+            "base": [
+                s("base_heading"),
+                widgets.Box([c(k) for k in self.group("base")], layout=_ROW),
+                s("base_out"),
+                f["base"],
+                s("base_downloads"),
+                s("base_table"),
+            ],
         }
-        if self.exercise:
-            state["exercise"] = self.exercise
-        for key, (attr, _) in self._NUMERIC.items():
-            state[key] = str(int(getattr(self, attr).value))
-        return state
+        self.panels = {
+            v: widgets.VBox(kids, layout=widgets.Layout(width="100%", display="none")) for v, kids in views.items()
+        }
+        return [
+            self.resizer,
+            Disclaimer(),
+            c("view"),
+            self.errors,
+            widgets.VBox(list(self.panels.values()), layout=widgets.Layout(width="100%")),
+            c("detail"),
+            s("rules"),
+            *(s(f"claims_{k}") for k in CLAIM_BLOCKS),
+        ]
 
-    def apply_scenario(self, params: Mapping[str, str]) -> list[str]:
-        """Apply a shared scenario; return plain-words notes for what was ignored. Never raises."""
-        notes: list[str] = []
-        try:
-            items = dict(params or {})
-        except Exception:  # noqa: BLE001 - hostile input: note, do not raise
-            return ["The link could not be read; the defaults are shown."]
-        view = items.pop("view", None)
-        exercise = items.pop("exercise", None)
-        for key, raw in items.items():
-            try:
-                if key in self._CHOICES:
-                    attr, valid = self._CHOICES[key]
-                    if raw in valid:
-                        getattr(self, attr).value = raw
-                    else:
-                        notes.append(f"Unknown {_esc(key)} '{_esc(raw)}' was ignored.")
-                elif key in self._NUMERIC:
-                    attr, _ = self._NUMERIC[key]
-                    w = getattr(self, attr)
-                    try:
-                        v = float(str(raw).strip()[:40])
-                    except ValueError:
-                        notes.append(f"{_esc(key)}: '{_esc(raw)}' is not a number; kept {w.value}.")
-                        continue
-                    if not math.isfinite(v) or v < w.min or v > w.max:
-                        notes.append(
-                            f"{_esc(key)} must be between {w.min} and {w.max}; got '{_esc(raw)}', kept {w.value}."
-                        )
-                        continue
-                    w.value = int(round(v))
-                else:
-                    notes.append(f"Unknown setting '{_esc(key)}' was ignored.")
-            except Exception:  # noqa: BLE001 - keep going with the rest of the link
-                notes.append(f"The setting '{_esc(key)}' could not be applied.")
-        if exercise is not None:
-            ids = [v for _, v in self._pick.options]
-            if exercise in ids:
-                self._pick.value = exercise
-            else:
-                notes.append(f"Exercise '{_esc(exercise)}' is not in the current list; it was ignored.")
-        if view is not None:
-            if view in _VIEWS:
-                self._show_view(view)
-            else:
-                notes.append(f"Unknown view '{_esc(view)}'; showing '{self.view}'.")
-        return notes
+    @property
+    def chosen(self):
+        """The exercise shown (an :class:`~runback_widgets.care.model.Exercise`), or ``None`` when none matches."""
+        return {e.id: e for e in exercises(self.goal, self.equipment, self.hurts)}.get(self.exercise)
+
+    # ------------------------------------------------------------------ model calls
+    def make_return_plan(self) -> Plan:
+        """The return-to-run plan for the current inputs."""
+        return plan_return_to_run(
+            self.days,
+            self.pain,
+            self.before,
+            urgency=self.urgency,
+            warning_signs=self.warning,
+            sessions_per_week=self.sessions,
+            start_date=self.start,
+        )
+
+    def make_base_plan(self) -> Plan:
+        """The build-a-base plan for the current inputs (ValueError when the target is not above now)."""
+        return plan_base(
+            self.current,
+            self.target,
+            sessions_per_week=self.base_sessions,
+            start_date=self.base_start,
+            max_weekly_increase=float(self.increase),
+            recovery_every=int(self.every),
+        )
+
+    def update(self, changed: set[str]) -> None:
+        if changed & {*self.group("filters"), "exercise"}:  # the pick list offers what the filters leave
+            self.narrow("exercise", {e.id: e.name for e in exercises(self.goal, self.equipment, self.hurts)})
+            changed = self.settle(changed)
+        if changed & {*self.group("return"), "warning"} or self.plan is None:
+            self.plan = self.make_return_plan()
+        refused = None
+        if changed & set(self.group("base")) or self.base_plan is None:
+            try:  # a target below the current running is refused; the rest of the page still updates
+                self.base_plan = self.make_base_plan()
+            except ValueError as exc:
+                refused = exc
+        view, key = self.view, VIEW_CHART[self.view]
+        if "view" in changed:  # the panel is shown before its figure is made (a hidden figure takes 700 px)
+            for name, panel in self.panels.items():
+                panel.layout.display = None if name == view else "none"
+        args = {
+            "evidence": (evidence(self.topic),),
+            "position": (self.chosen,),
+            "return": (self.plan,),
+            "base": (self.base_plan,),
+        }[key]
+        if key == "position" and self.chosen is None:
+            pass  # nothing to draw: the figure box is hidden below
+        elif key not in self.charts:
+            make = {
+                "evidence": lambda o: F.EvidenceChart(o, _E["chart_title"], _E["axis"]),
+                "position": F.PositionChart,
+                "return": lambda p: F.PlanChart(p, _P["heading_return"]),
+                "base": lambda p: F.PlanChart(p, _P["heading_base"]),
+            }
+            self.charts[key] = make[key](*args)
+            self.figure_boxes[key].children = (self.charts[key].fig,)
+        elif args != self._drawn.get(key):  # only what changed is sent
+            self.charts[key].update(*args)
+        self._drawn[key] = args
+        self.figure_boxes["position"].layout.display = "none" if self.chosen is None else None
+        if "view" in changed:
+            self.resizer.tick += 1
+        self.render(fragments(self))
+        if refused is not None:
+            raise refused
 
 
 def parameter_table() -> widgets.HTML:
     """The planners' parameter table (``model.PARAMETERS``) with sources, for the notebook."""
-    from .model import parameter_rows
-
     refs = content.references()
-    rows = []
-    for r in parameter_rows():
-        src = r["source"]
-        src_html = (
-            f'<a href="#ref-{html.escape(src)}">{html.escape(refs[src].citation.split(".")[0])}</a>'
-            if src in refs
-            else "<em>assumption</em>"
-        )
-        rows.append(
-            f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['value']:g}</td>"
-            f"<td>{html.escape(r['unit'])}</td><td>{src_html}</td><td>{html.escape(r['note'])}</td></tr>"
-        )
-    return widgets.HTML(
-        '<div style="overflow-x:auto;max-width:100%" tabindex="0" role="region" aria-label="Planner parameters">'
-        '<table class="rb-params" style="font-size:0.9em"><caption>Every number the planners use '
-        "(runback_widgets/care/model.py)</caption><thead><tr><th scope='col'>Parameter</th><th scope='col'>Value</th>"
-        "<th scope='col'>Unit</th><th scope='col'>Source</th><th scope='col'>Why this value</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+
+    def cite(src):
+        return h("a", refs[src].citation.split(".")[0], href=f"#ref-{src}") if src in refs else h("em", "assumption")
+
+    rows = [
+        row(h("code", r["name"]), f"{r['value']:g}", r["unit"], cite(r["source"]), r["note"]) for r in parameter_rows()
+    ]
+    return fixed_html(table(_P["params_caption"], _P["params_columns"], rows, "rb-params", _P["params_region"]))

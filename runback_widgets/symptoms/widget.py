@@ -12,16 +12,14 @@ anatomy dashboard.
 
 from __future__ import annotations
 
-import re
-
 import ipywidgets as widgets
 import traitlets
 
 from .. import content
-from ..ui.checks import Checks
-from ..ui.components import Disclaimer
-from ..ui.dashboard import DETAIL, Dashboard, MultiChoice, Text
-from ..ui.render import Markup, claim_box, claims_for, h, to_html
+from ..ui.components import Disclaimer, fixed_html
+from ..ui.dashboard import DETAIL, Dashboard, MultiChoice, Text, parse_number
+from ..ui.render import Markup, claim_box, claims_for, h, joined, note_list, row, table, to_html
+from ..ui.share import link_to
 from . import model
 from .figures import BodyMap, ScoreChart, body_summary, score_summary
 from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
@@ -29,40 +27,27 @@ from .model import PAIN_TYPES, SYMPTOMS, Assessment, assess
 __all__ = ["SymptomExplorer", "parse_age", "weights_table", "fragments"]
 
 NAME = "02-symptom-explorer"
-_PLACE = content.load_toml("symptoms.toml")["claims"]
-#: Age box text: a number, optionally followed by "years", "yrs", "y" (any case).
-_AGE_TEXT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(?:years?|yrs?|y)?(?:\s*old)?\.?", re.IGNORECASE)
-_COLS = Markup('<colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>')
+_T = content.load_toml("symptoms.toml")
+_PLACE, _W = _T["claims"], _T["page"]
 WARN = Markup("&#9888; ")
+_COLS = ("c1", "c2", "c3", "c4")
 
 
-def parse_age(text: str) -> float | None:
-    """Age box text -> years (``None`` when empty); ValueError in plain words otherwise."""
-    s = (text or "").strip()
-    if not s:
-        return None
-    # "34", "34 years", "34 yrs", "34y", "34,5": a number, optionally followed by a unit in years.
-    m = _AGE_TEXT.fullmatch(s)
+def parse_age(text) -> float | None:
+    """Age box text ("34", "34 years", "34 yrs", "34y", "34,5") or a number -> years; ``None``
+    when empty; ValueError in plain words otherwise."""
     try:
-        if m is None:
-            raise ValueError(s)
-        value = float(m.group(1).replace(",", "."))
+        years = parse_number(text, units=r"years?(?:\s*old)?|yrs?|y")
     except ValueError:
         raise ValueError(
             f"age must be a number of years from {model.AGE_MIN} to {model.AGE_MAX}, or left empty "
-            f"(you typed {s[:20]!r})"
+            f"(you typed {str(text).strip()[:20]!r})"
         ) from None
-    return model.validate_age(value)
-
-
-def _age(value) -> float | None:
-    return parse_age(value) if isinstance(value, str) else model.validate_age(value)
+    return None if years is None else model.validate_age(years)
 
 
 def _format_age(age: float | None) -> str:
-    if age is None:
-        return ""
-    return str(int(age)) if float(age).is_integer() else f"{age:g}"
+    return "" if age is None else f"{age:g}"
 
 
 def _ids(claims, sources=(), detail: bool = False):
@@ -71,112 +56,74 @@ def _ids(claims, sources=(), detail: bool = False):
     return h("span", f"({text})", class_="rb-src-ids")
 
 
-def _table(caption: str, heads, rows):
-    head = h("thead", h("tr", [h("th", t, scope="col") for t in heads]))
-    return h("table", h("caption", caption), _COLS, head, h("tbody", rows), class_="rb-why")
+def _symptom_rows(sid: str, rules, d: bool) -> list:
+    """The rows for one symptom: the urgency ``rules`` it takes part in, or why it points to no
+    type, then each pain type it points to (weight, claims). Shared by the notebook's rule table
+    and the page's "why" table, so both say the same."""
+    s = SYMPTOMS[sid]
+    out = []
+    if rules:
+        tiers = sorted({r.tier for r in rules}, key=model.tier_rank, reverse=True)
+        what = _W["sets_urgency"] + ", ".join(model.urgency_text(t)["title"] for t in tiers)
+        out.append(row(s.label(d), what, "-", ", ".join(sorted({c for r in rules for c in r.claims}))))
+    elif not s.points_to:
+        what = _W["no_type_context"] if s.kind == "context" else _W["no_type"]
+        out.append(row(s.label(d), what, "-", "A04" if s.kind == "context" else "N09"))
+    return out + [row(s.label(d), model.type_info(t)["label"], f"{w:.2f}", ", ".join(c)) for t, w, c in s.points_to]
 
 
-def _row(*cells):
-    return h("tr", [h("td", c) for c in cells])
+def _age_row(d: bool, weight: float, you: str = ""):
+    rule = model.age_rule()
+    label = model.type_info(rule["type"])["label"] + ("" if you else _W["age_with_pain"])
+    return row(f"{rule['detail'] if d else rule['plain']}{you}", label, f"{weight:.2f}", ", ".join(rule["claims"]))
 
 
 def weights_table(detail: bool = True) -> widgets.HTML:
     """The model's rule table, rendered from symptoms.toml (for the notebook's Background)."""
-    rows = []
-    for s in SYMPTOMS.values():
-        if s.points_to:
-            rows += [
-                _row(s.label(detail), model.type_info(t)["label"], f"{w:.2f}", ", ".join(c)) for t, w, c in s.points_to
-            ]
-        else:
-            tiers = sorted({r.tier for r in model.RULES if s.id in r.any | r.any2}, key=model.tier_rank, reverse=True)
-            what = "none of the three types"
-            if tiers:
-                what += "; urgency rules: " + ", ".join(model.urgency_text(t)["title"] for t in tiers)
-            cited = sorted({c for r in model.RULES if s.id in r.any | r.any2 for c in r.claims}) or ["A04"]
-            rows.append(_row(s.label(detail), what, "-", ", ".join(cited)))
-    rule = model.age_rule()
-    rows.append(
-        _row(
-            rule["detail"] if detail else rule["plain"],
-            model.type_info(rule["type"])["label"] + " (only with a pain symptom ticked)",
-            f"{rule['weight']:.2f}",
-            ", ".join(rule["claims"]),
-        )
-    )
+    rows = [
+        r for sid in SYMPTOMS for r in _symptom_rows(sid, [x for x in model.RULES if sid in x.any | x.any2], detail)
+    ]
     rule_rows = [
-        _row(model.urgency_text(r.tier)["title"], r.text(detail), ", ".join(r.claims), ", ".join(r.sources))
+        row(model.urgency_text(r.tier)["title"], r.text(detail), ", ".join(r.claims), ", ".join(r.sources))
         for r in sorted(model.RULES, key=lambda r: -model.tier_rank(r.tier))
     ]
     return widgets.HTML(
         to_html(
             [
-                _table(
-                    "The model's rules: what each symptom points to, with its weight and source",
-                    ("Symptom", "Points to", "Weight", "Source"),
-                    rows,
+                table(
+                    _W["rules_caption"],
+                    _W["rules_columns"],
+                    [*rows, _age_row(detail, model.age_rule()["weight"])],
+                    "rb-why",
+                    cols=_COLS,
                 ),
-                _table(
-                    "Urgency rules: the most urgent rule that fires sets the tier",
-                    ("Tier", "When and what the page says", "Notes", "References"),
+                table(
+                    _W["urgency_caption"],
+                    _W["urgency_columns"],
                     rule_rows,
+                    "rb-why",
+                    cols=_COLS,
                 ),
             ]
         )
     )
 
 
-def _note_box(css: str, label: str, title: str, attr: str, rows):
-    """A labelled box with one list item per (id, content) row; None (hidden) without rows."""
-    if not rows:
-        return None
-    return h(
-        "div",
-        h("strong", title),
-        h("ul", [h("li", inner, **{f"data_{attr}": rid}) for rid, inner in rows]),
-        class_=css,
-        role="note",
-        aria_label=label,
-    )
-
-
 def _why(a: Assessment, d: bool):
-    rows = []
-    for sid in (s for s in SYMPTOMS if s in a.symptoms):
-        s = SYMPTOMS[sid]
-        fired = [r for r in a.reasons if sid in r.any | r.any2]
-        if fired:
-            cited = sorted({c for r in fired for c in r.claims})
-            rows.append(
-                _row(s.label(d), f"Sets urgency: {model.urgency_text(fired[0].tier)['title']}", "-", ", ".join(cited))
-            )
-        elif not s.points_to:
-            what = "No pain type (explains why, not which kind)" if s.kind == "context" else "None of the three types"
-            rows.append(_row(s.label(d), what, "-", "A04" if s.kind == "context" else "N09"))
-        rows += [_row(s.label(d), model.type_info(t)["label"], f"{w:.2f}", ", ".join(c)) for t, w, c in s.points_to]
-    for t in PAIN_TYPES:
-        for ev in (e for e in a.evidence[t] if e.source == model.AGE_KEY):
-            rule = model.age_rule()
-            rows.append(
-                _row(
-                    f"{rule['detail'] if d else rule['plain']} (you are {_format_age(a.age)})",
-                    model.type_info(t)["label"],
-                    f"{ev.weight:.2f}",
-                    ", ".join(ev.claims),
-                )
-            )
+    rows = [r for sid in SYMPTOMS if sid in a.symptoms for r in _symptom_rows(sid, _fired(a, sid), d)]
+    you = _W["you_are"].format(age=_format_age(a.age))
+    rows += [_age_row(d, ev.weight, you) for t in PAIN_TYPES for ev in a.evidence[t] if ev.source == model.AGE_KEY]
     if not rows:
-        return h("p", "Why: nothing ticked yet, so nothing points anywhere.", class_="rb-sx-help")
-    how = (
-        "Each score is 1 minus the product of (1 minus weight) over the signs pointing to that type, so more signs "
-        "only ever raise a score. Weights are teaching weights, written down with their source."
-        if d
-        else "More signs pointing to a type make its bar longer; a sign never makes another type's bar shorter."
-    )
+        return h("p", _W["why_empty"], class_="rb-sx-help")
+    how = _W["why_how_detail" if d else "why_how_plain"]
     return [
-        _table("Why: what each tick points to", ("You ticked", "Points to", "Weight", "Source"), rows),
+        table(_W["why_caption"], _W["why_columns"], rows, "rb-why", cols=_COLS),
         h("p", how, class_="rb-sx-help"),
     ]
+
+
+def _fired(a: Assessment, sid: str) -> list:
+    return [r for r in a.reasons if sid in r.any | r.any2]
 
 
 def fragments(app: SymptomExplorer) -> dict:
@@ -184,16 +131,6 @@ def fragments(app: SymptomExplorer) -> dict:
     d, a = app.detail, app.result
     out = {f"group_{g['id']}": [h("h3", g["title"]), h("p", g["help"], class_="rb-sx-help")] for g in model.groups()}
     out.update({f"claims_{k}": [claim_box(c, d) for c in claims_for(NAME, k, _PLACE)] for k in _PLACE})
-    out["age_msg"] = (
-        h(
-            "p",
-            f"{app.age_error}. The result is hidden until the age is fixed or the box is emptied.",
-            class_="rb-age-error",
-            role="alert",
-        )
-        if app.age_error
-        else None
-    )
     if a is None:
         return out
     urgent = a.red_flags or a.urgency == "see_doctor_now"
@@ -201,7 +138,8 @@ def fragments(app: SymptomExplorer) -> dict:
         h(
             "p",
             h("strong", WARN, model.urgency_text(a.urgency)["title"], "."),
-            " The box at the top of the result says why and what to do.",
+            " ",
+            _W["flag_pointer"],
             class_="rb-flag-pointer",
         )
         if urgent
@@ -215,17 +153,17 @@ def fragments(app: SymptomExplorer) -> dict:
             h("strong", WARN, u["title"], class_="rb-big"),
             h("p", u["detail" if d else "plain"]),
             h("ul", why),
-            h("p", f"Source: clinical notes {', '.join(u['claims'])}.", class_="rb-src-ids"),
+            h("p", _W["banner_source"].format(ids=", ".join(u["claims"])), class_="rb-src-ids"),
             class_="rb-box rb-redflag",
             role="alert",
-            aria_label=f"Warning sign: {u['title']}",
+            aria_label=_W["banner_label"].format(title=u["title"]),
         )
         out["urgency"] = None
     else:
         out["banner"] = None
         out["urgency"] = h(
             "div",
-            h("strong", f"What to do: {u['title']}."),
+            h("strong", _W["what_to_do"].format(title=u["title"])),
             " ",
             u["detail" if d else "plain"],
             [" ", _ids(u["claims"])] if u["claims"] else None,
@@ -234,26 +172,21 @@ def fragments(app: SymptomExplorer) -> dict:
             role="status",
         )
     if not a.ranking and a.leading is None and a.urgency == "not_enough_information":
-        lead = "No pain type yet: tick where the pain is and what makes it worse."
+        lead = _W["no_type_yet"]
     else:
         info = model.fit_text() if a.leading is None else model.type_info(a.leading)
         key = ("none_" if a.leading is None else "") + ("detail" if d else "plain")
-        lead = (
-            "Educational ranking only, get care first. " if a.urgency in ("emergency", "see_doctor_now") else ""
-        ) + info[key]
+        lead = (_W["care_first"] if a.urgency in ("emergency", "see_doctor_now") else "") + info[key]
     out["leading"] = h("p", h("strong", lead), class_="rb-lead", aria_live="polite")
-    out["safety_net"] = _note_box(
-        "rb-safety",
-        "Safety net",
-        "Safety net: when to act fast",
-        "safety_id",
+    out["safety_net"] = note_list(
+        _W["safety_title"],
         [(x.id, [x.text(d), " ", _ids(x.claims)]) for x in a.safety_net],
+        "rb-safety",
+        _W["safety_label"],
+        "safety_id",
     )
-    out["consider"] = _note_box(
-        "rb-consider",
-        "Also consider",
-        "Also consider (outside the article's three types)",
-        "consider_id",
+    out["consider"] = note_list(
+        _W["consider_title"],
         [
             (
                 c.id,
@@ -267,6 +200,9 @@ def fragments(app: SymptomExplorer) -> dict:
             )
             for c in a.consider
         ],
+        "rb-consider",
+        _W["consider_label"],
+        "consider_id",
     )
     out["chart_summary"] = h("p", score_summary(a), class_="rb-sx-help")
     out["body_summary"] = h("p", body_summary(a), class_="rb-sx-help")
@@ -289,7 +225,7 @@ def fragments(app: SymptomExplorer) -> dict:
     )
     info = model.anatomy_links()
     out["links"] = [
-        h("h3", "See the structures in the anatomy dashboard"),
+        h("h3", _W["anatomy"]),
         h(
             "ul",
             [
@@ -297,10 +233,10 @@ def fragments(app: SymptomExplorer) -> dict:
                     "li",
                     model.type_info(t)["label"],
                     ": ",
-                    [
-                        [", " if i else "", h("a", info["label"][sid], href=f"{info['notebook']}?structure={sid}")]
-                        for i, sid in enumerate(model.type_info(t)["structures"])
-                    ],
+                    joined(
+                        h("a", info["label"][sid], href=link_to(info["notebook"], structure=sid))
+                        for sid in model.type_info(t)["structures"]
+                    ),
                 )
                 for t in (a.ranking or PAIN_TYPES)
             ],
@@ -308,47 +244,6 @@ def fragments(app: SymptomExplorer) -> dict:
         ),
     ]
     return out
-
-
-def _symptom_groups(spec: MultiChoice):
-    """One native checkbox group per symptom group (ticks of all groups are the control's value)."""
-    return _Groups(spec)
-
-
-class _Groups(widgets.VBox):
-    value = traitlets.List(traitlets.Unicode())
-
-    def __init__(self, spec: MultiChoice):
-        self.checks = {
-            g["id"]: Checks(
-                options=[s.id for s in model.symptoms_in_group(g["id"])],
-                labels={s.id: s.plain for s in model.symptoms_in_group(g["id"])},
-                legend=g["title"],
-            )
-            for g in model.groups()
-        }
-        super().__init__([], layout=widgets.Layout(width="100%"))
-        self.value = list(spec.default)
-        for c in self.checks.values():
-            c.observe(self._gather, names="value")
-        self.observe(self._spread, names="value")
-
-    def _gather(self, _change=None):
-        ticked = {s for c in self.checks.values() for s in c.value}
-        # In the order ticked: what stays ticked keeps its place, new ticks come last.
-        want = [s for s in self.value if s in ticked] + [s for s in SYMPTOMS if s in ticked and s not in self.value]
-        if want != list(self.value):
-            self.value = want
-
-    def _spread(self, change):
-        for c in self.checks.values():
-            mine = [s for s in change["new"] if s in c.options]
-            if list(c.value) != mine:
-                c.value = mine
-
-    def relabel(self, detail: bool) -> None:
-        for c in self.checks.values():
-            c.labels = {sid: SYMPTOMS[sid].label(detail) for sid in c.options}
 
 
 class SymptomExplorer(Dashboard):
@@ -369,17 +264,19 @@ class SymptomExplorer(Dashboard):
             "Symptoms",
             default=(),
             options={s.id: s.plain for s in SYMPTOMS.values()},
-            factory=_symptom_groups,
+            groups={g["id"]: (g["title"], [x.id for x in model.symptoms_in_group(g["id"])]) for g in model.groups()},
+            detail_labels={s.id: s.label(True) for s in SYMPTOMS.values()},
             lenient=True,
             keep_order=True,
         ),
         Text(
             "age",
-            "Age in years (optional)",
-            default="",
-            check=_age,
+            _W["age_label"],
+            "",
+            check=parse_age,
             canonical=_format_age,
-            placeholder="for example 34",
+            placeholder=_W["age_placeholder"],
+            invalid=_W["age_hidden"],
         ),
     )
 
@@ -393,78 +290,49 @@ class SymptomExplorer(Dashboard):
         c, s = self.control, self.slot
         groups = c("symptoms")
         extra = {
-            "context": [c("age"), s("age_msg"), s("claims_context")],
+            "context": [c("age"), s("age_error"), s("claims_context")],
             "warning": [s("flag_pointer"), s("claims_warning")],
         }
         groups.children = [
             w for g in model.groups() for w in (s(f"group_{g['id']}"), groups.checks[g["id"]], *extra.get(g["id"], ()))
         ]
-        self.clear_button = clear = widgets.Button(
-            description="Clear all",
-            tooltip="Untick every box and empty the age",
-            layout=widgets.Layout(width="auto", max_width="100%"),
+        self.clear_button = clear = self.button(
+            _W["clear"], lambda: self.set(symptoms=(), age=""), help=_W["clear_help"]
         )
-        clear.on_click(self._guard(lambda _b: self.set(symptoms=(), age="")))
-        controls = widgets.VBox(
-            [
-                widgets.HTML("<h3>Tick what you feel</h3>"),
-                widgets.HBox([c("detail"), clear], layout=widgets.Layout(flex_flow="row wrap")),
-                groups,
-            ],
-            layout=widgets.Layout(flex="1 1 20em", min_width="0", max_width="100%", padding="0 0.5em"),
-        )
-        #: The safety net and the conditions to consider, next to the result.
-        self.safety_net_box, self.consider_box = s("safety_net"), s("consider")
+        controls = [
+            fixed_html(h("h3", _W["tick_heading"])),
+            widgets.HBox([c("detail"), clear], layout=widgets.Layout(flex_flow="row wrap")),
+            groups,
+        ]
         s("leading").add_class("rb-headline")  # floats at the top of a phone screen while out of sight (page template)
-        self.results = widgets.VBox(
-            [
-                s("banner"),
-                s("leading"),
-                s("urgency"),
-                s("safety_net"),
-                s("consider"),
-                self.chart.fig,
-                s("chart_summary"),
-                self.body.fig,
-                s("body_summary"),
-                s("why"),
-                widgets.HTML("<h3>Next steps</h3>"),
-                s("steps"),
-                Disclaimer(),
-                widgets.HTML("<h3>What the article and the clinical notes say</h3>"),
-                s("claims_type"),
-                s("claims_steps"),
-                s("links"),
-            ],
-            layout=widgets.Layout(flex="1 1 24em", min_width="0", max_width="100%", padding="0 0.5em"),
-        )
-        body = widgets.HBox([controls, self.results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+        results = [
+            s("banner"),
+            s("leading"),
+            s("urgency"),
+            s("safety_net"),
+            s("consider"),
+            self.chart.fig,
+            s("chart_summary"),
+            self.body.fig,
+            s("body_summary"),
+            s("why"),
+            fixed_html(h("h3", _W["next_steps"])),
+            s("steps"),
+            Disclaimer(),
+            fixed_html(h("h3", _W["article"])),
+            s("claims_type"),
+            s("claims_steps"),
+            s("links"),
+        ]
+        body = self.columns(controls, results, widths=("20em", "24em"))
+        self.results = body.children[1]
         self.layout.max_width = "80em"
         return [self.errors, body]
 
-    @property
-    def ticked(self) -> tuple[str, ...]:
-        """Ticked symptom ids, in vocabulary order (``symptoms`` keeps the order they were ticked)."""
-        return tuple(s for s in SYMPTOMS if s in self.symptoms)
-
-    def set_symptoms(self, symptoms, age="keep") -> None:
-        """Tick exactly ``symptoms`` (and set ``age`` unless "keep"), recomputing once. A list keeps
-        its order as the tick order; a set is taken in vocabulary order."""
-        model.validate_symptoms(symptoms)
-        if isinstance(symptoms, (set, frozenset)):  # no order given: vocabulary order
-            symptoms = [s for s in SYMPTOMS if s in symptoms]
-        self.set(symptoms=tuple(symptoms), **({} if age == "keep" else {"age": "" if age is None else age}))
-
     def update(self, changed: set[str]) -> None:
-        if "detail" in changed:
-            self.control("symptoms").relabel(self.detail)
-        try:
-            age = parse_age(self.age)
-            self.age_error = ""
-        except ValueError as exc:
-            self.age_error, self.result = str(exc), None
-        if not self.age_error:
-            self.result = assess(set(self.symptoms), age=age)
+        self.age_error = self.input_errors["age"]  # the box says why beside it; no result rather than an old one
+        self.result = None if self.age_error else assess(set(self.symptoms), age=parse_age(self.age))
+        if self.result is not None:
             self.body.update(self.result)  # the body map first: when the chart shows a tick, the map does too
             self.chart.update(self.result)
         self.results.layout.display = "none" if self.result is None else None

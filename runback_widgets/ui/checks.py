@@ -4,16 +4,19 @@ One widget model for a whole group instead of one ``ipywidgets.Checkbox`` per
 option. ``value`` is the list of ticked options. With ``target`` set (the
 ``meta`` of a trace in a plotly figure), ticking a box also shows or hides that
 figure's traces whose ``legendgroup`` is the option, right in the browser (no
-kernel round trip): the anatomy layer toggles. Widgets layer.
+kernel round trip): the anatomy layer toggles. :class:`CheckGroups` puts several
+groups together as one control (the symptom explorer's ticks). Widgets layer.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 
+import ipywidgets as widgets
 import traitlets
 
-__all__ = ["Checks"]
+__all__ = ["Checks", "CheckGroups"]
 
 _ESM = """
 export default {
@@ -119,3 +122,43 @@ def _cls():
 
 def Checks(**kwargs):  # noqa: N802 - a widget class, built on first use (anywidget import)
     return _cls()(**kwargs)
+
+
+class CheckGroups(widgets.VBox):
+    """Several :class:`Checks` groups as one control (a :class:`~runback_widgets.ui.dashboard.MultiChoice`
+    ``factory``). ``groups``: group id -> (legend, {option: label}); ``checks[group]`` is each
+    group's widget, for a layout with other widgets between the groups. ``value`` lists the
+    ticks of all groups in the order they were ticked: what stays ticked keeps its place, new
+    ticks come last (in the groups' order)."""
+
+    value = traitlets.List(traitlets.Unicode())
+
+    def __init__(self, groups: Mapping[str, tuple[str, Mapping[str, str]]], value: Iterable[str] = ()):
+        self.checks = {
+            gid: Checks(options=list(labels), labels=dict(labels), legend=legend)
+            for gid, (legend, labels) in groups.items()
+        }
+        self._order = [o for c in self.checks.values() for o in c.options]
+        super().__init__([], layout=widgets.Layout(width="100%"))
+        self.value = list(value)
+        for c in self.checks.values():
+            c.observe(self._gather, names="value")
+        self.observe(self._spread, names="value")
+
+    def _gather(self, _change=None) -> None:
+        ticked = {o for c in self.checks.values() for o in c.value}
+        kept = [o for o in self.value if o in ticked]
+        want = kept + [o for o in self._order if o in ticked and o not in kept]
+        if want != list(self.value):
+            self.value = want
+
+    def _spread(self, change) -> None:
+        for c in self.checks.values():
+            mine = [o for o in change["new"] if o in c.options]
+            if list(c.value) != mine:
+                c.value = mine
+
+    def relabel(self, labels: Mapping[str, str]) -> None:
+        """New labels for the options (e.g. plain or anatomical words)."""
+        for c in self.checks.values():
+            c.labels = {o: labels[o] for o in c.options}

@@ -35,6 +35,8 @@ __all__ = [
     "download_html",
     "download_link",
     "figure_csv",
+    "plot_resizer",
+    "fixed_html",
 ]
 
 #: Logged to the real process stderr, which Voila's console shows; never to the page.
@@ -53,6 +55,13 @@ def page_style() -> widgets.HTML:
     from .render import stylesheet
 
     return stylesheet()
+
+
+def fixed_html(fragment) -> widgets.HTML:
+    """A widget showing a fixed render fragment (:func:`runback_widgets.ui.render.h`), escaped once."""
+    from .render import to_html
+
+    return widgets.HTML(to_html(fragment))
 
 
 class Disclaimer(widgets.HTML):
@@ -245,10 +254,10 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
     return buf.getvalue()
 
 
-def download_link(text: str, filename: str, label: str, mime: str = "text/csv"):
+def download_link(text: str, filename: str, label: str, mime: str = "text/csv", class_: str = ""):
     """A render fragment (:func:`runback_widgets.ui.render.h`): an ``<a download>`` link carrying
-    ``text`` in a data: URI. Works in Voila, JupyterLab and offline: no server route, nothing
-    leaves the page."""
+    ``text`` in a data: URI (``class_``: more classes than ``rb-download``). Works in Voila,
+    JupyterLab and offline: no server route, nothing leaves the page."""
     import base64
 
     from .render import h
@@ -256,7 +265,8 @@ def download_link(text: str, filename: str, label: str, mime: str = "text/csv"):
     if not filename or "/" in filename or "\\" in filename:
         raise ValueError(f"filename must be a plain file name, got {filename!r}")
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return h("a", label, class_="rb-download", download=filename, href=f"data:{mime};charset=utf-8;base64,{payload}")
+    href = f"data:{mime};charset=utf-8;base64,{payload}"
+    return h("a", label, class_=f"rb-download {class_}".strip(), download=filename, href=href)
 
 
 def download_html(text: str, filename: str, label: str, mime: str = "text/csv") -> str:
@@ -296,3 +306,54 @@ def figure_csv(figures, x_name: str = "x", y_name: str = "y") -> str:
         return csv_text(cols, rows)
     rows = [(s[1], s[2], float(xv), float(yv)) for s in series for xv, yv in zip(s[3], s[4])]
     return csv_text(["figure", "trace", x_name, y_name], rows)
+
+
+_RESIZE_ESM = """
+export default {
+  render({ model, el }) {
+    el.style.display = "none";
+    el.classList.add("rb-resize-plots");  // a rendered (empty by design) view
+    let timers = [];
+    const fit = () => {
+      document.querySelectorAll(".js-plotly-plot").forEach((e) => {
+        if (!e.offsetParent || !e._fullLayout || Math.abs(e._fullLayout.width - e.clientWidth) <= 2) return;
+        if (window.Plotly && window.Plotly.Plots) window.Plotly.Plots.resize(e);
+        else window.dispatchEvent(new Event("resize"));
+      });
+    };
+    const fire = () => {
+      timers.forEach(clearTimeout);
+      timers = [60, 400, 1500, 4000].map(t => setTimeout(fit, t));
+    };
+    // A plotly FigureWidget created while its box was not yet laid out draws at plotly's default
+    // 700 px and keeps it (a window resize event does not fix it). Re-fit every visible figure
+    // whose drawn width differs from its box when the view changes (tick) and when a new
+    // figure appears on the page.
+    let count = document.querySelectorAll(".js-plotly-plot").length;
+    const obs = new MutationObserver(() => {
+      const n = document.querySelectorAll(".js-plotly-plot").length;
+      if (n !== count) { count = n; fire(); }
+    });
+    obs.observe(document.body, { childList: true, subtree: true });
+    model.on("change:tick", fire);
+    return () => { obs.disconnect(); timers.forEach(clearTimeout); };
+  },
+};
+"""
+_Resizer = None
+
+
+def plot_resizer():
+    """An invisible widget that makes newly shown plotly figures fit their container (see ESM)."""
+    import anywidget
+    import traitlets
+
+    global _Resizer
+    if _Resizer is None:
+
+        class PlotResizer(anywidget.AnyWidget):
+            _esm = _RESIZE_ESM
+            tick = traitlets.Int(0).tag(sync=True)
+
+        _Resizer = PlotResizer
+    return _Resizer()

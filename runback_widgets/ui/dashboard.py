@@ -29,6 +29,15 @@ From that spec the base derives:
 * preset comparison (:class:`Preset`): choosing a preset sets the controls it
   names, moving one of them away from the preset shows "custom".
 
+Kinds: :class:`Number` (a slider, or with ``entry`` a number box), :class:`Choice`
+(dropdown or buttons; :meth:`Dashboard.narrow` offers a subset, e.g. what filters
+leave), :class:`MultiChoice` (tick boxes, optionally in ``groups`` and with
+``detail_labels``), :class:`Toggle` (button or ``checkbox``), :class:`Text`
+(checked free text whose problem is shown beside the box), :class:`Date`. A
+control's ``group`` names the part of the page (and model call) it belongs to:
+:meth:`Dashboard.group` lists them, so adding a control is one spec line plus its
+use in the model call.
+
 Every change (a widget, a cell, a link) goes through one observer that calls
 ``update(changed)`` once per change, or once per :meth:`Dashboard.batch`.
 Errors inside ``update`` are shown in the dashboard's error panel and logged,
@@ -38,7 +47,9 @@ never swallowed. Widgets layer: ipywidgets, no model logic.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -47,7 +58,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .components import DetailToggle, ErrorPanel, guarded, log
-from .render import Page, stylesheet
+from .render import Page, h, stylesheet
 
 __all__ = [
     "Control",
@@ -56,12 +67,14 @@ __all__ = [
     "MultiChoice",
     "Toggle",
     "Text",
+    "Date",
     "Preset",
     "Partial",
     "ControlValueError",
     "Dashboard",
     "DETAIL",
     "shown",
+    "parse_number",
 ]
 
 #: Longest piece of a link value quoted back in a note.
@@ -72,6 +85,22 @@ def shown(value: Any) -> str:
     """A user-supplied value, cut short for a note (plain text; escaped when shown)."""
     s = str(value)
     return s[:_QUOTE] + ("…" if len(s) > _QUOTE else "")
+
+
+def parse_number(text: Any, units: str = "") -> float | None:
+    """A number typed in a box: ``None`` when empty; ``"34"``, ``"34,5"``, ``"34 years"`` (``units``:
+    a regular expression of the unit words allowed after it, any case) -> float; a number given
+    as such is taken as is. ValueError otherwise (the caller says what was expected)."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    s = str(text or "").strip()
+    if not s:
+        return None
+    unit = rf"\s*(?:{units})?\.?" if units else ""
+    m = re.fullmatch(rf"([0-9]+(?:[.,][0-9]+)?){unit}", s, flags=re.IGNORECASE)
+    if m is None:
+        raise ValueError(s)
+    return float(m.group(1).replace(",", "."))
 
 
 @dataclass(frozen=True)
@@ -107,7 +136,8 @@ class Control:
     ``key`` names it in links (``?key=value``); ``trait`` names the dashboard
     trait (defaults to ``key``); ``label`` is the widget's visible name (and so
     its accessible name); ``help`` its tooltip. ``widget=False`` makes a
-    trait-only control (set by buttons or code, still part of links).
+    trait-only control (set by buttons or code, still part of links). ``group`` places it
+    (e.g. the controls of one planner: a row of the page, and what re-runs that planner).
     """
 
     key: str
@@ -118,6 +148,8 @@ class Control:
     widget: bool = True
     #: Leave out of share links (a view-only preference).
     link: bool = True
+    #: Which part of the page the control belongs to (a dashboard's row, panel or model call).
+    group: str = ""
 
     @property
     def name(self) -> str:
@@ -168,6 +200,8 @@ class Number(Control):
     continuous: bool = True
     readout: str = ""
     width: str = "34em"
+    #: A number box (with arrows) instead of a slider: for wide ranges such as days or minutes.
+    entry: bool = False
 
     def __init__(self, key, label, lo, hi, step=1.0, default=None, integer=None, **kw):
         object.__setattr__(self, "lo", lo)
@@ -176,7 +210,7 @@ class Number(Control):
         if integer is None:
             integer = all(float(v).is_integer() for v in (lo, hi, step))
         object.__setattr__(self, "integer", integer)
-        for name in ("continuous", "readout", "width"):
+        for name in ("continuous", "readout", "width", "entry"):
             object.__setattr__(self, name, kw.pop(name, getattr(type(self), name)))
         Control.__init__(self, key, label, lo if default is None else default, **kw)
 
@@ -211,20 +245,22 @@ class Number(Control):
         return str(int(value)) if self.integer else f"{value:g}"
 
     def make_widget(self):
-        cls = widgets.IntSlider if self.integer else widgets.FloatSlider
-        kw = dict(readout_format=self.readout) if self.readout else {}
-        return cls(
+        common = dict(
             value=self.coerce(self.default),
             min=self.lo,
             max=self.hi,
             step=self.step,
             description=self.label,
             tooltip=self.help,
-            continuous_update=self.continuous,
             style=_STYLE,
-            layout=widgets.Layout(width="100%", max_width=self.width),
-            **kw,
         )
+        if self.entry:
+            box = widgets.BoundedIntText if self.integer else widgets.BoundedFloatText
+            return box(**common, layout=widgets.Layout(width="auto", max_width="100%"))
+        cls = widgets.IntSlider if self.integer else widgets.FloatSlider
+        kw = dict(readout_format=self.readout) if self.readout else {}
+        layout = widgets.Layout(width="100%", max_width=self.width)
+        return cls(**common, continuous_update=self.continuous, layout=layout, **kw)
 
 
 @dataclass(frozen=True)
@@ -290,6 +326,10 @@ class MultiChoice(Control):
     lenient: bool = False
     #: Keep the order values were given in (e.g. the order boxes were ticked), not the options'.
     keep_order: bool = False
+    #: Options in groups (group id -> (legend, option values)): one tick-box group each.
+    groups: Mapping[str, tuple[str, Sequence[str]]] = field(default_factory=dict)
+    #: Labels in the detailed wording, shown while the dashboard's ``detail`` control is on.
+    detail_labels: Mapping[str, str] = field(default_factory=dict)
 
     def coerce(self, value):
         if isinstance(value, str) or not isinstance(value, Iterable):
@@ -298,7 +338,7 @@ class MultiChoice(Control):
         bad = [v for v in items if not isinstance(v, str) or v not in self.options]
         if bad:
             raise ValueError(f"{self.key}: {shown(', '.join(map(str, bad)))} not among {_choices(self.options)}")
-        if self.keep_order:
+        if self.keep_order and not isinstance(value, (set, frozenset)):  # a set has no order: the options'
             return tuple(dict.fromkeys(items))
         want = set(items)
         return tuple(k for k in self.options if k in want)
@@ -322,6 +362,11 @@ class MultiChoice(Control):
 
         if self.factory is not None:
             return self.factory(self)
+        if self.groups:
+            from .checks import CheckGroups
+
+            groups = {g: (legend, {o: self.options[o] for o in opts}) for g, (legend, opts) in self.groups.items()}
+            return CheckGroups(groups, self.coerce(self.default))
         return Checks(
             options=list(self.options),
             labels=dict(self.options),
@@ -335,7 +380,9 @@ class MultiChoice(Control):
 
 @dataclass(frozen=True)
 class Toggle(Control):
-    """On or off (in links: 1 / 0)."""
+    """On or off (in links: 1 / 0): a toggle button, or with ``checkbox`` a tick box."""
+
+    checkbox: bool = False
 
     def coerce(self, value):
         if not isinstance(value, (bool, int)) or value not in (0, 1):
@@ -354,24 +401,66 @@ class Toggle(Control):
         return "1" if value else "0"
 
     def make_widget(self):
-        return (
-            DetailToggle(value=bool(self.default))
-            if self.key == "detail"
-            else widgets.ToggleButton(value=bool(self.default), description=self.label, tooltip=self.help)
+        if self.key == "detail":
+            return DetailToggle(value=bool(self.default))
+        if self.checkbox:
+            return widgets.Checkbox(
+                value=bool(self.default),
+                description=self.label,
+                indent=False,
+                layout=widgets.Layout(width="auto", max_width="100%"),
+            )
+        return widgets.ToggleButton(value=bool(self.default), description=self.label, tooltip=self.help)
+
+
+@dataclass(frozen=True)
+class Date(Control):
+    """A calendar date (a date picker; in links ``YYYY-MM-DD``)."""
+
+    def coerce(self, value):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            return self.parse(value)
+        raise ValueError(f"{self.key} must be a date (datetime.date or YYYY-MM-DD), got {shown(repr(value))}")
+
+    def parse(self, raw: str):
+        try:
+            return dt.date.fromisoformat(str(raw).strip()[:10])
+        except ValueError:
+            raise ValueError(f"{self.key}: '{shown(raw)}' is not a date (YYYY-MM-DD)") from None
+
+    def format(self, value) -> str:
+        return value.isoformat()
+
+    def make_widget(self):
+        return widgets.DatePicker(
+            value=self.coerce(self.default),
+            description=self.label,
+            style=_STYLE,
+            layout=widgets.Layout(width="auto", max_width="100%"),
         )
+
+    def from_widget(self, value):
+        return self.default if value is None else value  # an emptied picker: back to the default
 
 
 @dataclass(frozen=True)
 class Text(Control):
     """Free text the dashboard reads itself (e.g. an age box), with ``check(text)`` giving its
-    canonical value or a plain ValueError. The trait holds what was typed (a page shows why it
-    is not usable); numbers from Python are turned into text and checked. In links: the
+    canonical value or a plain ValueError. The trait holds what was typed; while it is not
+    usable, ``Dashboard.input_errors[trait]`` says why and slot ``<key>_error`` shows it (with
+    ``invalid`` after it). Numbers from Python are turned into text and checked. In links: the
     canonical form, or nothing when the text is not usable."""
 
     check: Callable[[str], Any] | None = None
     canonical: Callable[[Any], str] = str
     placeholder: str = ""
     max_len: int = 40
+    #: Said after the problem when the text is not usable (slot ``<key>_error``, beside the box).
+    invalid: str = ""
 
     def coerce(self, value):
         if isinstance(value, bool):
@@ -479,6 +568,8 @@ class Dashboard(widgets.VBox):
         #: Inputs of the current ``update`` that a widget in the browser changed (not Python).
         self.changed_in_browser: frozenset[str] = frozenset()
         self._slots: dict[str, widgets.HTML] = {}
+        #: Each checked :class:`Text` control's problem in plain words ("" while usable).
+        self.input_errors: dict[str, str] = {}
         self.page = Page()
         self._widgets: dict[str, widgets.Widget] = {}
         for spec in self.controls:
@@ -511,6 +602,29 @@ class Dashboard(widgets.VBox):
         """The widget of control ``key``."""
         return self._widgets[key]
 
+    @staticmethod
+    def columns(*columns: Sequence[widgets.Widget], widths: Sequence[str] = ()) -> widgets.HBox:
+        """Columns side by side that wrap under each other on a narrow screen (``widths``: each
+        column's basis, e.g. ``"20em"``)."""
+        boxes = [
+            widgets.VBox(
+                list(col),
+                layout=widgets.Layout(flex=f"1 1 {w}", min_width="0", max_width="100%", padding="0 0.5em"),
+            )
+            for col, w in zip(columns, [*widths, *["20em"] * len(columns)])
+        ]
+        return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+
+    def button(self, label: str, action: Callable[[], Any], help: str = "") -> widgets.Button:
+        """A button that runs ``action()`` (errors shown in the error panel), e.g. ``self.reset``."""
+        b = widgets.Button(description=label, tooltip=help, layout=widgets.Layout(width="auto", max_width="100%"))
+        b.on_click(self._guard(lambda _b: action()))
+        return b
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """Keys of the controls in ``group`` ``name``, in spec order."""
+        return tuple(spec.key for spec in self.controls if spec.group == name)
+
     def slot(self, name: str, **layout) -> widgets.HTML:
         """The HTML widget that shows slot ``name`` (created once)."""
         if name not in self._slots:
@@ -535,6 +649,25 @@ class Dashboard(widgets.VBox):
                 w.value = value
             if w.layout.display == "none":
                 w.layout.display = None
+
+    def narrow(self, key: str, options: Mapping[str, str]) -> Any:
+        """Offer only ``options`` (value -> label) of a :class:`Choice` control (e.g. what the
+        filters leave); keeps its value when still offered, else takes the first (``""`` for none).
+        Returns the value; call inside ``update`` (then :meth:`settle`)."""
+        spec, w = self._by_key[key], self._widgets[key]
+        pairs = [(label, value) for value, label in options.items()]
+        value = getattr(self, spec.name)
+        value = value if value in options else next(iter(options), "")
+        self._pushing = True
+        try:
+            if list(w.options) != pairs:
+                w.options = pairs
+            if pairs and w.value != value:
+                w.value = value
+        finally:
+            self._pushing = False
+        setattr(self, spec.name, value)
+        return value
 
     # ------------------------------------------------------------------ state flow
     def _from_widget(self, spec: Control):
@@ -566,6 +699,8 @@ class Dashboard(widgets.VBox):
                 self._pushing = True
                 try:
                     w.value = want
+                except traitlets.TraitError:  # not among a narrowed choice's options: update() decides
+                    pass
                 finally:
                     self._pushing = False
         self._pending.add(change["name"])
@@ -593,6 +728,7 @@ class Dashboard(widgets.VBox):
             self._updating = True
             try:
                 self._react(todo)
+                self._check_texts()
                 self.changed_in_browser = frozenset(self._browser & todo)
                 self._browser -= todo
                 self._guard(self.update)(todo)
@@ -601,6 +737,20 @@ class Dashboard(widgets.VBox):
                 self.changed_in_browser = frozenset()
 
         self._sync_figures()
+
+    def _check_texts(self) -> None:
+        """Check each :class:`Text` control with a ``check``; show its problem beside its box."""
+        for spec in self.controls:
+            if not isinstance(spec, Text) or spec.check is None:
+                continue
+            try:
+                spec.check(getattr(self, spec.name))
+                problem = ""
+            except ValueError as exc:
+                problem = str(exc)
+            self.input_errors[spec.name] = problem
+            note = h("p", f"{problem}. {spec.invalid}".strip(), class_=f"rb-{spec.key}-error", role="alert")
+            self.render({f"{spec.key}_error": note if problem else None})
 
     def _sync_figures(self) -> None:
         """Keep each figure's *initial* state (what a page that connects later draws) current.
@@ -628,8 +778,12 @@ class Dashboard(widgets.VBox):
         return changed
 
     def _react(self, changed: set[str]) -> None:
-        """Built-in reactions before ``update`` (``changed`` grows with what they set): presets."""
+        """Built-in reactions before ``update`` (``changed`` grows with what they set): presets,
+        and labels in plain or detailed wording."""
         for name, spec in self._specs.items():
+            w = self._widgets.get(spec.key)
+            if "detail" in changed and getattr(spec, "detail_labels", None) and hasattr(w, "relabel"):
+                w.relabel({**spec.options, **spec.detail_labels} if getattr(self, "detail", False) else spec.options)
             if not isinstance(spec, Preset):
                 continue
             current = getattr(self, name)

@@ -37,6 +37,10 @@ __all__ = [
     "claim_box",
     "claims_for",
     "source_links",
+    "row",
+    "table",
+    "note_list",
+    "joined",
 ]
 
 
@@ -142,6 +146,56 @@ class Page:
         for slug in seen - before:
             self.owner[slug] = slot
         return out
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def row(*cells: Any, head: bool = False) -> El:
+    """A table row of cells (each a fragment); with ``head`` the first cell is the row's header."""
+    return h("tr", [h("th", c, scope="row") if head and not i else h("td", c) for i, c in enumerate(cells)])
+
+
+def table(
+    caption: str,
+    heads: Iterable[str],
+    rows: Any,
+    class_: str | None = None,
+    region: str | None = None,
+    cols: Iterable[str] = (),
+) -> El:
+    """A table with a caption and column heads. ``region`` (its accessible name) puts it in a box
+    that scrolls sideways on a phone and takes keyboard focus; ``cols`` are ``<col>`` classes."""
+    cols = list(cols)
+    t = h(
+        "table",
+        h("caption", caption),
+        h("colgroup", [h("col", class_=c) for c in cols]) if cols else None,
+        h("thead", h("tr", [h("th", x, scope="col") for x in heads])),
+        h("tbody", rows),
+        class_=class_,
+    )
+    if region is None:
+        return t
+    return h("div", t, style="overflow-x:auto;max-width:100%", tabindex="0", role="region", aria_label=region)
+
+
+def joined(items: Iterable[Any], sep: str = ", ") -> list:
+    """Fragments with ``sep`` between them (e.g. a list of links in a sentence)."""
+    out: list = []
+    for i, item in enumerate(items):
+        out += [sep, item] if i else [item]
+    return out
+
+
+def note_list(title: str, items: Iterable[tuple[str, Any]], class_: str, label: str, attr: str) -> El | None:
+    """A labelled box (``role=note``) with one list item per ``(id, fragment)``, each carrying
+    ``data-<attr>=id``; ``None`` (a hidden slot) when there are no items."""
+    items = list(items)
+    if not items:
+        return None
+    lis = [h("li", inner, **{f"data_{attr}": rid}) for rid, inner in items]
+    return h("div", h("strong", title), h("ul", lis), class_=class_, role="note", aria_label=label)
 
 
 # --------------------------------------------------------------------------- stylesheet

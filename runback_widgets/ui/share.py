@@ -220,6 +220,11 @@ def scenario_query(state: Mapping[str, str]) -> str:
     return urlencode(items)
 
 
+def link_to(notebook: str, **state: str) -> str:
+    """A relative link opening another dashboard (``notebook``) in ``state`` (its link keys)."""
+    return f"{notebook}?{scenario_query(state)}"
+
+
 _LINK_ESM = r"""
 function render({ model, el }) {
   const wrap = document.createElement('div');

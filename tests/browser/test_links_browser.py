@@ -147,6 +147,17 @@ JS_VISIBLE_FIGURE = """() => {
 }"""
 
 
+def _visible_figures(dp) -> list:
+    """The data of each figure on screen, once one of them has drawn something."""
+    dp.wait_plots()
+    dp.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
+        timeout=60_000,
+    )
+    return dp.page.evaluate(JS_VISIBLE_FIGURE)
+
+
 @pytest.mark.parametrize("view", ["compare", "cohort", "prevention"])
 def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
     import numpy as np
@@ -154,13 +165,7 @@ def test_loadsim_custom_link_draws_the_linked_view(dashboard, view):
     query = LOADSIM_LINK + view
     app = _loadsim_expected(query)
     dp = dashboard(LOADSIM, query=query)
-    dp.wait_plots()
-    dp.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".some(f => f.offsetParent !== null && f.data.some(t => (t.x || []).length > 0))",
-        timeout=60_000,
-    )
-    shown = dp.page.evaluate(JS_VISIBLE_FIGURE)
+    shown = _visible_figures(dp)
     assert len(shown) == 1, f"expected the {view} figure alone, got {len(shown)}"
     traces = shown[0]
     if view == "compare":
@@ -204,4 +209,43 @@ def test_symptoms_link_restores_ticks_age_and_both_figures(dashboard):
     assert dp.page.locator("input[type=text]").first.input_value() == "41"
     link = dp.page.locator("input.rb-share-url").input_value()
     assert "age=41" in link and "detail=1" in link
+    assert dp.page_errors == [] and dp.error_text_on_page() == []
+
+
+CARE_NB = "04-what-helps"
+#: Every What helps control off its default (urgency self-care and no warning sign, so that a plan
+#: is drawn) and a non-default view: the return-to-run planner.
+CARE_LINK = (
+    "detail=1&topic=prevention&goal=hips&equipment=band&hurts=arching&exercise=banded_side_step"
+    "&days=40&pain=4&before=150&sessions=4&start=2030-03-04&current=30&target=200&increase=0.15&every=3"
+    "&base_sessions=2&base_start=2030-04-01&view=return"
+)
+
+
+def test_care_link_restores_every_control_and_draws_the_linked_plan(dashboard):
+    from runback_widgets.care.widget import WhatHelps
+    from runback_widgets.ui.share import parse_query
+
+    app = WhatHelps()
+    assert app.apply_scenario(parse_query(CARE_LINK)[0]) == []
+    want = sorted((w.index, round(w.run_minutes, 1)) for w in app.plan.weeks if w.kind != "walk")
+    dp = dashboard(CARE_NB, query=CARE_LINK)
+    shown = _visible_figures(dp)
+    assert len(shown) == 1, f"expected the return plan's figure alone, got {len(shown)}"
+    drawn = sorted((int(x), round(float(y), 1)) for t in shown[0][:2] for x, y in zip(t["x"], t["y"]))
+    assert drawn == want
+    page = dp.page
+    # the controls show the linked values: the planner's boxes, and the table starts on the linked date
+    values = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.rb-care input[type=number]')).map(i => i.value)"
+    )
+    assert {"40", "150", "30", "200"} <= set(values), values
+    assert "2030-03-04" in page.inner_text(".rb-care-plan")
+    active = (
+        "() => Array.from(document.querySelectorAll('.rb-care-views button.mod-active')).map(b => b.innerText.trim())"
+    )
+    assert page.evaluate(active) == ["Back to running"]
+    link = page.locator("input.rb-share-url").input_value()
+    for pair in CARE_LINK.split("&"):
+        assert pair in link, (pair, link)
     assert dp.page_errors == [] and dp.error_text_on_page() == []

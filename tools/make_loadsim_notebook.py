@@ -117,8 +117,18 @@ simulator.
 deep core's part taken over, plus passive tissue weighted 1.5 × for the end-range strain it means) relative to
 the reference runner (70 kg, typical strength, 12 weeks of base, 3 m/s) at minute 0. *Fatigue* is the fraction
 of a group's capacity lost. The **hip : back ratio** compares the load on both hip groups with the load on the
-back (1.86 for the reference runner); **the back takes over** at the first minute it falls to 1. The
-**shaded band** is the 5th to 95th percentile of the index over 200 draws of every uncertain number in the
+back (1.86 for the reference runner). **The back takes over** when trunk lean has handed it, in all, 8 minutes'
+worth of the hips' work: with $u(t)$ the fraction of the hip demand moved off the hips,
+
+$$D(t) = \int_0^t u\,d\tau \ \text{(minutes)},\qquad t_\text{takeover} = \text{first } t \text{ with } D(t) = 8\ \text{min}$$
+
+(a definition, an assumption; a well-conditioned runner hands over about 9 % from the first step and reaches
+it after about 80 minutes of an easy run). Why a dose and not the ratio: late in a run fatigue levels off,
+so a ratio changes slowly and the minute it crosses any line would jump by some 20 minutes for a runner
+0.01 stronger (it moves by $(\partial r/\partial s)/(\partial r/\partial t)$); the dose keeps growing, so the
+minute moves smoothly with strength, base and body mass. A takeover is work handed over in total, not the
+back out-carrying the hips: the weak-glutes runner's hips still carry more load than the back at every step.
+The **shaded band** is the 5th to 95th percentile of the index over 200 draws of every uncertain number in the
 table below, each drawn from its plausible range.
 
 **The endurance hold.** A plank or side plank is one sustained contraction, the situation the
@@ -182,7 +192,7 @@ week-by-week plan back to running are in <a href="04-what-helps.ipynb" style="te
 # The dashboard: runner, run, and four views (your run, A vs B, class cohort, prevention what-if).
 from runback_widgets.loadsim.widget import RunLoadSimulator
 app = RunLoadSimulator()
-assert app.preset == "weak_glutes" and app.result.takeover_min is None and app.band is not None
+assert app.preset == "weak_glutes" and app.result.takeover_min is not None and app.band is not None
 # Shareable: a link's ?preset=...&speed_m_s=... restores a scenario; the box below the app copies one.
 from runback_widgets.ui.share import shareable
 shareable(app)
@@ -226,7 +236,8 @@ references_section("03-run-load-simulator", extra=["xia_freylaw_2008", "freylaw_
 - **Colours and patterns** (the same in every dashboard): hip abductors orange (plain), hip extensors green
   (diagonal hatching), deep core sky blue (dots), lower back muscles vermillion (crosses), passive tissue grey
   (horizontal lines). Lines also differ by dash style.
-- **Red dashed vertical line / red cross:** the minute the lower back takes over.
+- **Red dashed vertical line / red cross:** the minute the lower back takes over (has done 8 minutes' worth
+  of the hips' work).
 - **Shaded band** around the lower back line: the range of the index over 200 draws of the model's
   uncertain numbers (5th to 95th percentile).
 - **Dotted grey line at 1.0:** the reference runner (typical strength, 12 weeks of base) at the start of an easy run.

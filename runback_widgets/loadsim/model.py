@@ -65,8 +65,22 @@ and taken over by the superficial muscles; Raabe & Chaudhari 2018) +
 muscles raise it and stronger ones lower it. ``fatigue[g]``: fraction of
 capacity lost (0..1). ``load_share``: shares of the total stance load.
 ``hip_back_ratio``: hip load over back load (1.86 for the reference runner).
-``takeover_min``: first minute that ratio falls to 1.0 (``None`` if it never
-does). ``beyond_capacity_min``: first minute a group's load exceeds its
+``handover_min``: the running total, in minutes of the hips' work, of what trunk
+lean has handed to the lower back (the integral of the fraction ``u`` of the hip
+demand moved off the hips; the reference runner hands over about 9 % from the
+first step). ``takeover_min``: first minute that total reaches
+``output.takeover_handover`` (8 min; ``None`` if it never does in the run).
+
+*Why a dose, not the ratio, defines the takeover.* A threshold crossing of any
+quantity q that depends on hip strength s and hip fatigue f through the hip
+capacity s(1 - f) moves by dt*/ds = -q_s/q_t = ((1 - f) - s f_s)/(s f_t) per
+unit of strength, whatever the shape of q: late in a run, when f levels off
+(f_t about 0.0004/min for the reference runner after 90 min, A2), that is
+some 20 min per 0.01 of strength, so no threshold on the hip : back ratio
+(fixed, or relative to the runner's start) can meet A7. A dose D(t) = ∫ u dt
+keeps growing at D_t = u > 0 (u never vanishes, it only levels off), so
+dt*/ds = -D_s/u(t*) ≈ t* · |∂ ln u/∂s|, bounded because u is a sigmoid of
+the hip effort. ``beyond_capacity_min``: first minute a group's load exceeds its
 remaining capacity (``None`` if never). Every number is in ``params.py``;
 ``simulate_run(..., params={...})`` runs an edited table.
 """
@@ -569,7 +583,8 @@ class RunResult:
     hip_back_ratio : ndarray
         Load on both hip groups over load on the back (reference runner: 1.86).
     takeover_min : float or None
-        First minute the hip : back ratio falls to ``output.takeover_ratio`` (1.0).
+        First minute by which trunk lean has handed the lower back ``output.takeover_handover``
+        (8) minutes of the hips' work in all (``handover_min`` reaches it); ``None`` if not in this run.
     effort : mapping
         Group -> load relative to the group's fresh capacity.
     lumbar_extensor_force : ndarray
@@ -578,6 +593,9 @@ class RunResult:
         First minute a group's load exceeds its remaining capacity (effort
         above 1: this runner could not hold the pace that long; the model's
         numbers after it are outside what it can describe); ``None`` if never.
+    handover_min : ndarray
+        Running total of the hips' work handed to the lower back by trunk lean [minutes of the hips'
+        work]: the time integral of the fraction of the hip demand moved off the hips.
     """
 
     runner: Runner
@@ -591,6 +609,7 @@ class RunResult:
     effort: Mapping[str, np.ndarray]
     lumbar_extensor_force: np.ndarray
     beyond_capacity_min: float | None = None
+    handover_min: np.ndarray | None = None
 
     @property
     def time_min(self) -> np.ndarray:
@@ -613,8 +632,8 @@ class RunResult:
 class CohortResult:
     """Per-runner results of :func:`simulate_cohort` (arrays with N rows).
 
-    ``takeover_min`` holds NaN for runners whose hip : back ratio never falls
-    to the threshold; ``min_hip_back_ratio`` says how close they came.
+    ``takeover_min`` holds NaN for runners whose handover never reaches the
+    threshold in this run; ``final_handover_min`` says how close they came.
     """
 
     plan: RunPlan
@@ -628,6 +647,7 @@ class CohortResult:
     min_hip_back_ratio: np.ndarray
     final_fatigue: np.ndarray  # (N, 4)
     final_share: np.ndarray  # (N, 5), columns in SHARE_KEYS order
+    final_handover_min: np.ndarray | None = None  # handover at the end of the run [minutes of the hips' work]
 
     @property
     def n(self) -> int:
@@ -711,7 +731,7 @@ def simulate_run(runner: Runner, plan: RunPlan, params=None) -> RunResult:
         f2 = A2 / k2 - (A2 / k2 - f2) * exp(-k2 * dt)
         f3 = A3 / k3 - (A3 / k3 - f3) * exp(-k3 * dt)
     out = np.array(rows)
-    return _package(runner, plan, out, dt, P, params is None)
+    return _package(runner, plan, out, dt, P, params is None, c["xa"] + c["xe"])
 
 
 def _shares(P):
@@ -721,7 +741,12 @@ def _shares(P):
     return sa / total, se / total, sl / total
 
 
-def _package(runner, plan, out, dt, P, default) -> RunResult:
+def _handover_crossing(t0_min, dt_min, d0, d1, thr):
+    """Minute at which the handover dose passes ``thr`` within a step (linear in the step)."""
+    return t0_min + dt_min * (thr - d0) / (d1 - d0)
+
+
+def _package(runner, plan, out, dt, P, default, hip_demand) -> RunResult:
     n = out.shape[0] - 1
     time_s = np.arange(n + 1) * dt
     ref_ha, ref_he, ref_back, ref_lumbar = (float(np.asarray(x).ravel()[0]) for x in _reference_loads(P, default))
@@ -741,12 +766,19 @@ def _package(runner, plan, out, dt, P, default) -> RunResult:
     load_share = {key: shares[:, i].copy() for i, key in enumerate(SHARE_KEYS)}
     for arr in (*fatigue.values(), *effort.values(), *load_share.values(), index, ratio, le_force):
         arr.setflags(write=False)
-    thr = P["output.takeover_ratio"]
-    idx = np.flatnonzero(ratio <= thr)
+    # handover: running total (trapezoid rule) of the fraction of the hip demand moved off the hips
+    moved = 1.0 - (out[:, 4] + out[:, 5]) / hip_demand
+    dt_min = dt / 60.0
+    handover = np.empty(n + 1)
+    handover[0] = 0.0
+    np.cumsum(0.5 * dt_min * (moved[1:] + moved[:-1]), out=handover[1:])
+    handover.setflags(write=False)
+    thr = P["output.takeover_handover"]
+    idx = np.flatnonzero(handover >= thr)
     takeover = None
     if idx.size:
         i = int(idx[0])
-        takeover = 0.0 if i == 0 else float(_crossing(time_s[i - 1], time_s[i], ratio[i - 1], ratio[i], thr) / 60.0)
+        takeover = float(_handover_crossing((i - 1) * dt_min, dt_min, handover[i - 1], handover[i], thr))
     return RunResult(
         runner=runner,
         plan=plan,
@@ -759,6 +791,7 @@ def _package(runner, plan, out, dt, P, default) -> RunResult:
         effort=MappingProxyType(effort),
         lumbar_extensor_force=le_force,
         beyond_capacity_min=beyond,
+        handover_min=handover,
     )
 
 
@@ -857,7 +890,9 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     ref_ha, ref_he, ref_back, ref_lumbar = _reference_loads(P, default)
     sa, se, sl = _shares(P)
     u_ha, u_he, u_l, u_b = sa / ref_ha, se / ref_he, sl / ref_lumbar, sl / ref_back
-    thr = P["output.takeover_ratio"]
+    thr = P["output.takeover_handover"]
+    hip_demand = c["xa"] + c["xe"]
+    dt_min = dt / 60.0
     # fatigue state as rows (group, runner): contiguous rows, no stacking per step
     fm, rec = c["fmax"], c["rec"]
     rates = np.stack([c["rh"], c["rh"], c["rd"], c["rt"]])
@@ -876,19 +911,21 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
     index = np.empty((n_r, n + 1))
     takeover = np.full(n_r, np.nan)
     min_ratio = np.full(n_r, np.inf)
+    dose = np.zeros(n_r)
     prev = None
     for k in range(n + 1):
         ha, he, dc, le, pas, _, back, a0, a1, a2, a3 = _loads(consts, F[0], F[1], F[2], F[3], np.exp)
         index[:, k] = back / ref_back
         ratio = (ha * u_ha + he * u_he) / (back * u_b)
         np.minimum(min_ratio, ratio, out=min_ratio)
-        new = np.isnan(takeover) & (ratio <= thr)
-        if new.any():
-            if prev is None:
-                takeover[new] = 0.0
-            else:
-                takeover[new] = _crossing((k - 1) * dt, k * dt, prev[new], ratio[new], thr) / 60.0
-        prev = ratio
+        moved = 1.0 - (ha + he) / hip_demand
+        if prev is not None:  # the handover dose, as in _package (trapezoid rule, same order of sums)
+            new_dose = dose + 0.5 * dt_min * (moved + prev)
+            new = np.isnan(takeover) & (new_dose >= thr)
+            if new.any():
+                takeover[new] = _handover_crossing((k - 1) * dt_min, dt_min, dose[new], new_dose[new], thr)
+            dose = new_dose
+        prev = moved
         if k == n:
             break
         A = np.array((a0, a1, a2, a3))
@@ -909,6 +946,7 @@ def _simulate_cohort(S, mass, weeks, plan, P, default) -> CohortResult:
         min_hip_back_ratio=min_ratio,
         final_fatigue=F,
         final_share=final_share,
+        final_handover_min=dose,
     )
 
 

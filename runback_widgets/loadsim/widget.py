@@ -275,12 +275,18 @@ class RunLoadSimulator(Dashboard):
             "passive": float(r.load_share["passive"][-1]),
             "index": float(r.lumbar_load_index[-1]),
             "rise": float(r.lumbar_load_index[-1]) - 1.0,
+            "done": float(r.handover_min[-1]),
+            "handover": value("output.takeover_handover"),
         }
         if r.takeover_min is None:
             text = s["no_takeover_detail" if detail else "no_takeover"].format(**end)
         else:
             text = s["takeover_detail" if detail else "takeover"].format(minute=F.takeover_text(r.takeover_min), **end)
-        return text + (s["passive"].format(**end) if end["passive"] >= 0.005 else "")
+        # a run the runner could not hold is said first, never after a calm sentence
+        beyond = (
+            "" if r.beyond_capacity_min is None else s["beyond"].format(minute=F.takeover_text(r.beyond_capacity_min))
+        )
+        return beyond + text + (s["passive"].format(**end) if end["passive"] >= 0.005 else "")
 
     def update(self, changed: set[str]) -> None:
         if changed & set(self.runner_plan) or self.result is None:

@@ -37,7 +37,7 @@ def test_preset_and_slider_update_plots(dashboard):
     dp = dashboard(NOTEBOOK)
     assert dp.wait_plots() >= 3
     page = dp.page
-    assert "Your hips keep carrying more than your lower back" in page.inner_text("body")
+    assert "By minute 52 your lower back has taken over" in page.inner_text("body")  # weak glutes, the default
     assert "Shaded band" in page.inner_text("body")
     # the uncertainty band (traces 3 and 4 of the index chart) is drawn, with the run inside it
     band = page.evaluate(
@@ -52,7 +52,7 @@ def test_preset_and_slider_update_plots(dashboard):
     page.locator("select").filter(has_text=label).first.select_option(label=label)
     # the sentence first (one message), then every figure's data (several; slow on a loaded machine)
     page.wait_for_function(
-        "() => document.body.innerText.includes('starts carrying as much as your hips')", timeout=40_000
+        "() => document.body.innerText.includes('By minute 34 your lower back has taken over')", timeout=40_000
     )
     _wait_changed(dp, snap, timeout_ms=40_000)
     after = _index_y(dp)

@@ -888,8 +888,10 @@ def test_guide_presets_behave_as_described():
         assert re.search(rf"(preset|runner_b)={name}\b", text), f"the guide does not open preset {name}"
     assert simulate_run(*PRESETS["well_conditioned"]).takeover_min is None, "guide: the back's share stays small"
     weak, base = simulate_run(*PRESETS["weak_glutes"]), simulate_run(*PRESETS["well_conditioned"])
-    assert weak.takeover_min is None and weak.peak_lumbar_load_index > base.peak_lumbar_load_index, (
-        "guide: weak glutes build, no takeover"
+    assert 51 < weak.takeover_min <= 52 and weak.peak_lumbar_load_index > base.peak_lumbar_load_index, (
+        "guide: weak glutes build, the back takes over late in the hour (about minute 52)"
     )
+    assert (weak.hip_back_ratio > 1.0).all(), "guide: the hips still carry more load than the back at every step"
     for name in ("new_runner_too_fast", "returning_after_break"):
-        assert simulate_run(*PRESETS[name]).takeover_min is not None, "guide: the back takes over late in the run"
+        t = simulate_run(*PRESETS[name]).takeover_min
+        assert t is not None and 33 < t <= 34, "guide: the back takes over at about minute 34"

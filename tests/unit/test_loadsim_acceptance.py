@@ -236,12 +236,6 @@ def test_A9_gluteal_activation_rises_with_speed_extensors_more_steeply():
     assert ex[-1] / ex[0] > ab[-1] / ab[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known failure, reported to the lead: since fatigue levels off in long runs (recovery term, A2b), "
-    "the hip : back ratio changes slowly late in a run, so a late takeover minute moves up to ~6 min per 0.01 "
-    "of hip strength in 60-min runs and up to ~27 min in 90-120-min runs (worst: 2 m/s, 50 kg, hips 0.30).",
-)
 def test_A7_takeover_minute_moves_at_most_5_min_per_001_strength(grid):
     """A7 (issue 11, as written): the takeover minute moves <= 5 min per 0.01 of hip strength."""
     for key, res in grid.items():

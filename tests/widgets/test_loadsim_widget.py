@@ -31,14 +31,15 @@ def ydata(fig, i=0):
 
 def test_starts_on_the_default_preset_with_three_drawn_figures_and_the_band(app):
     expected = simulate_run(*PRESETS[app.preset])
-    assert app.result.takeover_min == expected.takeover_min  # None for the default (weak glutes)
+    assert app.result.takeover_min == expected.takeover_min  # late in the hour for the default (weak glutes)
     assert app.result.peak_lumbar_load_index == pytest.approx(expected.peak_lumbar_load_index)
     for key in VIEW_CHARTS["run"]:
         fig = app.charts[key].fig
         assert len(fig.data) >= 3 and all(len(t.y) > 0 for t in fig.data[:2] if t.y is not None)
         assert "rb-figure-summary" in app.slot(key).value
     index = app.charts["index"].fig
-    assert len(index.data[2].x) == 0 and len(app.charts["shares"].fig.layout.shapes) == 0
+    assert list(index.data[2].x) == [pytest.approx(expected.takeover_min)]
+    assert len(app.charts["shares"].fig.layout.shapes) == 1
     # the uncertainty band (traces 3 and 4): the band object's edges, drawn around the run
     high, low = ydata(index, 3), ydata(index, 4)
     assert np.allclose(high, app.band.high) and np.allclose(low, app.band.low) and (high >= low).all()
@@ -58,7 +59,7 @@ def test_a_takeover_is_marked_and_said(app):
 
 
 def test_cohort_chart_counts_the_runners_who_never_take_over(app):
-    app.set(preset="returning_after_break", view="cohort")
+    app.set(preset="weak_glutes", view="cohort")
     never = int((~np.isfinite(app.cohort.takeover_min)).sum())
     bar = app.charts["cohort"].fig.data[1]
     assert list(bar.y) == [never] and 0 < never < app.cohort.n
@@ -102,6 +103,30 @@ def test_a_preset_sets_every_runner_and_run_control(app):
     )
     assert all(getattr(app, f"strength_{g}") == pytest.approx(runner.strength[g]) for g in GROUPS)
     assert app.result.takeover_min == simulate_run(runner, plan).takeover_min
+
+
+def test_a_run_beyond_capacity_is_said_first_never_a_calm_sentence(app):
+    """RunResult.beyond_capacity_min: from that minute a group's load exceeds what it has left. The sentence under
+    the controls must say so before anything else (plain and detailed wording); an easy run says nothing of it."""
+    assert app.result.beyond_capacity_min is None and "more than it has left" not in app.slot("sentence").value
+    app.set(
+        body_mass_kg=110,
+        speed_m_s=5.5,
+        duration_min=60,
+        training_weeks=0,
+        strength_hip_abductors=0.3,
+        strength_hip_extensors=0.3,
+        strength_deep_core=0.3,
+        strength_lumbar_extensors=0.5,
+    )
+    minute = app.result.beyond_capacity_min
+    assert minute is not None
+    for detail in (False, True):
+        app.detail = detail
+        text = app.slot("sentence").value
+        assert "Warning" in text and "more than it has left" in text
+        assert text.index("Warning") < text.lower().index("take")  # before the takeover sentence, not after it
+        assert f"minute {int(minute) + (0 if minute == int(minute) else 1)}" in text
 
 
 def test_well_conditioned_has_no_takeover_mark(app):

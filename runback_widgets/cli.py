@@ -57,13 +57,18 @@ def notebook_files(notebooks: Path) -> list[str]:
     )
 
 
-def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None) -> dict[str, int]:
+def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, forked: bool = False) -> dict[str, int]:
     """Pre-heated kernels per notebook for ``visitors`` people arriving at once.
 
     Voila's pool is per notebook. With ``focus`` (the page the class is told to
     open) that page gets ``visitors`` kernels and every other page one. Without
-    it the class is assumed to spread over the dashboards: each gets an equal
-    share plus one spare, and the landing page a fifth of the class.
+    it the server cannot know which page the class opens. With kernels forked
+    from a warm parent (``forked``, voila/zygote.py) a refill costs the
+    notebook's run only (~0.5 s), so the pool of the page being opened refills
+    while the class arrives: each dashboard holds half an equal share plus one
+    and the landing page a tenth of the class. Kernels started one by one
+    (~4 s each) cannot refill in time: each dashboard then holds an equal share
+    plus one, and the landing page a fifth of the class.
     """
     names = notebook_files(notebooks)
     if visitors <= 0 or not names:
@@ -79,10 +84,10 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None) ->
     dashboards = [nb for nb in names if nb != LANDING]
     if not dashboards:
         return dict.fromkeys(names, visitors)
-    share = math.ceil(visitors / len(dashboards)) + 1
+    share = math.ceil(visitors / len(dashboards) / (2 if forked else 1)) + 1
     plan = dict.fromkeys(dashboards, share)
     if LANDING in names:
-        plan[LANDING] = max(1, math.ceil(visitors / 5))
+        plan[LANDING] = max(1, math.ceil(visitors / (10 if forked else 5)))
     return plan
 
 
@@ -202,7 +207,7 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
         names = ["localhost"] + ([args.host] if args.host not in ("localhost",) else [])
         c.Voila.tornado_settings = {"allow_remote_access": False, "local_hostnames": names}
     if args.classroom:
-        plan = pool_plan(notebooks, args.classroom, args.focus)
+        plan = pool_plan(notebooks, args.classroom, args.focus, forked=not args.no_fork)
         pools = {"default": {"pool_size": 0}}
         pools.update({nb: {"pool_size": n} for nb, n in plan.items()})
         c.VoilaKernelManager.kernel_pools_config = pools
@@ -338,7 +343,9 @@ def _open_when_ready(host: str, port: int, url: str, timeout: float = 60.0) -> N
 
 def serve_policy(args: argparse.Namespace, notebooks: Path, query_key: str = "") -> ServePolicy:
     """Caps and limits for this server; ``--max-kernels`` defaults to what memory holds."""
-    pooled = sum(pool_plan(notebooks, args.classroom, args.focus).values()) if args.classroom else 0
+    pooled = (
+        sum(pool_plan(notebooks, args.classroom, args.focus, forked=not args.no_fork).values()) if args.classroom else 0
+    )
     total = (
         args.max_kernels if args.max_kernels is not None else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled)
     )
@@ -407,7 +414,7 @@ def serve(args: argparse.Namespace) -> int:
             f"runback: note: only {limits[1]} open files allowed (ulimit -n); a large class may need more.", flush=True
         )
     if args.classroom:
-        plan = pool_plan(notebooks, args.classroom, args.focus)
+        plan = pool_plan(notebooks, args.classroom, args.focus, forked=not args.no_fork)
         total = sum(plan.values())
         # Pre-heated kernels wait for their visitor's query string on a websocket
         # back to this server; tell them where it listens.

@@ -323,8 +323,9 @@ def install(
                     if (quiet and calm) or (quiet and time.monotonic() - waited_from > max_defer_s):
                         break
                     await asyncio.sleep(0.5)
-                if me in urgent:
-                    # A visitor is already waiting for this very kernel: no queueing.
+                if me in urgent and not forked:
+                    # A visitor is already waiting for this very kernel: no queueing. (Forked
+                    # kernels take ~1 s each: they queue, at most one per core, as CPU allows.)
                     t1 = time.monotonic()
                     content = await self._rb_start_warm(notebook_path, **kwargs)
                     urgent.discard(me)

@@ -112,6 +112,7 @@ def _child(request: dict) -> None:
         use_served_bundle()  # plotly's code from the server, if this kernel's env asks for it
         from ipykernel import kernelapp
 
+        _register_after_kernel_start(kernelapp.IPKernelApp)
         kernelapp.launch_new_instance()
         code = 0
     except SystemExit as exc:
@@ -146,6 +147,24 @@ def _retitle(argv: list[str]) -> None:
         ctypes.memmove(start, data + b"\0" * (end - start - len(data)), end - start)
     except Exception:  # noqa: BLE001 - cosmetic: the kernel runs either way
         pass
+
+
+def _register_after_kernel_start(app_class) -> None:
+    """Do what imports do only inside a running kernel, once this kernel runs.
+
+    ipywidgets registers its comm targets (``jupyter.widget``, ``jupyter.widget.control``)
+    when it is imported in a kernel; the zygote imported it with no kernel, so without
+    this a page's widgets never get their state.
+    """
+    original = app_class.init_kernel
+
+    def init_kernel(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        import ipywidgets
+
+        ipywidgets.register_comm_target()
+
+    app_class.init_kernel = init_kernel
 
 
 def forkable(argv: list[str]) -> bool:

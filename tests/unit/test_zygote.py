@@ -64,7 +64,9 @@ FIGURE = (
     "warm = 'plotly.graph_objects' in sys.modules\n"
     "import plotly.graph_objects as go\n"
     "f = go.Figure(go.Scatter(x=[1, 2], y=[3, 4])); f.update_layout(title='t')\n"
-    "print(warm, os.getppid(), os.environ.get('RUNBACK_ZYGOTE_TEST'))\n"
+    "import comm\n"
+    "widgets = 'jupyter.widget.control' in comm.get_comm_manager().targets\n"
+    "print(warm, os.getppid(), os.environ.get('RUNBACK_ZYGOTE_TEST'), widgets)\n"
 )
 
 
@@ -76,7 +78,8 @@ def test_a_forked_kernel_runs_warm_small_and_named(zygote):
             km, pid, out = await _kernel(FIGURE)
             try:
                 assert type(km.provisioner).__name__ == "ForkProvisioner"
-                warm, ppid, env = out.split()
+                warm, ppid, env, widgets = out.split()
+                assert widgets == "True", "ipywidgets' comm targets are not registered: pages would get no widgets"
                 assert warm == "True", "plotly was not already imported in the forked kernel"
                 assert int(ppid) == zygote.proc.pid, "the kernel is not the zygote's child"
                 assert env == "from-the-request", "the kernel did not get the environment of its request"

@@ -105,6 +105,7 @@ def _child(request: dict) -> None:
         module_args = argv[argv.index("-m") + 2 :]
         # ipykernel read JPY_PARENT_PID when the zygote imported it: pass the parent explicitly.
         sys.argv = ["ipykernel_launcher", *module_args, f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv.append("--HistoryManager.enabled=False")  # no shared sqlite file for a class of kernels
         if sys.path and sys.path[0] in ("", _START_DIR):
             sys.path.pop(0)  # as ipykernel_launcher does
         from runback_widgets.voila.bundle import use_served_bundle

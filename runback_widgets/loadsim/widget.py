@@ -15,9 +15,9 @@ import numpy as np
 import traitlets
 
 from .. import content
-from ..ui.components import Disclaimer, download_link, figure_csv
+from ..ui.components import Disclaimer, download_link, figure_csv, fixed_html
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset
-from ..ui.render import claim_box, claims_for, h, to_html
+from ..ui.render import cite, claim_box, claims_for, h, row, table
 from . import figures as F
 from .model import (
     GROUPS,
@@ -36,7 +36,7 @@ from .model import (
     uncertainty_band,
     with_training,
 )
-from .params import value
+from .params import parameter_rows, value
 from .scenarios import DEFAULT_PRESET, PRESET_LABELS, PRESETS
 
 __all__ = ["RunLoadSimulator", "CLAIMS", "fragments", "parameter_table", "preset_table"]
@@ -45,9 +45,9 @@ NAME = "03-run-load-simulator"
 #: Claims and clinical notes this dashboard shows (``shown_in`` in claims.toml).
 CLAIMS = claims_for(NAME)
 _T = content.load_toml("loadsim.toml")
-_C = _T["controls"]
+_C, _TB = _T["controls"], _T["tables"]
 VIEWS = dict(zip(("run", "compare", "cohort", "prevention", "hold"), _T["app"]["views"]))
-#: Figures of each view.
+#: Figures of each view (a view's controls are the controls in its ``group``).
 VIEW_CHARTS = {
     "run": ("index", "shares", "fatigue"),
     "compare": ("compare",),
@@ -55,14 +55,17 @@ VIEW_CHARTS = {
     "prevention": ("prevention",),
     "hold": ("hold",),
 }
-_S_LO, _S_HI = LIMITS["strength"][:2]
-#: Controls of one view only (below the view buttons); every other number is the runner or the run.
-VIEW_CONTROLS = {
-    "compare": ("runner_b",),
-    "cohort": ("cohort_n", "cohort_spread"),
-    "prevention": ("strength_weeks", "base_weeks"),
-    "hold": ("hold_load",),
+#: The figure object drawing each chart.
+CHARTS = {
+    "index": F.IndexChart,
+    "shares": F.SharesChart,
+    "fatigue": F.FatigueChart,
+    "compare": F.CompareChart,
+    "cohort": F.CohortChart,
+    "prevention": F.PreventionChart,
+    "hold": F.HoldChart,
 }
+_S_LO, _S_HI = LIMITS["strength"][:2]
 
 
 def _preset_values(runner: Runner, plan: RunPlan) -> dict:
@@ -118,9 +121,7 @@ def fragments(app: RunLoadSimulator) -> dict:
     }
     run_figs = [app.charts[k].fig for k in ("index", "shares", "fatigue") if k in app.charts]
     if run_figs:  # the run's curves as drawn, minute by minute
-        out["download"] = download_link(
-            figure_csv(run_figs, x_name="minute"), "runback-run.csv", "Download this run's data (CSV)"
-        )
+        out["download"] = download_link(figure_csv(run_figs, x_name="minute"), "runback-run.csv", _TB["download"])
     if app.view == "compare" and app.result_b is not None:
         b = app.result_b
         out["compare"] = sm["compare"].format(
@@ -163,8 +164,10 @@ def fragments(app: RunLoadSimulator) -> dict:
 class RunLoadSimulator(Dashboard):
     """Dashboard: fatigue and load sharing over a run, A vs B, cohort, prevention.
 
-    Inputs (traits and link keys) are the ``controls``; outputs: ``result`` (your run),
-    ``result_b``, ``cohort``, ``prevention`` (each view's results, once it was shown).
+    Inputs (traits and link keys) are the ``controls``; the runner's and the run's are in group
+    ``"run"`` (a change re-simulates the run), a view's own in the group named after it. Outputs:
+    ``result`` (your run), ``band``, ``result_b``, ``cohort``, ``prevention``, ``hold`` (each
+    view's results, once it was shown) and ``charts`` (its figure objects).
     """
 
     dashboard = NAME
@@ -179,28 +182,47 @@ class RunLoadSimulator(Dashboard):
             options={**PRESET_LABELS, "custom": _C["custom"]},
             values={k: _preset_values(*v) for k, v in PRESETS.items()},
         ),
-        Number("body_mass_kg", _C["body_mass"], 40, 130, step=1, default=70),
-        Number("speed_m_s", _C["speed"], 2.0, 6.0, step=0.1, default=3.0),
-        Number("duration_min", _C["duration"], 10, 180, step=5, default=60),
-        Number("training_weeks", _C["training_weeks"], 0, 104, step=1, default=12, help=_C["training_weeks_help"]),
+        Number("body_mass_kg", _C["body_mass"], 40, 130, step=1, default=70, group="run"),
+        Number("speed_m_s", _C["speed"], 2.0, 6.0, step=0.1, default=3.0, group="run"),
+        Number("duration_min", _C["duration"], 10, 180, step=5, default=60, group="run"),
+        Number("training_weeks", _C["training_weeks"], 0, 104, default=12, help=_C["training_weeks_help"], group="run"),
         *(
-            Number(f"strength_{g}", _C[g], _S_LO, _S_HI, step=0.05, default=1.0, help=_C["strength_help"])
+            Number(f"strength_{g}", _C[g], _S_LO, _S_HI, step=0.05, default=1.0, help=_C["strength_help"], group="run")
             for g in GROUPS
         ),
         Choice("view", "View", default="run", options=VIEWS, buttons=True),
-        Choice("runner_b", _C["runner_b"], default="strong_after_strength_training", options=dict(PRESET_LABELS)),
-        Number("cohort_n", _C["cohort_n"], 50, 2000, step=50, default=500, continuous=False),
-        Number(
-            "cohort_spread", _C["cohort_spread"], 0.0, 0.4, step=0.05, default=0.15, continuous=False, readout=".0%"
+        Choice(
+            "runner_b",
+            _C["runner_b"],
+            default="strong_after_strength_training",
+            options=dict(PRESET_LABELS),
+            group="compare",
         ),
-        Number("strength_weeks", _C["strength_weeks"], 0, 24, step=1, default=8),
-        Number("base_weeks", _C["base_weeks"], 0, 26, step=1, default=8),
-        Number("hold_load", _C["hold_load"], 0.1, 0.9, step=0.05, default=0.5, continuous=False, readout=".0%"),
-    )
-
-    #: The runner's and the run's controls (a change re-simulates the run): derived from the spec.
-    runner_plan = tuple(
-        c.key for c in controls if isinstance(c, Number) and c.key not in sum(VIEW_CONTROLS.values(), ())
+        Number("cohort_n", _C["cohort_n"], 50, 2000, step=50, default=500, continuous=False, group="cohort"),
+        Number(
+            "cohort_spread",
+            _C["cohort_spread"],
+            0.0,
+            0.4,
+            step=0.05,
+            default=0.15,
+            continuous=False,
+            readout=".0%",
+            group="cohort",
+        ),
+        Number("strength_weeks", _C["strength_weeks"], 0, 24, default=8, group="prevention"),
+        Number("base_weeks", _C["base_weeks"], 0, 26, default=8, group="prevention"),
+        Number(
+            "hold_load",
+            _C["hold_load"],
+            0.1,
+            0.9,
+            step=0.05,
+            default=0.5,
+            continuous=False,
+            readout=".0%",
+            group="hold",
+        ),
     )
 
     result = traitlets.Instance(RunResult, allow_none=True)
@@ -211,41 +233,28 @@ class RunLoadSimulator(Dashboard):
     hold = traitlets.Instance(HoldResult, allow_none=True)
 
     def build(self):
-        self.charts: dict = {}
-        self._drawn: dict = {}
-        c, s = self.control, self.slot
-        wide = [c(k) for k in self.runner_plan + ("preset", *sum(VIEW_CONTROLS.values(), ()))]
-        for w in wide:
-            w.layout = widgets.Layout(width="auto", max_width="100%", flex="1 1 26em", min_width="min(100%, 22em)")
-        row = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
-        extra = {v: [c(k) for k in VIEW_CONTROLS.get(v, ())] for v in VIEWS}
+        c, s, run = self.control, self.slot, self.group("run")
+        self.widen([*run, "preset", *(k for v in VIEWS if v != "run" for k in self.group(v))], "26em", "22em")
         strengths = [f"strength_{g}" for g in GROUPS]
-        # One panel per view, all in the page from the start (every control is there for a share
-        # link), hidden unless selected; a view's figures are added on its first visit.
-        self.panels = {
-            v: widgets.VBox(
-                [widgets.Box(ws, layout=row)] if ws else [],
-                layout=widgets.Layout(width="100%", display=None if v == "run" else "none"),
-            )
-            for v, ws in extra.items()
+        #: Where each figure goes (made on its view's first visit), its summary under it.
+        self.figure_boxes = {k: widgets.VBox(layout=widgets.Layout(width="100%", min_width="0")) for k in CHARTS}
+        views = {
+            v: ([self.row(*map(c, self.group(v)))] if self.group(v) and v != "run" else [])
+            + [w for k in VIEW_CHARTS[v] for w in (self.figure_boxes[k], s(k))]
+            for v in VIEWS
         }
         return [
             Disclaimer(),
             s("intro"),
             c("detail"),
-            widgets.Box([c("preset")], layout=row),
-            widgets.Box(
-                [c(k) for k in self.runner_plan[:2]]
-                + [s("pace")]
-                + [c(k) for k in self.runner_plan[2:] if k not in strengths],
-                layout=row,
-            ),
-            widgets.HTML(to_html(h("p", _C["strength_help"], class_="rb-src"))),
-            widgets.Box([c(k) for k in strengths], layout=row),
+            self.row(c("preset")),
+            self.row(*map(c, run[:2]), s("pace"), *(c(k) for k in run[2:] if k not in strengths)),
+            fixed_html(h("p", _C["strength_help"], class_="rb-src")),
+            self.row(*map(c, strengths)),
             self.errors,
             s("sentence"),
             c("view"),
-            widgets.VBox(list(self.panels.values())),
+            self.view_panels(views),
             s("download"),
             s("claims"),
         ]
@@ -289,18 +298,15 @@ class RunLoadSimulator(Dashboard):
         return beyond + text + (s["passive"].format(**end) if end["passive"] >= 0.005 else "")
 
     def update(self, changed: set[str]) -> None:
-        if changed & set(self.runner_plan) or self.result is None:
+        run = set(self.group("run"))
+        if changed & run or self.result is None:
             self.result = simulate_run(self.runner(), self.plan())
             self.band = uncertainty_band(self.runner(), self.plan())  # 200 parameter draws: the shaded band
         view = self.view
         # Only the view on screen is computed; its figures are created with the current results.
         if view == "compare":
-            b_runner, _ = PRESETS[self.runner_b]
-            self.result_b = simulate_run(b_runner, self.plan())  # same run, other runner
-            args = (self.result, self.result_b, self.label_a, PRESET_LABELS[self.runner_b])
-        elif view == "cohort" and (
-            self.cohort is None or changed & {*self.runner_plan, "cohort_n", "cohort_spread", "view"}
-        ):
+            self.result_b = simulate_run(PRESETS[self.runner_b][0], self.plan())  # same run, other runner
+        elif view == "cohort" and (self.cohort is None or changed & {*run, *self.group("cohort"), "view"}):
             kw = sample_cohort(self.runner(), n=self.cohort_n, spread=self.cohort_spread, seed=0)
             self.cohort = simulate_cohort(plan=self.plan(), **kw)
         elif view == "prevention":
@@ -310,36 +316,19 @@ class RunLoadSimulator(Dashboard):
             self.prevention = simulate_run(after, self.plan())
         elif view == "hold" and (self.hold is None or changed & {"hold_load", "view"}):
             self.hold = endurance_hold(self.hold_load, "trunk")
-        data = {
-            "run": (self.result,),
-            "compare": args if view == "compare" else None,
+        if "view" in changed:
+            self.show_view(view)
+        args = {
+            "index": (self.result, self.band),
+            "shares": (self.result,),
+            "fatigue": (self.result,),
+            "compare": (self.result, self.result_b, self.label_a, PRESET_LABELS[self.runner_b]),
             "cohort": (self.cohort,),
             "prevention": (self.result, self.prevention),
             "hold": (self.hold,),
-        }[view]
-        classes = {
-            "index": F.IndexChart,
-            "shares": F.SharesChart,
-            "fatigue": F.FatigueChart,
-            "compare": F.CompareChart,
-            "cohort": F.CohortChart,
-            "prevention": F.PreventionChart,
-            "hold": F.HoldChart,
         }
         for key in VIEW_CHARTS[view]:
-            args = (self.result, self.band) if key == "index" else data
-            if key not in self.charts:
-                self.charts[key] = classes[key](*args)
-                box = widgets.VBox(
-                    [self.charts[key].fig, self.slot(key)], layout=widgets.Layout(width="100%", min_width="0")
-                )
-                self.panels[view].children = (*self.panels[view].children, box)
-            elif [id(x) for x in args] != self._drawn.get(key):  # only new results are sent
-                self.charts[key].update(*args)
-            self._drawn[key] = [id(x) for x in args]
-        if "view" in changed:
-            for name, p in self.panels.items():
-                p.layout.display = None if name == view else "none"
+            self.chart(key, CHARTS[key], *args[key], box=self.figure_boxes[key])
         self.render(fragments(self))
 
 
@@ -348,80 +337,35 @@ class RunLoadSimulator(Dashboard):
 
 def parameter_table() -> widgets.HTML:
     """The model's parameter table (``params.PARAMETERS``) with sources, for the notebook Background."""
-    from .params import parameter_rows
-
-    refs = content.references()
-    rows = []
-    for r in parameter_rows():
-        src = r["source"]
-        cite = h("a", refs[src].citation.split(".")[0], href=f"#ref-{src}") if src in refs else h("em", "assumption")
-        val = f"{r['value']:.5g}" if isinstance(r["value"], float) else str(r["value"])
-        rng = "definition" if r["range"] is None else f"{r['range'][0]:g} to {r['range'][1]:g}"
-        rows.append(
-            h(
-                "tr",
-                h("td", h("code", r["name"])),
-                h("td", val),
-                h("td", r["unit"]),
-                h("td", rng),
-                h("td", cite),
-                h("td", r["note"]),
-            )
+    rows = [
+        row(
+            h("code", r["name"]),
+            f"{r['value']:.5g}" if isinstance(r["value"], float) else str(r["value"]),
+            r["unit"],
+            "definition" if r["range"] is None else f"{r['range'][0]:g} to {r['range'][1]:g}",
+            cite(r["source"]),
+            r["note"],
         )
-    return _table(
-        "rb-params",
-        "Every number in the model (runback_widgets/loadsim/params.py)",
-        ("Parameter", "Value", "Unit", "Plausible range (band)", "Source", "Why this value"),
-        rows,
-    )
+        for r in parameter_rows()
+    ]
+    return fixed_html(table(_TB["params_caption"], _TB["params_columns"], rows, "rb-params", _TB["params_region"]))
 
 
 def preset_table() -> widgets.HTML:
     """What each preset gives (takeover minute, peak lumbar load index), computed now from the model."""
     base = simulate_run(*PRESETS["well_conditioned"])
-    short = {
-        "hip_abductors": "abductors",
-        "hip_extensors": "extensors",
-        "deep_core": "deep core",
-        "lumbar_extensors": "lower back",
-    }
     rows = []
     for name, (runner, plan) in PRESETS.items():
         r = simulate_run(runner, plan)
-        s = ", ".join(f"{short[g]} {v:.2f}" for g, v in runner.strength.items())
-        le = 100 * (r.lumbar_extensor_force[-1] / base.lumbar_extensor_force[-1] - 1)
+        strength = ", ".join(f"{_TB['short'][g]} {v:.2f}" for g, v in runner.strength.items())
         rows.append(
-            h(
-                "tr",
-                [
-                    h("td", x)
-                    for x in (
-                        PRESET_LABELS[name],
-                        f"{s}; {runner.training_weeks:g} weeks; {runner.body_mass_kg:g} kg",
-                        f"{plan.duration_min:g} min at {plan.speed_m_s:g} m/s",
-                        F.takeover_text(r.takeover_min),
-                        f"{r.peak_lumbar_load_index:.2f}",
-                        f"{le:+.0f} %",
-                    )
-                ],
+            row(
+                PRESET_LABELS[name],
+                _TB["runner"].format(strength=strength, weeks=runner.training_weeks, mass=runner.body_mass_kg),
+                _TB["run"].format(duration=plan.duration_min, speed=plan.speed_m_s),
+                F.takeover_text(r.takeover_min),
+                f"{r.peak_lumbar_load_index:.2f}",
+                f"{100 * (r.lumbar_extensor_force[-1] / base.lumbar_extensor_force[-1] - 1):+.0f} %",
             )
         )
-    return _table(
-        "rb-presets",
-        "The presets, as the model computes them",
-        (
-            "Preset",
-            "Runner (strength × typical; base; mass)",
-            "Run",
-            "Back takes over",
-            "Peak lumbar load index",
-            "Lumbar extensor force at the end vs well-conditioned",
-        ),
-        rows,
-    )
-
-
-def _table(cls: str, caption: str, heads, rows) -> widgets.HTML:
-    head = h("thead", h("tr", [h("th", t, scope="col") for t in heads]))
-    table = h("table", h("caption", caption), head, h("tbody", rows), class_=cls, style="font-size:0.9em")
-    return widgets.HTML(to_html(h("div", table, style="overflow-x:auto;max-width:100%")))
+    return fixed_html(table(_TB["presets_caption"], _TB["presets_columns"], rows, "rb-presets", _TB["presets_region"]))

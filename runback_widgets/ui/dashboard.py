@@ -77,6 +77,8 @@ __all__ = [
     "parse_number",
 ]
 
+#: A row of controls that wraps on a narrow screen (:meth:`Dashboard.row`).
+ROW = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
 #: Longest piece of a link value quoted back in a note.
 _QUOTE = 40
 
@@ -571,6 +573,11 @@ class Dashboard(widgets.VBox):
         #: Each checked :class:`Text` control's problem in plain words ("" while usable).
         self.input_errors: dict[str, str] = {}
         self.page = Page()
+        #: Each figure object drawn by :meth:`chart`, by key (a view's figures once it was shown).
+        self.charts: dict[str, Any] = {}
+        self._drawn: dict[str, tuple] = {}
+        #: One panel per view (:meth:`view_panels`), by view.
+        self.panels: dict[str, widgets.VBox] = {}
         self._widgets: dict[str, widgets.Widget] = {}
         for spec in self.controls:
             w = spec.make_widget() if spec.widget else None
@@ -614,6 +621,48 @@ class Dashboard(widgets.VBox):
             for col, w in zip(columns, [*widths, *["20em"] * len(columns)])
         ]
         return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+
+    @staticmethod
+    def row(*items: widgets.Widget) -> widgets.Box:
+        """Widgets side by side, wrapping onto the next line on a narrow screen."""
+        return widgets.Box(list(items), layout=ROW)
+
+    def widen(self, keys: Iterable[str], basis: str = "22em", least: str = "18em") -> None:
+        """Let the controls ``keys`` grow to share a :meth:`row` (each at least ``least`` wide,
+        or the whole width on a phone), so long labels are not cut."""
+        for key in keys:
+            self._widgets[key].layout = widgets.Layout(
+                width="auto", max_width="100%", flex=f"1 1 {basis}", min_width=f"min(100%, {least})"
+            )
+
+    def view_panels(self, views: Mapping[str, Sequence[widgets.Widget]]) -> widgets.VBox:
+        """One panel per view, all in the page from the start (every control is there for a
+        share link), hidden until :meth:`show_view` shows one; ``self.panels`` by view."""
+        self.panels = {
+            v: widgets.VBox(list(kids), layout=widgets.Layout(width="100%", display="none"))
+            for v, kids in views.items()
+        }
+        return widgets.VBox(list(self.panels.values()), layout=widgets.Layout(width="100%"))
+
+    def show_view(self, view: str) -> None:
+        """Show the panel of ``view``, hide the others (call before drawing its figures: a
+        figure made while hidden takes the wrong size)."""
+        for name, panel in self.panels.items():
+            want = None if name == view else "none"
+            if panel.layout.display != want:
+                panel.layout.display = want
+
+    def chart(self, key: str, make: Callable[..., Any], *args: Any, box: widgets.Box) -> Any:
+        """The figure object ``key`` showing ``args``: made with ``make(*args)`` on first use
+        (its ``fig`` put in ``box``), later updated only when an argument changed, so only new
+        results cross the wire. Returns it (also in ``self.charts``)."""
+        if key not in self.charts:
+            self.charts[key] = make(*args)
+            box.children = (self.charts[key].fig,)
+        elif not _same(args, self._drawn.get(key)):
+            self.charts[key].update(*args)
+        self._drawn[key] = args
+        return self.charts[key]
 
     def button(self, label: str, action: Callable[[], Any], help: str = "") -> widgets.Button:
         """A button that runs ``action()`` (errors shown in the error panel), e.g. ``self.reset``."""
@@ -858,6 +907,21 @@ class Dashboard(widgets.VBox):
                 if name not in self._specs:
                     raise ValueError(f"unknown control {name!r}; controls: {', '.join(self._specs)}")
                 setattr(self, name, value)
+
+
+def _same(a: tuple, b: tuple | None) -> bool:
+    """The same arguments: each the same object, or equal (arrays compare as different)."""
+    if b is None or len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x is y:
+            continue
+        try:
+            if not bool(x == y):
+                return False
+        except Exception:  # noqa: BLE001 - e.g. results holding numpy arrays: not comparable, redraw
+            return False
+    return True
 
 
 def _figure_widgets(root: widgets.Widget):

@@ -37,6 +37,7 @@ __all__ = [
     "claim_box",
     "claims_for",
     "source_links",
+    "cite",
     "row",
     "table",
     "note_list",
@@ -238,6 +239,15 @@ def source_links(ids: Iterable[str]) -> list:
             out.append("; ")
         out.append(h("a", name, href=ref.link, target="_blank", rel="noopener") if ref.link else name)
     return out
+
+
+def cite(ref_id: str) -> El:
+    """A table cell's source: the reference's short name linking to the notebook's reference
+    list (``#ref-<id>``), or *assumption* when the id is not a reference."""
+    refs = content.references()
+    if ref_id in refs:
+        return h("a", refs[ref_id].citation.split(".")[0], href=f"#ref-{ref_id}")
+    return h("em", "assumption")
 
 
 def claim_box(claim_id: str, detail: bool = False) -> El:

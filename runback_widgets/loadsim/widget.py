@@ -16,7 +16,7 @@ import traitlets
 
 from .. import content
 from ..ui.components import Disclaimer, download_link, figure_csv, fixed_html
-from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset
+from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset, grouped
 from ..ui.render import cite, claim_box, claims_for, h, row, table
 from . import figures as F
 from .model import (
@@ -65,7 +65,9 @@ CHARTS = {
     "prevention": F.PreventionChart,
     "hold": F.HoldChart,
 }
-_S_LO, _S_HI = LIMITS["strength"][:2]
+_S = LIMITS["strength"][:2]
+_B = "strong_after_strength_training"  # runner B at first
+_PCT = {"continuous": False, "readout": ".0%"}  # a fraction, sent on release
 
 
 def _preset_values(runner: Runner, plan: RunPlan) -> dict:
@@ -182,47 +184,28 @@ class RunLoadSimulator(Dashboard):
             options={**PRESET_LABELS, "custom": _C["custom"]},
             values={k: _preset_values(*v) for k, v in PRESETS.items()},
         ),
-        Number("body_mass_kg", _C["body_mass"], 40, 130, step=1, default=70, group="run"),
-        Number("speed_m_s", _C["speed"], 2.0, 6.0, step=0.1, default=3.0, group="run"),
-        Number("duration_min", _C["duration"], 10, 180, step=5, default=60, group="run"),
-        Number("training_weeks", _C["training_weeks"], 0, 104, default=12, help=_C["training_weeks_help"], group="run"),
-        *(
-            Number(f"strength_{g}", _C[g], _S_LO, _S_HI, step=0.05, default=1.0, help=_C["strength_help"], group="run")
-            for g in GROUPS
+        *grouped(
+            "run",  # the runner and the run: a change re-simulates the run
+            Number("body_mass_kg", _C["body_mass"], 40, 130, step=1, default=70),
+            Number("speed_m_s", _C["speed"], 2.0, 6.0, step=0.1, default=3.0),
+            Number("duration_min", _C["duration"], 10, 180, step=5, default=60),
+            Number("training_weeks", _C["training_weeks"], 0, 104, default=12, help=_C["training_weeks_help"]),
+            *(Number(f"strength_{g}", _C[g], *_S, step=0.05, default=1.0, help=_C["strength_help"]) for g in GROUPS),
         ),
         Choice("view", "View", default="run", options=VIEWS, buttons=True),
-        Choice(
-            "runner_b",
-            _C["runner_b"],
-            default="strong_after_strength_training",
-            options=dict(PRESET_LABELS),
-            group="compare",
+        # each view's own controls (group: the view), above its figures
+        *grouped("compare", Choice("runner_b", _C["runner_b"], default=_B, options=dict(PRESET_LABELS))),
+        *grouped(
+            "cohort",
+            Number("cohort_n", _C["cohort_n"], 50, 2000, step=50, default=500, continuous=False),
+            Number("cohort_spread", _C["cohort_spread"], 0.0, 0.4, step=0.05, default=0.15, **_PCT),
         ),
-        Number("cohort_n", _C["cohort_n"], 50, 2000, step=50, default=500, continuous=False, group="cohort"),
-        Number(
-            "cohort_spread",
-            _C["cohort_spread"],
-            0.0,
-            0.4,
-            step=0.05,
-            default=0.15,
-            continuous=False,
-            readout=".0%",
-            group="cohort",
+        *grouped(
+            "prevention",
+            Number("strength_weeks", _C["strength_weeks"], 0, 24, default=8),
+            Number("base_weeks", _C["base_weeks"], 0, 26, default=8),
         ),
-        Number("strength_weeks", _C["strength_weeks"], 0, 24, default=8, group="prevention"),
-        Number("base_weeks", _C["base_weeks"], 0, 26, default=8, group="prevention"),
-        Number(
-            "hold_load",
-            _C["hold_load"],
-            0.1,
-            0.9,
-            step=0.05,
-            default=0.5,
-            continuous=False,
-            readout=".0%",
-            group="hold",
-        ),
+        *grouped("hold", Number("hold_load", _C["hold_load"], 0.1, 0.9, step=0.05, default=0.5, **_PCT)),
     )
 
     result = traitlets.Instance(RunResult, allow_none=True)
@@ -236,11 +219,9 @@ class RunLoadSimulator(Dashboard):
         c, s, run = self.control, self.slot, self.group("run")
         self.widen([*run, "preset", *(k for v in VIEWS if v != "run" for k in self.group(v))], "26em", "22em")
         strengths = [f"strength_{g}" for g in GROUPS]
-        #: Where each figure goes (made on its view's first visit), its summary under it.
-        self.figure_boxes = {k: widgets.VBox(layout=widgets.Layout(width="100%", min_width="0")) for k in CHARTS}
         views = {
             v: ([self.row(*map(c, self.group(v)))] if self.group(v) and v != "run" else [])
-            + [w for k in VIEW_CHARTS[v] for w in (self.figure_boxes[k], s(k))]
+            + [w for k in VIEW_CHARTS[v] for w in (self.figure(k), s(k))]
             for v in VIEWS
         }
         return [
@@ -328,7 +309,7 @@ class RunLoadSimulator(Dashboard):
             "hold": (self.hold,),
         }
         for key in VIEW_CHARTS[view]:
-            self.chart(key, CHARTS[key], *args[key], box=self.figure_boxes[key])
+            self.chart(key, CHARTS[key], *args[key])
         self.render(fragments(self))
 
 

@@ -47,6 +47,7 @@ never swallowed. Widgets layer: ipywidgets, no model logic.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import math
 import re
@@ -73,6 +74,7 @@ __all__ = [
     "ControlValueError",
     "Dashboard",
     "DETAIL",
+    "grouped",
     "shown",
     "parse_number",
 ]
@@ -504,6 +506,16 @@ class Text(Control):
 
 
 #: "More detail for students": every dashboard's plain/exact wording switch.
+def grouped(group: str, *specs: Control) -> tuple[Control, ...]:
+    """The controls ``specs`` placed in ``group`` (instead of ``group=`` on each)."""
+    out = []
+    for spec in specs:
+        spec = copy.copy(spec)
+        object.__setattr__(spec, "group", group)
+        out.append(spec)
+    return tuple(out)
+
+
 DETAIL = Toggle("detail", "More detail for students", default=False)
 
 
@@ -570,6 +582,7 @@ class Dashboard(widgets.VBox):
         #: Inputs of the current ``update`` that a widget in the browser changed (not Python).
         self.changed_in_browser: frozenset[str] = frozenset()
         self._slots: dict[str, widgets.HTML] = {}
+        self._figures: dict[str, widgets.VBox] = {}
         #: Each checked :class:`Text` control's problem in plain words ("" while usable).
         self.input_errors: dict[str, str] = {}
         self.page = Page()
@@ -652,13 +665,19 @@ class Dashboard(widgets.VBox):
             if panel.layout.display != want:
                 panel.layout.display = want
 
-    def chart(self, key: str, make: Callable[..., Any], *args: Any, box: widgets.Box) -> Any:
+    def figure(self, name: str, **layout) -> widgets.VBox:
+        """Where figure ``name`` goes (created once, empty until :meth:`chart` draws it)."""
+        if name not in self._figures:
+            self._figures[name] = widgets.VBox(layout=widgets.Layout(**{"width": "100%", "min_width": "0", **layout}))
+        return self._figures[name]
+
+    def chart(self, key: str, make: Callable[..., Any], *args: Any) -> Any:
         """The figure object ``key`` showing ``args``: made with ``make(*args)`` on first use
-        (its ``fig`` put in ``box``), later updated only when an argument changed, so only new
-        results cross the wire. Returns it (also in ``self.charts``)."""
+        (its ``fig`` put in :meth:`figure` ``key``), later updated only when an argument changed,
+        so only new results cross the wire. Returns it (also in ``self.charts``)."""
         if key not in self.charts:
             self.charts[key] = make(*args)
-            box.children = (self.charts[key].fig,)
+            self.figure(key).children = (self.charts[key].fig,)
         elif not _same(args, self._drawn.get(key)):
             self.charts[key].update(*args)
         self._drawn[key] = args

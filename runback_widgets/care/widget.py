@@ -19,7 +19,7 @@ import traitlets
 from .. import content
 from ..ui.components import Disclaimer, download_link, fixed_html, plot_resizer
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Date, Number, Toggle
-from ..ui.render import claim_box, claims_for, h, row, source_links, table
+from ..ui.render import cite, claim_box, claims_for, h, row, source_links, table
 from ..ui.share import link_to
 from . import export
 from . import figures as F
@@ -37,7 +37,6 @@ CLAIMS = claims_for(NAME)
 VIEW_CHART = {"evidence": "evidence", "exercises": "position", "return": "return", "base": "base"}
 EXERCISES = {e.id: e.name for e in exercises()}
 INCREASE, EVERY = f"{value('max_weekly_increase'):g}", str(value("recovery_every"))
-_ROW = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
 
 
 def _options(pairs) -> dict[str, str]:
@@ -258,63 +257,51 @@ class WhatHelps(Dashboard):
     base_plan = traitlets.Instance(Plan, allow_none=True)
 
     def build(self):
-        self.charts: dict = {}
-        self._drawn: dict = {}
         self.resizer = plot_resizer()
-        c, s = self.control, self.slot
-        for spec in self.controls:
-            if spec.key not in ("detail", "view", "warning"):
-                c(spec.key).layout = widgets.Layout(
-                    width="auto", max_width="100%", flex="1 1 22em", min_width="min(100%, 18em)"
-                )
+        c, s, f, row = self.control, self.slot, self.figure, self.row
+        self.widen(spec.key for spec in self.controls if spec.key not in ("detail", "view", "warning"))
         c("view").add_class("rb-care-views")
-        #: Where each view's figure goes (filled on the view's first visit).
-        self.figure_boxes = {k: widgets.VBox(layout=widgets.Layout(width="100%")) for k in VIEW_CHART.values()}
-        f = self.figure_boxes
         views = {
             "evidence": [
-                widgets.Box([c("topic")], layout=_ROW),
-                f["evidence"],
+                row(c("topic")),
+                f("evidence"),
                 s("evidence_summary"),
                 s("evidence_table"),
             ],
             "exercises": [
-                widgets.Box([c(k) for k in self.group("filters")], layout=_ROW),
+                row(*map(c, self.group("filters"))),
                 s("hurts_help"),
                 s("count"),
-                widgets.Box([c("exercise")], layout=_ROW),
-                f["position"],
+                row(c("exercise")),
+                f("position"),
                 s("exercise_card"),
                 s("sim_link"),
             ],
             "return": [
                 s("return_heading"),
-                widgets.Box([c(k) for k in self.group("return")], layout=_ROW),
+                row(*map(c, self.group("return"))),
                 c("warning"),
                 s("warning_help"),
                 s("return_out"),
-                f["return"],
+                f("return"),
                 s("return_downloads"),
                 s("return_table"),
             ],
             "base": [
                 s("base_heading"),
-                widgets.Box([c(k) for k in self.group("base")], layout=_ROW),
+                row(*map(c, self.group("base"))),
                 s("base_out"),
-                f["base"],
+                f("base"),
                 s("base_downloads"),
                 s("base_table"),
             ],
-        }
-        self.panels = {
-            v: widgets.VBox(kids, layout=widgets.Layout(width="100%", display="none")) for v, kids in views.items()
         }
         return [
             self.resizer,
             Disclaimer(),
             c("view"),
             self.errors,
-            widgets.VBox(list(self.panels.values()), layout=widgets.Layout(width="100%")),
+            self.view_panels(views),
             c("detail"),
             s("rules"),
             *(s(f"claims_{k}") for k in CLAIM_BLOCKS),
@@ -363,8 +350,7 @@ class WhatHelps(Dashboard):
                 refused = exc
         view, key = self.view, VIEW_CHART[self.view]
         if "view" in changed:  # the panel is shown before its figure is made (a hidden figure takes 700 px)
-            for name, panel in self.panels.items():
-                panel.layout.display = None if name == view else "none"
+            self.show_view(view)
         args = {
             "evidence": (evidence(self.topic),),
             "position": (self.chosen,),
@@ -373,19 +359,15 @@ class WhatHelps(Dashboard):
         }[key]
         if key == "position" and self.chosen is None:
             pass  # nothing to draw: the figure box is hidden below
-        elif key not in self.charts:
+        else:
             make = {
                 "evidence": lambda o: F.EvidenceChart(o, _E["chart_title"], _E["axis"]),
                 "position": F.PositionChart,
                 "return": lambda p: F.PlanChart(p, _P["heading_return"]),
                 "base": lambda p: F.PlanChart(p, _P["heading_base"]),
             }
-            self.charts[key] = make[key](*args)
-            self.figure_boxes[key].children = (self.charts[key].fig,)
-        elif args != self._drawn.get(key):  # only what changed is sent
-            self.charts[key].update(*args)
-        self._drawn[key] = args
-        self.figure_boxes["position"].layout.display = "none" if self.chosen is None else None
+            self.chart(key, make[key], *args)
+        self.figure("position").layout.display = "none" if self.chosen is None else None
         if "view" in changed:
             self.resizer.tick += 1
         self.render(fragments(self))
@@ -395,11 +377,6 @@ class WhatHelps(Dashboard):
 
 def parameter_table() -> widgets.HTML:
     """The planners' parameter table (``model.PARAMETERS``) with sources, for the notebook."""
-    refs = content.references()
-
-    def cite(src):
-        return h("a", refs[src].citation.split(".")[0], href=f"#ref-{src}") if src in refs else h("em", "assumption")
-
     rows = [
         row(h("code", r["name"]), f"{r['value']:g}", r["unit"], cite(r["source"]), r["note"]) for r in parameter_rows()
     ]

@@ -109,7 +109,7 @@ def test_no_match_says_so_and_hides_the_figure(app):
     found = exercises("core", "step", "arching")
     assert (app.exercise == "") == (not found)
     assert (app.chosen is None) == (not found)
-    assert (app.figure_boxes["position"].layout.display == "none") == (not found)
+    assert (app.figure("position").layout.display == "none") == (not found)
 
 
 @pytest.mark.parametrize("urgency", [u for u in URGENCY_LEVELS if u != "self_care"])

@@ -157,7 +157,7 @@ def fragments(app: RunLoadSimulator) -> dict:
             ta=F.takeover_text(r.takeover_min),
             tb=F.takeover_text(p.takeover_min),
         )
-    for key in ("index", "shares", "fatigue", "compare", "cohort", "prevention", "hold"):
+    for key in CHARTS:  # each figure's summary in words, under it
         if isinstance(out.get(key), str):
             out[key] = h("p", out[key], class_="rb-figure-summary", role="note")
     return out

@@ -262,9 +262,18 @@ def install(
                         km.add_restart_callback(callback, event)
                 except Exception:  # noqa: BLE001 - gone already: the checks below see it
                     km = None
+
+                def pid():
+                    return getattr(getattr(km, "provisioner", None), "pid", None)
+
+                # A restart replaces the process (a restarter poll comes 3 s after the start
+                # at the earliest): a new pid is a restart even when its callback came first.
+                pid0 = pid()
                 deadline = time.monotonic() + WARM_TIMEOUT_S
                 try:
                     while time.monotonic() < deadline:
+                        if not lost and pid0 is not None and pid() not in (None, pid0):
+                            lost.append("restart")
                         if lost or kid not in self:
                             self.log.warning("runback: kernel %s %s while warming", kid, (lost or ["vanished"])[0])
                             return False

@@ -383,8 +383,10 @@ def serve(args: argparse.Namespace) -> int:
     # Pre-heated kernels fetch their visitor's request on /voila/query with this key.
     query_key = secrets.token_urlsafe(24)
     os.environ[guard.QUERY_KEY_ENV] = query_key
-    if tls:
-        os.environ["VOILA_WS_PROTOCOL"] = "wss"
+    # How kernels reach this server: set either way, so a value inherited from the
+    # environment (another server's, a shell's) cannot send them to the wrong protocol
+    # (a plain server's pre-heated kernels then retried wss for ever and never warmed).
+    os.environ["VOILA_WS_PROTOCOL"] = "wss" if tls else "ws"
     policy = serve_policy(args, notebooks, query_key)
     limits = guard.raise_open_files_limit()
     if args.present:

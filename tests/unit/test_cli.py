@@ -9,6 +9,7 @@ token enforcement beyond loopback, Ctrl-C stopping it and its kernels.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import time
@@ -41,7 +42,13 @@ def launched(monkeypatch):
     monkeypatch.setattr(Voila, "launch_instance", classmethod(fake_launch))
     monkeypatch.setattr(cli, "_open_when_ready", lambda host, port, url, timeout=60.0: calls["opened"].append(url))
     monkeypatch.delenv("RUNBACK_NOTEBOOKS", raising=False)
-    return calls
+    # cli.main sets environment variables for Voila and its kernels; run in this process,
+    # they would leak into every later test's servers (VOILA_WS_PROTOCOL=wss from the TLS
+    # test once made a plain server's pre-heated kernels retry wss for ever).
+    saved = dict(os.environ)
+    yield calls
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def run_serve(capsys, *args):
@@ -395,3 +402,11 @@ def test_pool_plan_leaves_out_notebooks_linked_from_outside(tmp_path):
     (nb / "inner.ipynb").symlink_to(nb / "a.ipynb")  # inside: fine
     assert cli.notebook_files(nb) == ["a.ipynb", "index.ipynb", "inner.ipynb"]
     assert "linked.ipynb" not in cli.pool_plan(nb, 10)
+
+
+def test_kernels_are_told_the_servers_own_websocket_protocol(launched, capsys, monkeypatch):
+    """An inherited VOILA_WS_PROTOCOL=wss (another server's, a shell's) on a plain-HTTP server
+    sent its pre-heated kernels to wss for ever (seen in CI: the 'ready' line never came)."""
+    monkeypatch.setenv("VOILA_WS_PROTOCOL", "wss")
+    run_serve(capsys, "--no-browser")
+    assert os.environ["VOILA_WS_PROTOCOL"] == "ws"

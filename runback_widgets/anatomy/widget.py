@@ -270,8 +270,8 @@ class AnatomyDashboard(Dashboard):
             self.structure = ""
             self.layers = tuple(_D["pain_type"][self.pain]["layers"])
         self.settle(changed)
-        if "layers" in changed and "layers" not in self.changed_in_browser:
-            self.chart3d.set_layers(self.layers)  # a click on a box restyled the browser's figure itself
+        if "layers" in changed:  # a click on a box showed/hid the layer in the browser's figure itself
+            self.chart3d.set_layers(self.layers, shown_in_browser="layers" in self.changed_in_browser)
         if changed & {"structure", "pain"}:
             ids = {self.structure} if self.structure else _D["pain_type"][self.pain]["structures"] if self.pain else ()
             self.chart3d.highlight(ids)

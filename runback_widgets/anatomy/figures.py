@@ -7,6 +7,7 @@ only what changed is sent to the browser.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 
@@ -60,7 +61,7 @@ def _part_style(structure_id: str, layer: str, part: str) -> dict:
 
 #: Plot sizes (width, height) the labels must fit and not overlap at, per mode: a phone's column,
 #: a laptop's, a wide one (the heights are the figure's own).
-LABEL_WIDTHS = {False: (359, 936, 1334), True: (359, 1100, 1800)}
+LABEL_WIDTHS = {False: (340, 936, 1334), True: (340, 1100, 1800)}
 
 
 def _label_font() -> int:
@@ -72,12 +73,17 @@ def _height() -> int:
     return figure_layout(height=640 if presenter_mode() else 560)["height"]
 
 
+@functools.lru_cache(maxsize=16)
+def _center(direction: tuple, up: tuple) -> np.ndarray:
+    return v3.fit_center(v3.scene_box(), direction, up, NOMINAL_ASPECT)
+
+
 def fitted_camera(preset: Mapping, aspect: float = NOMINAL_ASPECT) -> dict:
     """A camera preset (``eye`` direction, ``up``) at the distance that fills a plot of ``aspect``."""
     box = v3.scene_box()
-    center = v3.fit_center(box)
     direction = np.asarray(preset["eye"], dtype=float)
     direction = direction / np.linalg.norm(direction)
+    center = _center(tuple(direction), tuple(preset["up"]))
     d = v3.fit_distance(box, direction, preset["up"], center, aspect)
     eye = center + d * direction
     return dict(
@@ -91,11 +97,11 @@ def _fit_meta(presets: Mapping[str, Mapping]) -> dict:
     """``layout.meta.rb_fit``: per preset its direction and fitted distances per plot aspect
     (runback-layout.js moves a preset's eye to the distance for the plot's real aspect)."""
     box = v3.scene_box()
-    center = v3.fit_center(box)
     out = {}
     for name, p in presets.items():
         direction = np.asarray(p["eye"], dtype=float)
         direction = direction / np.linalg.norm(direction)
+        center = _center(tuple(direction), tuple(p["up"]))
         out[name] = dict(
             dir=[round(float(c), 6) for c in direction],
             d=v3.distance_table(box, direction, p["up"], center),

@@ -89,7 +89,9 @@ class SceneBox:
 
 
 def _vertices(built: LumbopelvicModel, skip_layers=()) -> np.ndarray:
-    return np.vstack([m.vertices for st in built.structures.values() if st.layer not in skip_layers for _, m in st.parts])
+    return np.vstack(
+        [m.vertices for st in built.structures.values() if st.layer not in skip_layers for _, m in st.parts]
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,10 +164,30 @@ def fit_distance(box: SceneBox, direction, up, center, aspect: float, fill: floa
     return float(need.max())
 
 
-def fit_center(box: SceneBox) -> np.ndarray:
-    """The camera's ``center``: the middle of the fitted model's extent (box units)."""
+def fit_center(box: SceneBox, direction=None, up=None, aspect: float = 1.67) -> np.ndarray:
+    """The camera's ``center`` (box units): the middle of the model's extent, then (given a
+    direction) moved across the view to where the eye can come nearest, so the model fills
+    the most of the plot (seen in perspective, its near end looks bigger than its far end)."""
     q = box.normalize(box.points)
-    return (q.min(axis=0) + q.max(axis=0)) / 2
+    center = (q.min(axis=0) + q.max(axis=0)) / 2
+    if direction is None:
+        return center
+    direction = np.asarray(direction, dtype=float)
+    direction = direction / np.linalg.norm(direction)
+    right, true_up, _ = view_basis(center + direction, up, center)
+    best = fit_distance(box, direction, up, center, aspect)
+    step = 0.1
+    while step > 5e-4:  # pattern search over the two directions across the view
+        moved = False
+        for v in (right, -right, true_up, -true_up):
+            c = center + step * v
+            d = fit_distance(box, direction, up, c, aspect)
+            if d < best - 1e-9:
+                center, best, moved = c, d, True
+                break
+        if not moved:
+            step /= 2
+    return center
 
 
 def distance_table(box: SceneBox, direction, up, center) -> list[float]:
@@ -179,20 +201,24 @@ def distance_table(box: SceneBox, direction, up, center) -> list[float]:
 @dataclass(frozen=True)
 class Label:
     """A label candidate: its text, the point it names [mm], a pair key (left/right twins share
-    one), the text shown once for a pair seen edge-on, and how far beside the point it goes [mm]."""
+    one), the text shown once for a pair seen edge-on, and the structure's half-width [mm] (the
+    label goes just beside it)."""
 
     text: str
     anchor: tuple
     pair: str = ""
     pair_text: str = ""
-    offset: float = 60.0
+    offset: float = 20.0
 
 
 def label_candidates(built: LumbopelvicModel) -> list[Label]:
     """L1-L5 (at their vertebral bodies) and the two SI joints."""
-    out = [Label(lvl, tuple(built.frames[lvl]["center"]), offset=58.0) for lvl in ("L1", "L2", "L3", "L4", "L5")]
+    out = [
+        Label(lvl, tuple(built.frames[lvl]["center"]), offset=dim.VERTEBRA[lvl]["body_width"] / 2 + 6)
+        for lvl in ("L1", "L2", "L3", "L4", "L5")
+    ]
     for side in ("left", "right"):
-        out.append(Label("SI joint", tuple(built.landmarks[f"si_joint_{side}"]), "si", "SI joints", 40.0))
+        out.append(Label("SI joint", tuple(built.landmarks[f"si_joint_{side}"]), "si", "SI joints", 14.0))
     return out
 
 
@@ -221,9 +247,9 @@ def place_labels(
 
     Nearest structures first. A structure whose point lies within ``hidden_mm`` (across the
     line of sight) of a nearer one is behind it from here (L2-L5 under L1 from above): no label; if it is the other of a left/right pair, the kept label names both ("SI joints").
-    Each label goes ``offset`` mm beside its point along the screen's right (or, if that
-    overlaps or leaves the plot, its left), slid along its line of sight to just in front of
-    the model: the same place on screen, but no bone is drawn over it.
+    Each label goes just beside its structure on the screen's right (or, if that overlaps or
+    leaves the plot, its left), at the depth of the model's nearest point: the same place on
+    screen as beside the structure, but in front of every bone, so none is drawn over it.
     """
     camera, width, height = views[0]
     eye, up, center = (_xyz(camera[k]) for k in ("eye", "up", "center"))
@@ -245,15 +271,24 @@ def place_labels(
         elif front in kept and candidates[i].pair and candidates[i].pair == candidates[front].pair:
             texts[front] = candidates[front].pair_text or candidates[front].text
     kept.sort()  # top to bottom in the list (L1 first): the order the labels are tried in
-    right_mm = _data_direction(box, right)
-    front_depth = float(_camera_coords(box.normalize(box.front_points), eye, up, center)[:, 2].min())
+    a_scr = project(anchors, box, camera, width, height)
+    m_scr = project(box.front_points, box, camera, width, height)
+    m_depth = _camera_coords(box.normalize(box.front_points), eye, up, center)[:, 2]
+    mm = max(box.ranges[k][1] - box.ranges[k][0] for k in range(3))  # box units -> mm (uniform)
+    t = math.tan(FOVY / 2)
     placed_pos: list[np.ndarray] = []
     placed_txt: list[str] = []
     placed_box: list[list[np.ndarray]] = [[] for _ in views]
     for i in kept:
         c = candidates[i]
+        px_per_mm = height / (2 * depth[i] * t * mm)
+        half_w = label_boxes([texts[i]], np.zeros((1, 2)), font)[0][2]
         for side in (1.0, -1.0):
-            p = _in_front(anchors[i] + side * c.offset * right_mm, box, eye, up, center, front_depth)
+            sx, sy = a_scr[i, 0] + side * (c.offset * px_per_mm + half_w + 4), a_scr[i, 1]
+            bx0 = label_boxes([texts[i]], np.array([[sx, sy]]), font)[0]
+            p = _label_point(sx, sy, bx0, m_scr, m_depth, depth[i], box, camera, width, height)
+            if p is None:
+                continue
             boxes = [label_boxes([texts[i]], project(p[None], box, cam, w, h), font)[0] for cam, w, h in views]
             ok = all(
                 bx[0] >= 0 and bx[2] <= w and bx[1] >= 0 and bx[3] <= h and not any(_overlap(bx, o, gap) for o in prev)
@@ -278,18 +313,34 @@ def _data_direction(box: SceneBox, v) -> np.ndarray:
     return d / np.linalg.norm(d)
 
 
-def _in_front(p: np.ndarray, box: SceneBox, eye, up, center, front_depth: float) -> np.ndarray:
-    """``p`` slid along the ray from the eye to just in front of the model (and inside the box)."""
-    q = box.normalize(p)
-    d = _camera_coords(q, eye, up, center)[0, 2]
-    target = max(front_depth * 0.98, 1e-3)
-    if d <= target:
-        return p
-    half = np.array(box.aspect) / 2 * 0.999
-    s = target / d
-    while s < 1.0:  # stay inside the axis ranges (plotly clips what is outside)
-        cand = eye + (q - eye) * s
-        if np.all(np.abs(cand) <= half):
-            return box.denormalize(cand)
-        s = min(1.0, s + 0.02)
-    return p
+def _label_point(sx, sy, bx, m_scr, m_depth, anchor_depth, box, camera, width, height):
+    """The data point [mm] drawn at screen pixel (sx, sy), nearer the eye than any part of the
+    model drawn under the label's box (so no bone hides it) and inside the axis ranges (plotly
+    clips what is outside); None when no such point exists."""
+    pad = 6.0
+    under = (
+        (m_scr[:, 0] >= bx[0] - pad)
+        & (m_scr[:, 0] <= bx[2] + pad)
+        & (m_scr[:, 1] >= bx[1] - pad)
+        & (m_scr[:, 1] <= bx[3] + pad)
+    )
+    limit = float(m_depth[under].min()) if under.any() else math.inf
+    want = min(limit * 0.97, anchor_depth)
+    eye, up, center = (_xyz(camera[k]) for k in ("eye", "up", "center"))
+    right, true_up, fwd = view_basis(eye, up, center)
+    t = math.tan(FOVY / 2)
+    nx, ny = sx / width * 2 - 1, 1 - sy / height * 2
+    ray = right * nx * t * (width / height) + true_up * ny * t + fwd  # point at depth D: eye + D * ray
+    half = np.array(box.aspect) / 2 * 0.995
+    enter, leave = 0.0, math.inf
+    for k in range(3):
+        if abs(ray[k]) < 1e-12:
+            if abs(eye[k]) > half[k]:
+                return None
+            continue
+        t1, t2 = (-half[k] - eye[k]) / ray[k], (half[k] - eye[k]) / ray[k]
+        enter, leave = max(enter, min(t1, t2)), min(leave, max(t1, t2))
+    d = max(want, enter * 1.001)
+    if d > leave or d >= limit:
+        return None
+    return box.denormalize(eye + d * ray)

@@ -229,10 +229,21 @@ class AnatomyDashboard(Dashboard):
             heading("3D model of the lower back and pelvis"),
             c("layers"),
             c("camera"),
-            self.chart3d.fig,
-            s("summary3d"),
-            row(c("structure"), clear),
-            s("card"),
+            # The model is tall: on a wide screen the structure list and its card sit beside it
+            # (the figure gets a column about as wide as it is high); on a phone they wrap below.
+            widgets.HBox(
+                [
+                    widgets.Box(
+                        [self.chart3d.fig],
+                        layout=widgets.Layout(flex="1 1 480px", min_width="0", max_width="900px", display="block"),
+                    ),
+                    widgets.VBox(
+                        [s("summary3d"), row(c("structure"), clear), s("card")],
+                        layout=widgets.Layout(flex="1 1 300px", min_width="0"),
+                    ),
+                ],
+                layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-start", grid_gap="0 1em"),
+            ),
             heading("Which structures does each kind of pain involve?", 3),
             row(*self.showme.values()),
             s("pain_text"),

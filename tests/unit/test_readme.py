@@ -70,8 +70,7 @@ def test_every_dashboard_has_a_screenshot_on_the_first_screen():
 def test_phone_and_projector_screenshots_are_linked():
     """Issue 14: the phone and projector views the layout tests take are committed and linked."""
     for nb in dashboards():
-        for kind in ("phone", "projector"):
-            rel = f"docs/screenshots/{kind}-{nb}.png"
+        for rel in (f"docs/screenshots/{k}-{nb}{t}.png" for k in ("phone", "projector") for t in ("", "-tool")):
             assert f"]({rel})" in text(), f"README does not link {rel}"
             assert (ROOT / rel).is_file(), f"{rel} missing: run `make screenshots` and commit it"
 

@@ -219,5 +219,6 @@ def test_3d_labels_apart_in_every_camera(dashboard, viewport):
                 assert sep >= 20, f"{name}: {got['text'][i]!r} and {got['text'][j]!r} {sep:.0f} px apart"
         # Python's projection of the same points agrees with the browser's.
         py = v3.project(np.array(got["pts"]), v3.scene_box(), got["camera"], got["W"], got["H"])
-        assert np.abs(py - xy).max() < 3, (name, py.tolist(), xy.tolist())
+        # (within 2 % of the width: the browser's canvas is a few pixels off the layout's size)
+        assert np.abs(py - xy).max() < 0.02 * got["W"] + 2, (name, py.tolist(), xy.tolist())
     assert dp.page_errors == []

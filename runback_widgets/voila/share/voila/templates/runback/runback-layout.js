@@ -146,7 +146,11 @@
       var gd = figs[i];
       if (fitWatched.has(gd) || !gd.on || !(gd.layout && gd.layout.meta && gd.layout.meta.rb_fit)) { continue; }
       fitWatched.add(gd);
-      gd.on('plotly_relayout', (function (g) { return function () { fit3d(g); }; })(gd));
+      // A camera from Python comes as a relayout, or as an update when the labels move with it.
+      var refit = (function (g) { return function () { fit3d(g); }; })(gd);
+      gd.on('plotly_relayout', refit);
+      gd.on('plotly_update', refit);
+      gd.on('plotly_react', refit);
       fit3d(gd);
     }
   }

@@ -64,9 +64,9 @@ def _part_style(structure_id: str, layer: str, part: str) -> dict:
     return style
 
 
-#: Plot sizes (width, height) the labels must fit and not overlap at, per mode: a phone's column,
+#: Plot sizes (width, height) the labels must fit and not overlap at, per mode (presenter: no phone): a phone's column,
 #: a laptop's, a wide one (the heights are the figure's own).
-LABEL_WIDTHS = {False: (340, 936, 1334), True: (340, 1100, 1800)}
+LABEL_WIDTHS = {False: (340, 936, 1334), True: (480, 900, 1800)}
 
 
 def _label_font() -> int:
@@ -122,8 +122,25 @@ def _label_points(built: am.LumbopelvicModel, preset: Mapping | None = None):
     box = v3.scene_box()
     height = _height()
     views = [(fitted_camera(preset, w / height), w, height) for w in LABEL_WIDTHS[presenter_mode()]]
-    pos, txt = v3.place_labels(v3.label_candidates(built), box, views, _label_font())
-    return pos[:, 0].tolist(), pos[:, 1].tolist(), pos[:, 2].tolist(), txt
+    solid = np.vstack([m.vertices for st in built.structures.values() if st.layer != "muscles" for _, m in st.parts])
+    present = presenter_mode()
+    pos, txt, on = v3.place_labels(
+        v3.label_candidates(built), box, views, _label_font(), model_points=solid, prefer_clear=present
+    )
+    return pos[:, 0].tolist(), pos[:, 1].tolist(), pos[:, 2].tolist(), txt, _label_colors(on, present)
+
+
+#: Label text colours by what the label stands on. Near-black reads on the white page and on the
+#: ivory bone alike; on the projector's dark page, white off the model, near-black on bone, and
+#: where a label straddles both a blue with ~3.7:1 against either (the 18-px text there is large).
+LABEL_COLORS = {
+    False: {"clear": "#1A1A1A", "solid": "#1A1A1A", "mixed": "#1A1A1A"},
+    True: {"clear": "#FFFFFF", "solid": "#1A1A1A", "mixed": OKABE_ITO["blue"]},
+}
+
+
+def _label_colors(on: list[str], present: bool) -> list[str]:
+    return [LABEL_COLORS[present][k] for k in on]
 
 
 def anatomy_figure(
@@ -172,7 +189,7 @@ def anatomy_figure(
                 )
             )
             index.setdefault(sid, []).append(len(traces) - 1)
-    lx, ly, lz, lt = _label_points(built, preset)
+    lx, ly, lz, lt, lc = _label_points(built, preset)
     traces.append(
         go.Scatter3d(
             x=lx,
@@ -182,7 +199,7 @@ def anatomy_figure(
             mode="text",
             name="Labels",
             meta="labels",
-            textfont=dict(size=_label_font(), color="#FFFFFF" if presenter_mode() else "#1A1A1A"),
+            textfont=dict(size=_label_font(), color=lc),
             hoverinfo="skip",
             showlegend=False,
         )
@@ -291,11 +308,11 @@ class Anatomy3DChart:
     def set_camera(self, name: str) -> None:
         """Look from preset ``name``; the labels move to where they read from there."""
         self.camera = name
-        lx, ly, lz, lt = _label_points(self._built, self.presets[name])
+        lx, ly, lz, lt, lc = _label_points(self._built, self.presets[name])
         with self.fig.batch_update():
             self.fig.layout.scene.camera = self.cameras[name]
             lab = self.fig.data[-1]
-            lab.x, lab.y, lab.z, lab.text = lx, ly, lz, lt
+            lab.x, lab.y, lab.z, lab.text, lab.textfont.color = lx, ly, lz, lt, lc
 
     def update(self, built: am.LumbopelvicModel) -> None:
         """New geometry (after a tilt change): only the vertex coordinates of structures that
@@ -313,9 +330,9 @@ class Anatomy3DChart:
                         t = self.fig.data[i]
                         t.x, t.y, t.z = v[0], v[1], v[2]
                     i += 1
-            lx, ly, lz, lt = _label_points(built, self.presets[self.camera])
+            lx, ly, lz, lt, lc = _label_points(built, self.presets[self.camera])
             lab = self.fig.data[i]
-            lab.x, lab.y, lab.z, lab.text = lx, ly, lz, lt
+            lab.x, lab.y, lab.z, lab.text, lab.textfont.color = lx, ly, lz, lt, lc
         self._built = built
 
 

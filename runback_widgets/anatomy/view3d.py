@@ -241,15 +241,20 @@ def place_labels(
     font: float,
     gap: float = 4.0,
     hidden_mm: float = 25.0,
-) -> tuple[np.ndarray, list[str]]:
+    model_points: np.ndarray | None = None,
+    prefer_clear: bool = False,
+) -> tuple[np.ndarray, list[str], list[str]]:
     """Label positions [mm] ``(n, 3)`` and texts for one camera direction, no two overlapping in
     any of ``views`` (``(camera, width, height)``: the same direction fitted to several plot sizes).
 
     Nearest structures first. A structure whose point lies within ``hidden_mm`` (across the
     line of sight) of a nearer one is behind it from here (L2-L5 under L1 from above): no label; if it is the other of a left/right pair, the kept label names both ("SI joints").
     Each label goes just beside its structure on the screen's right (or, if that overlaps or
-    leaves the plot, its left), at the depth of the model's nearest point: the same place on
-    screen as beside the structure, but in front of every bone, so none is drawn over it.
+    leaves the plot, its left). With ``prefer_clear`` (a page colour that does not read on bone:
+    the projector's white), it moves farther out until no part of the model (``model_points``,
+    the layers shown by default) is drawn under it. The third list says what each label stands
+    on: "clear" (the page), "solid" (the model under all of it) or "mixed". It sits nearer the
+    eye than what is drawn under it, so no bone hides it.
     """
     camera, width, height = views[0]
     eye, up, center = (_xyz(camera[k]) for k in ("eye", "up", "center"))
@@ -272,37 +277,83 @@ def place_labels(
             texts[front] = candidates[front].pair_text or candidates[front].text
     kept.sort()  # top to bottom in the list (L1 first): the order the labels are tried in
     a_scr = project(anchors, box, camera, width, height)
-    m_scr = project(box.front_points, box, camera, width, height)
-    m_depth = _camera_coords(box.normalize(box.front_points), eye, up, center)[:, 2]
+    solid = box.front_points if model_points is None else np.asarray(model_points, dtype=float)
+    m_scr = [project(solid, box, cam, w, h) for cam, w, h in views]
+    m_depth = _camera_coords(box.normalize(solid), eye, up, center)[:, 2]
     mm = max(box.ranges[k][1] - box.ranges[k][0] for k in range(3))  # box units -> mm (uniform)
     t = math.tan(FOVY / 2)
     placed_pos: list[np.ndarray] = []
     placed_txt: list[str] = []
+    placed_over: list[str] = []
     placed_box: list[list[np.ndarray]] = [[] for _ in views]
     for i in kept:
         c = candidates[i]
         px_per_mm = height / (2 * depth[i] * t * mm)
         half_w = label_boxes([texts[i]], np.zeros((1, 2)), font)[0][2]
-        for side in (1.0, -1.0):
-            sx, sy = a_scr[i, 0] + side * (c.offset * px_per_mm + half_w + 4), a_scr[i, 1]
-            bx0 = label_boxes([texts[i]], np.array([[sx, sy]]), font)[0]
-            p = _label_point(sx, sy, bx0, m_scr, m_depth, depth[i], box, camera, width, height)
-            if p is None:
-                continue
-            boxes = [label_boxes([texts[i]], project(p[None], box, cam, w, h), font)[0] for cam, w, h in views]
-            ok = all(
-                bx[0] >= 0 and bx[2] <= w and bx[1] >= 0 and bx[3] <= h and not any(_overlap(bx, o, gap) for o in prev)
-                for bx, prev, (_, w, h) in zip(boxes, placed_box, views)
-            )
-            if ok:
+        found: dict[str, tuple] = {}
+        # Beside the structure, then farther out: the first place clear of the model (on the
+        # page's background), else the first with the model under the whole label, else the
+        # first free one ("clear", "solid", "mixed": what the label's colour must read against).
+        for extra in (0.0, 12.0, 24.0, 40.0, 60.0, 90.0):
+            for side in (1.0, -1.0):
+                sx, sy = a_scr[i, 0] + side * (c.offset * px_per_mm + half_w + 4 + extra), a_scr[i, 1]
+                bx0 = label_boxes([texts[i]], np.array([[sx, sy]]), font)[0]
+                p = _label_point(sx, sy, bx0, m_scr[0], m_depth, depth[i], box, camera, width, height)
+                if p is None:
+                    continue
+                boxes = [label_boxes([texts[i]], project(p[None], box, cam, w, h), font)[0] for cam, w, h in views]
+                ok = all(
+                    bx[0] >= 0
+                    and bx[2] <= w
+                    and bx[1] >= 0
+                    and bx[3] <= h
+                    and not any(_overlap(bx, o, gap) for o in prev)
+                    for bx, prev, (_, w, h) in zip(boxes, placed_box, views)
+                )
+                if not ok:
+                    continue
+                if not any(_covers(bx, ms, 2.0).any() for bx, ms in zip(boxes, m_scr)):
+                    state = "clear"
+                elif all(_solid(bx, ms) for bx, ms in zip(boxes, m_scr)):
+                    state = "solid"
+                else:
+                    state = "mixed"
+                found.setdefault(state, (p, boxes, state))
+            if "clear" in found or (found and not prefer_clear):
                 break
-        else:
+        pick = found.get("clear") or found.get("solid") or found.get("mixed")
+        if pick is None:
             continue
+        p, boxes, state = pick
         placed_pos.append(p)
         placed_txt.append(texts[i])
+        placed_over.append(state)
         for prev, bx in zip(placed_box, boxes):
             prev.append(bx)
-    return (np.array(placed_pos) if placed_pos else np.zeros((0, 3))), placed_txt
+    pos = np.array(placed_pos) if placed_pos else np.zeros((0, 3))
+    return pos, placed_txt, placed_over
+
+
+def _solid(bx, pts_xy: np.ndarray, reach: float = 6.0) -> bool:
+    """Whether the model is drawn under the whole box (a grid of spots in it, each with a model
+    point within ``reach`` px): dark text there reads on bone everywhere."""
+    near = pts_xy[_covers(bx, pts_xy, reach)]
+    if not len(near):
+        return False
+    gx, gy = np.meshgrid(np.linspace(bx[0], bx[2], 6), np.linspace(bx[1], bx[3], 3))
+    spots = np.c_[gx.ravel(), gy.ravel()]
+    d = np.hypot(spots[:, None, 0] - near[None, :, 0], spots[:, None, 1] - near[None, :, 1])
+    return bool((d.min(axis=1) <= reach).all())
+
+
+def _covers(bx, pts_xy: np.ndarray, pad: float) -> np.ndarray:
+    """Which screen points fall inside box ``bx`` grown by ``pad`` px."""
+    return (
+        (pts_xy[:, 0] >= bx[0] - pad)
+        & (pts_xy[:, 0] <= bx[2] + pad)
+        & (pts_xy[:, 1] >= bx[1] - pad)
+        & (pts_xy[:, 1] <= bx[3] + pad)
+    )
 
 
 def _data_direction(box: SceneBox, v) -> np.ndarray:
@@ -317,13 +368,7 @@ def _label_point(sx, sy, bx, m_scr, m_depth, anchor_depth, box, camera, width, h
     """The data point [mm] drawn at screen pixel (sx, sy), nearer the eye than any part of the
     model drawn under the label's box (so no bone hides it) and inside the axis ranges (plotly
     clips what is outside); None when no such point exists."""
-    pad = 6.0
-    under = (
-        (m_scr[:, 0] >= bx[0] - pad)
-        & (m_scr[:, 0] <= bx[2] + pad)
-        & (m_scr[:, 1] >= bx[1] - pad)
-        & (m_scr[:, 1] <= bx[3] + pad)
-    )
+    under = _covers(bx, m_scr, 6.0)
     limit = float(m_depth[under].min()) if under.any() else math.inf
     want = min(limit * 0.97, anchor_depth)
     eye, up, center = (_xyz(camera[k]) for k in ("eye", "up", "center"))

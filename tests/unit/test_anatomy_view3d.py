@@ -24,6 +24,7 @@ SIZES = [
     ("phone", 343, 560, 13, False),
     ("laptop", 936, 560, 13, False),
     ("projector", 1584, 800, 18, True),
+    ("presenter laptop", 560, 800, 18, True),
 ]
 #: Smallest distance between two label centres [px]: one line of text and a bit.
 MIN_SEPARATION = {13: 20.0, 18: 27.0}
@@ -31,7 +32,7 @@ MIN_SEPARATION = {13: 20.0, 18: 27.0}
 
 def _labels(monkeypatch, present: bool, tilt: float, camera: str):
     monkeypatch.setenv("RUNBACK_PRESENT", "1" if present else "")
-    x, y, z, text = af._label_points(am.build_model(tilt), CAMERAS[camera])
+    x, y, z, text, _ = af._label_points(am.build_model(tilt), CAMERAS[camera])
     return np.c_[x, y, z], text
 
 
@@ -80,8 +81,12 @@ def test_labels_sit_in_front_of_the_model(monkeypatch):
         center = np.array([cam["center"][k] for k in "xyz"])
         fwd = (center - eye) / np.linalg.norm(center - eye)
         label_depth = (box.normalize(pos) - eye) @ fwd
-        model_xy = v3.project(box.points, box, cam, width, height)
-        model_depth = (box.normalize(box.points) - eye) @ fwd
+        built = am.build_model(0.0)
+        solid = np.vstack(
+            [m.vertices for st in built.structures.values() if st.layer != "muscles" for _, m in st.parts]
+        )
+        model_xy = v3.project(solid, box, cam, width, height)
+        model_depth = (box.normalize(solid) - eye) @ fwd
         for bx, d, t in zip(v3.label_boxes(text, v3.project(pos, box, cam, width, height), font), label_depth, text):
             under = (
                 (model_xy[:, 0] >= bx[0])
@@ -132,3 +137,32 @@ def test_scene_box_holds_every_layer_at_every_tilt():
         pts = np.vstack([m.vertices for st in built.structures.values() for _, m in st.parts])
         for k in range(3):
             assert box.ranges[k][0] <= pts[:, k].min() and pts[:, k].max() <= box.ranges[k][1]
+
+
+@pytest.mark.parametrize("camera", list(CAMERAS))
+def test_projector_labels_read_against_what_is_behind_them(monkeypatch, camera):
+    """Issue 14: the white projector label vanished on the ivory bone. A white label stands on
+    the page's background, a dark one on the model; one over both is a mid blue."""
+    monkeypatch.setenv("RUNBACK_PRESENT", "1")
+    built = am.build_model(0.0)
+    x, y, z, text, colors = af._label_points(built, CAMERAS[camera])
+    box = v3.scene_box()
+    width, height = 900, 800
+    cam = af.fitted_camera(CAMERAS[camera], width / height)
+    solid = np.vstack([m.vertices for st in built.structures.values() if st.layer != "muscles" for _, m in st.parts])
+    model_xy = v3.project(solid, box, cam, width, height)
+    boxes = v3.label_boxes(text, v3.project(np.c_[x, y, z], box, cam, width, height), 18)
+    spots = {"#FFFFFF": "clear", "#1A1A1A": "solid"}
+    for bx, color, t in zip(boxes, colors, text):
+        under = (
+            (model_xy[:, 0] >= bx[0])
+            & (model_xy[:, 0] <= bx[2])
+            & (model_xy[:, 1] >= bx[1])
+            & (model_xy[:, 1] <= bx[3])
+        )
+        if spots.get(color) == "clear":
+            assert not under.any(), f"{camera}: white {t!r} over the model"
+        elif spots.get(color) == "solid":
+            assert under.sum() >= 3, f"{camera}: dark {t!r} off the model"
+        else:
+            assert color == af.LABEL_COLORS[True]["mixed"], (camera, t, color)

@@ -334,7 +334,7 @@ def place_labels(
     return pos, placed_txt, placed_over
 
 
-def _solid(bx, pts_xy: np.ndarray, reach: float = 6.0) -> bool:
+def _solid(bx, pts_xy: np.ndarray, reach: float = 3.0) -> bool:
     """Whether the model is drawn under the whole box (a grid of spots in it, each with a model
     point within ``reach`` px): dark text there reads on bone everywhere."""
     near = pts_xy[_covers(bx, pts_xy, reach)]

@@ -62,9 +62,9 @@ bench-classroom: $(VENV)/.runback-test
 soak: $(VENV)/.runback-test
 	$(PY) benchmarks/soak.py
 
-## screenshots: regenerate the README images in docs/screenshots/ from the browser tests
+## screenshots: regenerate the README images in docs/screenshots/ from the browser tests (laptop, phone, projector)
 screenshots: $(VENV)/.runback-test
-	RUNBACK_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_pages.py -q
+	RUNBACK_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_pages.py tests/browser/test_layout_phone.py tests/browser/test_layout_present.py -q
 
 ## lock: refresh requirements/*.txt and binder/requirements.txt to the newest versions pyproject.toml allows
 lock: | $(VENV)/bin/python

@@ -7,6 +7,7 @@ only what changed is sent to the browser.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 
@@ -17,21 +18,27 @@ from plotly.subplots import make_subplots
 from .. import content
 from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, presenter_mode
 from . import model as am
+from . import view3d as v3
 
 __all__ = ["LAYER_STYLE", "Anatomy3DChart", "SagittalChart", "GaitChart", "anatomy_figure", "GROUP_LABELS"]
 
 #: Colour and opacity per layer in the 3D view. Bones are drawn ivory (bone-like)
 #: so the semantic colours stay free for the tissue layers: discs use the
 #: discogenic colour, muscles the muscle colour; nerves orange, joints sky blue.
+#: Discs are opaque: one see-through mesh in the scene makes WebGL draw it in a second
+#: (transparency) pass, ~30 % more time per repaint (a layer toggle, a turn) without a GPU. A
+#: highlighted disc turns see-through (:data:`SEE_THROUGH`) to show its nucleus.
 LAYER_STYLE = {
     "bones": dict(color="#E9E1CC", opacity=1.0),
-    "discs": dict(color=COLORS["discogenic"], opacity=0.55),
+    "discs": dict(color=COLORS["discogenic"], opacity=1.0),
     "joints": dict(color=OKABE_ITO["sky_blue"], opacity=1.0),
     "nerves": dict(color=OKABE_ITO["orange"], opacity=1.0),
     "muscles": dict(color=COLORS["muscle"], opacity=0.5),
 }
 PART_STYLE = {"nucleus": dict(color="#F3D3E6", opacity=1.0), "abdominal_wall": dict(opacity=0.22)}
 DIMMED_OPACITY = 0.12
+#: Opacity of a highlighted disc's outer ring (the annulus), so its nucleus shows.
+SEE_THROUGH = {"annulus": 0.55}
 #: Canvas pixels per CSS pixel of the 3D view (plotly's ``plotGlPixelRatio``; its default is 2).
 GL_PIXEL_RATIO = 1
 
@@ -40,6 +47,12 @@ GL_PIXEL_RATIO = 1
 GROUP_LABELS = {k: v["label"] for k, v in content.ui_text("muscle_groups").items()}
 GROUP_SHORT = {k: v["short"] for k, v in content.ui_text("muscle_groups").items()}
 GROUP_PATTERNS = {"hip_abductors": "/", "hip_extensors": "x", "deep_core": ".", "lumbar_extensors": "\\"}
+
+#: The camera the 3D view opens with when none is given (anatomy.toml's "oblique").
+DEFAULT_PRESET = dict(eye=(1.5, -1.75, 0.5), up=(0.0, 0.0, 1.0))
+#: The plot aspect (width / height) the camera distance sent from Python is fitted for (a laptop's
+#: column); the browser refits for the real one.
+NOMINAL_ASPECT = 936 / 560
 
 _LIGHTING = dict(ambient=0.45, diffuse=0.8, specular=0.15, roughness=0.6, fresnel=0.1)
 
@@ -51,18 +64,83 @@ def _part_style(structure_id: str, layer: str, part: str) -> dict:
     return style
 
 
-def _label_points(built: am.LumbopelvicModel):
-    """Text labels beside L1-L5 (to the body's right) and at the SI joints and sacrum."""
-    pts, txt = [], []
-    for lvl in ("L1", "L2", "L3", "L4", "L5"):
-        f = built.frames[lvl]
-        pts.append(f["center"] + f["rotation"] @ np.array([-62.0, -20.0, 0.0]))
-        txt.append(lvl)
-    for side, sgn in (("left", 1), ("right", -1)):
-        pts.append(built.landmarks[f"si_joint_{side}"] + np.array([sgn * 30.0, -70.0, 10.0]))
-        txt.append("SI joint")
-    p = np.array(pts)
-    return p[:, 0].tolist(), p[:, 1].tolist(), p[:, 2].tolist(), txt
+#: Plot sizes (width, height) the labels must fit and not overlap at, per mode (presenter: no phone): a phone's column,
+#: a laptop's, a wide one (the heights are the figure's own).
+LABEL_WIDTHS = {False: (340, 936, 1334), True: (480, 900, 1800)}
+
+
+def _label_font() -> int:
+    # WebGL text: the presenter CSS cannot enlarge it, so the projector size is set here.
+    return 18 if presenter_mode() else 13
+
+
+def _height() -> int:
+    return figure_layout(height=640 if presenter_mode() else 560)["height"]
+
+
+@functools.lru_cache(maxsize=16)
+def _center(direction: tuple, up: tuple) -> np.ndarray:
+    return v3.fit_center(v3.scene_box(), direction, up, NOMINAL_ASPECT)
+
+
+def fitted_camera(preset: Mapping, aspect: float = NOMINAL_ASPECT) -> dict:
+    """A camera preset (``eye`` direction, ``up``) at the distance that fills a plot of ``aspect``."""
+    box = v3.scene_box()
+    direction = np.asarray(preset["eye"], dtype=float)
+    direction = direction / np.linalg.norm(direction)
+    center = _center(tuple(direction), tuple(preset["up"]))
+    d = v3.fit_distance(box, direction, preset["up"], center, aspect)
+    eye = center + d * direction
+    return dict(
+        eye=dict(zip("xyz", (round(float(c), 4) for c in eye))),
+        up=dict(zip("xyz", (float(c) for c in preset["up"]))),
+        center=dict(zip("xyz", (round(float(c), 4) for c in center))),
+    )
+
+
+def _fit_meta(presets: Mapping[str, Mapping]) -> dict:
+    """``layout.meta.rb_fit``: per preset its direction and fitted distances per plot aspect
+    (runback-layout.js moves a preset's eye to the distance for the plot's real aspect)."""
+    box = v3.scene_box()
+    out = {}
+    for name, p in presets.items():
+        direction = np.asarray(p["eye"], dtype=float)
+        direction = direction / np.linalg.norm(direction)
+        center = _center(tuple(direction), tuple(p["up"]))
+        out[name] = dict(
+            dir=[round(float(c), 6) for c in direction],
+            d=v3.distance_table(box, direction, p["up"], center),
+            nominal=round(v3.fit_distance(box, direction, p["up"], center, NOMINAL_ASPECT), 4),
+        )
+    return dict(aspects=list(v3.FIT_ASPECTS), presets=out)
+
+
+def _label_points(built: am.LumbopelvicModel, preset: Mapping | None = None):
+    """Text labels (L1-L5, SI joints) placed for one camera preset so that none overlap or hide
+    behind a bone at a phone's, a laptop's and a wide plot's size (:func:`view3d.place_labels`)."""
+    preset = preset or DEFAULT_PRESET
+    box = v3.scene_box()
+    height = _height()
+    views = [(fitted_camera(preset, w / height), w, height) for w in LABEL_WIDTHS[presenter_mode()]]
+    solid = np.vstack([m.vertices for st in built.structures.values() if st.layer != "muscles" for _, m in st.parts])
+    present = presenter_mode()
+    pos, txt, on = v3.place_labels(
+        v3.label_candidates(built), box, views, _label_font(), model_points=solid, prefer_clear=present
+    )
+    return pos[:, 0].tolist(), pos[:, 1].tolist(), pos[:, 2].tolist(), txt, _label_colors(on, present)
+
+
+#: Label text colours by what the label stands on. Near-black reads on the white page and on the
+#: ivory bone alike; on the projector's dark page, white off the model, near-black on bone, and
+#: where a label straddles both a blue with ~3.7:1 against either (the 18-px text there is large).
+LABEL_COLORS = {
+    False: {"clear": "#1A1A1A", "solid": "#1A1A1A", "mixed": "#1A1A1A"},
+    True: {"clear": "#FFFFFF", "solid": "#1A1A1A", "mixed": OKABE_ITO["blue"]},
+}
+
+
+def _label_colors(on: list[str], present: bool) -> list[str]:
+    return [LABEL_COLORS[present][k] for k in on]
 
 
 def anatomy_figure(
@@ -71,12 +149,16 @@ def anatomy_figure(
     visible_layers: Iterable[str] = am.LAYERS,
     camera: Mapping | None = None,
     widget: bool = False,
+    presets: Mapping[str, Mapping] | None = None,
 ):
     """The 3D lumbopelvic model: one Mesh3d per structure part, hover shows the name.
 
-    Returns ``(figure, index)`` where ``index`` maps structure id -> trace indices.
+    ``camera`` is a preset (``eye`` direction and ``up``, as in anatomy.toml): the figure's
+    camera looks from there at the distance that fills the plot. Returns ``(figure, index)``
+    where ``index`` maps structure id -> trace indices.
     """
     vis = set(visible_layers)
+    preset = camera or DEFAULT_PRESET
     traces = []
     index: dict[str, list[int]] = {}
     for sid, st in built.structures.items():
@@ -107,7 +189,7 @@ def anatomy_figure(
                 )
             )
             index.setdefault(sid, []).append(len(traces) - 1)
-    lx, ly, lz, lt = _label_points(built)
+    lx, ly, lz, lt, lc = _label_points(built, preset)
     traces.append(
         go.Scatter3d(
             x=lx,
@@ -117,22 +199,23 @@ def anatomy_figure(
             mode="text",
             name="Labels",
             meta="labels",
-            # WebGL text: the presenter CSS cannot enlarge it, so the projector size is set here.
-            textfont=dict(size=18 if presenter_mode() else 13, color="#FFFFFF" if presenter_mode() else "#1A1A1A"),
+            textfont=dict(size=_label_font(), color=lc),
             hoverinfo="skip",
             showlegend=False,
         )
     )
-    axis = dict(visible=False, showbackground=False)
-    cam = dict(camera or dict(eye=dict(x=1.35, y=-1.55, z=0.55), up=dict(x=0, y=0, z=1)))
-    cam.setdefault("center", dict(x=0, y=0, z=0.05))
+    axis = dict(visible=False, showbackground=False, showspikes=False)
+    scene = v3.scene_box().layout()
+    for k in ("xaxis", "yaxis", "zaxis"):
+        scene[k] = {**axis, **scene[k]}
     layout = figure_layout(
         height=640 if presenter_mode() else 560,
         margin=dict(l=0, r=0, t=10, b=0),
-        scene=dict(xaxis=axis, yaxis=axis, zaxis=axis, aspectmode="data", camera=cam, dragmode="orbit"),
+        scene=dict(**scene, camera=fitted_camera(preset), dragmode="orbit"),
         showlegend=False,
         uirevision="anatomy3d",
         hoverlabel=dict(namelength=-1),
+        meta=dict(rb_fit=_fit_meta(presets or {"default": preset})),
     )
     if widget:
         return configure_figure(go.FigureWidget(data=traces, layout=layout)), index
@@ -150,11 +233,12 @@ class Anatomy3DChart:
         camera: str = "oblique",
         visible_layers: Iterable[str] = am.LAYERS,
     ):
-        self.cameras = {
-            k: dict(eye=dict(zip("xyz", v["eye"])), up=dict(zip("xyz", v["up"])), center=dict(x=0, y=0, z=0.05))
-            for k, v in cameras.items()
-        }
-        self.fig, self.index = anatomy_figure(built, names, visible_layers, self.cameras.get(camera), widget=True)
+        self.presets = {k: dict(eye=v["eye"], up=v["up"]) for k, v in cameras.items()}
+        self.cameras = {k: fitted_camera(p) for k, p in self.presets.items()}
+        self.camera = camera if camera in self.presets else next(iter(self.presets))
+        self.fig, self.index = anatomy_figure(
+            built, names, visible_layers, self.presets[self.camera], widget=True, presets=self.presets
+        )
         # WebGL at 1 canvas pixel per CSS pixel, not plotly's default 2 (4x the pixels to shade): on a
         # 2-core machine without a GPU (software WebGL) every redraw of the 3D scene, a layer toggle
         # included, costs 2-3x less (benchmarks/dashboards.py, layer toggle).
@@ -167,13 +251,22 @@ class Anatomy3DChart:
         self._highlight: frozenset[str] = frozenset()
         self._base = [(t.color, t.opacity) if t.type == "mesh3d" else (None, None) for t in self.fig.data]
         self._layer_of = [am.STRUCTURE_LAYERS.get(sid, "") for sid in self.trace_ids]
+        self._part_of = [part for st in built.structures.values() for part, _ in st.parts] + [""]
 
     # -- layers
-    def set_layers(self, layers: Iterable[str]) -> None:
+    def set_layers(self, layers: Iterable[str], shown_in_browser: bool = False) -> None:
+        """Show the traces of ``layers``, hide the others. ``shown_in_browser``: the page did it
+        already (the layer boxes restyle the figure there); only this side's copy follows, and
+        nothing is sent."""
         new = set(layers)
         if new == self._layers:
             return
         self._layers = new
+        if shown_in_browser:
+            for i, layer in enumerate(self._layer_of):
+                if layer:
+                    self.fig._data[i]["visible"] = layer in new
+            return
         with self.fig.batch_update():
             for t, layer in zip(self.fig.data, self._layer_of):
                 if not layer:
@@ -194,13 +287,13 @@ class Anatomy3DChart:
             return
         self._highlight = ids
         with self.fig.batch_update():
-            for t, sid, (color, opacity) in zip(self.fig.data, self.trace_ids, self._base):
+            for t, sid, part, (color, opacity) in zip(self.fig.data, self.trace_ids, self._part_of, self._base):
                 if sid == "labels":
                     continue
                 if not ids:
                     c, o = color, opacity
                 elif sid in ids:
-                    c, o = COLORS["highlight"], 1.0
+                    c, o = COLORS["highlight"], SEE_THROUGH.get(part, 1.0)
                 else:
                     c, o = color, min(opacity, DIMMED_OPACITY)
                 if t.color != c:
@@ -213,7 +306,13 @@ class Anatomy3DChart:
         return self._highlight
 
     def set_camera(self, name: str) -> None:
-        self.fig.layout.scene.camera = self.cameras[name]
+        """Look from preset ``name``; the labels move to where they read from there."""
+        self.camera = name
+        lx, ly, lz, lt, lc = _label_points(self._built, self.presets[name])
+        with self.fig.batch_update():
+            self.fig.layout.scene.camera = self.cameras[name]
+            lab = self.fig.data[-1]
+            lab.x, lab.y, lab.z, lab.text, lab.textfont.color = lx, ly, lz, lt, lc
 
     def update(self, built: am.LumbopelvicModel) -> None:
         """New geometry (after a tilt change): only the vertex coordinates of structures that
@@ -231,8 +330,9 @@ class Anatomy3DChart:
                         t = self.fig.data[i]
                         t.x, t.y, t.z = v[0], v[1], v[2]
                     i += 1
-            lx, ly, lz, _ = _label_points(built)
-            self.fig.data[i].x, self.fig.data[i].y, self.fig.data[i].z = lx, ly, lz
+            lx, ly, lz, lt, lc = _label_points(built, self.presets[self.camera])
+            lab = self.fig.data[i]
+            lab.x, lab.y, lab.z, lab.text, lab.textfont.color = lx, ly, lz, lt, lc
         self._built = built
 
 

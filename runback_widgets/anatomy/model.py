@@ -5,7 +5,8 @@
 * :mod:`.pelvis`, :mod:`.spine`, :mod:`.meshes`: the 3D meshes (``build_model``);
 * :mod:`.sagittal`: the side-view projection (``sagittal_outline``);
 * :mod:`.gait`: the pelvis in a running stride (``gait_state``), numbers in ``GAIT_PARAMETERS``;
-* :mod:`.frames`: end-plate frames shared by the meshes and the side view.
+* :mod:`.frames`: end-plate frames shared by the meshes and the side view;
+* :mod:`.view3d`: the 3D view's fixed scene box, camera fit and label placement (used by the figures).
 
 Coordinates [mm]: x = the body's left, y = anterior, z = superior; origin at
 the midpoint between the two hip-joint centres (the axis the pelvis tilts

@@ -229,10 +229,21 @@ class AnatomyDashboard(Dashboard):
             heading("3D model of the lower back and pelvis"),
             c("layers"),
             c("camera"),
-            self.chart3d.fig,
-            s("summary3d"),
-            row(c("structure"), clear),
-            s("card"),
+            # The model is tall: on a wide screen the structure list and its card sit beside it
+            # (the figure gets a column about as wide as it is high); on a phone they wrap below.
+            widgets.HBox(
+                [
+                    widgets.Box(
+                        [self.chart3d.fig],
+                        layout=widgets.Layout(flex="1 1 480px", min_width="0", max_width="900px", display="block"),
+                    ),
+                    widgets.VBox(
+                        [s("summary3d"), row(c("structure"), clear), s("card")],
+                        layout=widgets.Layout(flex="1 1 300px", min_width="0"),
+                    ),
+                ],
+                layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-start", grid_gap="0 1em"),
+            ),
             heading("Which structures does each kind of pain involve?", 3),
             row(*self.showme.values()),
             s("pain_text"),
@@ -270,8 +281,8 @@ class AnatomyDashboard(Dashboard):
             self.structure = ""
             self.layers = tuple(_D["pain_type"][self.pain]["layers"])
         self.settle(changed)
-        if "layers" in changed and "layers" not in self.changed_in_browser:
-            self.chart3d.set_layers(self.layers)  # a click on a box restyled the browser's figure itself
+        if "layers" in changed:  # a click on a box showed/hid the layer in the browser's figure itself
+            self.chart3d.set_layers(self.layers, shown_in_browser="layers" in self.changed_in_browser)
         if changed & {"structure", "pain"}:
             ids = {self.structure} if self.structure else _D["pain_type"][self.pain]["structures"] if self.pain else ()
             self.chart3d.highlight(ids)

@@ -390,3 +390,16 @@ def summary_line(res: dict) -> str:
 
 if __name__ == "__main__":
     sys.exit(_main())
+
+
+def screenshot_tool(page, path) -> bool:
+    """Screenshot of the tool itself: the first figure at the bottom of the viewport, with the
+    controls just above it (False when the page has no figure)."""
+    found = page.evaluate(
+        "() => { const f = document.querySelector('.js-plotly-plot'); if (!f) return false;"
+        " f.scrollIntoView({block: f.getBoundingClientRect().height > innerHeight ? 'start' : 'end'}); return true; }"
+    )
+    if found:
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(path))
+    return found

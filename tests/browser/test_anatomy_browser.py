@@ -165,3 +165,60 @@ def test_anatomy_3d_draws_and_layers_toggle(dashboard, record_property):
     assert dp.page_errors == []
     assert dp.console_errors() == [], dp.console_errors()
     assert dp.error_text_on_page() == []
+
+
+#: JS: the 3D figure's label texts and their screen positions [px], projected with the scene's own
+#: matrices (gl-plot3d's camera parameters, plotly's data scale), and the camera.
+JS_LABELS_ON_SCREEN = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.data.some(t => t.meta === 'labels'));
+  const sc = gd._fullLayout.scene._scene, cp = sc.glplot.cameraParams, t = gd.data.find(t => t.meta === 'labels');
+  const mul = (m, v) => [0, 1, 2, 3].map(r => m[r] * v[0] + m[4 + r] * v[1] + m[8 + r] * v[2] + m[12 + r] * v[3]);
+  const W = gd._fullLayout.width, H = gd._fullLayout.height;
+  const xy = Array.from(t.x).map((x, i) => {
+    let v = [x * sc.dataScale[0], t.y[i] * sc.dataScale[1], t.z[i] * sc.dataScale[2], 1];
+    v = mul(cp.projection, mul(cp.view, mul(cp.model, v)));
+    return [(v[0] / v[3] + 1) / 2 * W, (1 - v[1] / v[3]) / 2 * H];
+  });
+  const pts = Array.from(t.x).map((x, i) => [x, t.y[i], t.z[i]]);
+  return {text: Array.from(t.text), xy, pts, W, H, camera: gd.layout.scene.camera};
+}"""
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 375, "height": 812}, {"width": 1366, "height": 900}], ids=["phone", "laptop"]
+)
+def test_3d_labels_apart_in_every_camera(dashboard, viewport):
+    """Issue 14: the labels of each camera preset, as the browser draws them, keep apart (the same
+    projection tests/unit/test_anatomy_view3d.py computes without a browser)."""
+    import numpy as np
+
+    from runback_widgets import content
+    from runback_widgets.anatomy import view3d as v3
+
+    cams = content.load_toml("anatomy.toml")["camera"]
+    dp = dashboard(NB, viewport=viewport)
+    dp.wait_plots()
+    for name, cam in cams.items():
+        dp.page.locator(".widget-toggle-button", has_text=cam["label"]).first.click()
+        want = np.array(cam["eye"], dtype=float) / np.linalg.norm(cam["eye"])
+        dp.page.wait_for_function(
+            "(w) => { const c = document.querySelectorAll('.js-plotly-plot')[0].layout.scene.camera;"
+            " const v = [c.eye.x - c.center.x, c.eye.y - c.center.y, c.eye.z - c.center.z];"
+            " const n = Math.hypot(...v); return v.every((x, i) => Math.abs(x / n - w[i]) < 1e-3); }",
+            arg=want.tolist(),
+            timeout=60_000,
+        )
+        dp.page.wait_for_timeout(800)  # the page's refit of the distance, if any
+        got = dp.page.evaluate(JS_LABELS_ON_SCREEN)
+        xy = np.array(got["xy"])
+        boxes = v3.label_boxes(got["text"], xy, 13)
+        assert (boxes[:, 0] >= 0).all() and (boxes[:, 2] <= got["W"]).all(), (name, got)
+        for i in range(len(xy)):
+            for j in range(i + 1, len(xy)):
+                sep = float(np.hypot(*(xy[i] - xy[j])))
+                assert sep >= 20, f"{name}: {got['text'][i]!r} and {got['text'][j]!r} {sep:.0f} px apart"
+        # Python's projection of the same points agrees with the browser's.
+        py = v3.project(np.array(got["pts"]), v3.scene_box(), got["camera"], got["W"], got["H"])
+        # (within 2 % of the width: the browser's canvas is a few pixels off the layout's size)
+        assert np.abs(py - xy).max() < 0.02 * got["W"] + 2, (name, py.tolist(), xy.tolist())
+    assert dp.page_errors == []

@@ -68,6 +68,7 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         assert fc, f"{notebook}: no control found"
         assert fc["top"] <= 1.5 * H, f"{notebook}: first control at {fc['top']} px (> {1.5 * H} px): {fc}"
         page.screenshot(path=str(screenshot_dir / f"phone-{notebook}.png"))
+        probe.screenshot_tool(page, screenshot_dir / f"phone-{notebook}-tool.png")
 
         # Nothing sticks out past the right edge; wide tables/equations scroll inside their box.
         ov = probe.overflow(page)

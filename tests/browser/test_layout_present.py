@@ -58,6 +58,7 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
         )
         assert cut == [], f"{notebook}: button labels cut off: {cut}"
         page.screenshot(path=str(screenshot_dir / f"projector-{notebook}.png"))
+        probe.screenshot_tool(page, screenshot_dir / f"projector-{notebook}-tool.png")
 
         # Print: a handout without controls.
         page.emulate_media(media="print")

@@ -67,6 +67,14 @@ def test_every_dashboard_has_a_screenshot_on_the_first_screen():
         )
 
 
+def test_phone_and_projector_screenshots_are_linked():
+    """Issue 14: the phone and projector views the layout tests take are committed and linked."""
+    for nb in dashboards():
+        for rel in (f"docs/screenshots/{k}-{nb}{t}.png" for k in ("phone", "projector") for t in ("", "-tool")):
+            assert f"]({rel})" in text(), f"README does not link {rel}"
+            assert (ROOT / rel).is_file(), f"{rel} missing: run `make screenshots` and commit it"
+
+
 def test_relative_links_and_images_exist():
     for target in re.findall(r"\]\(([^)\s]+)\)", text()):
         if re.match(r"[a-z]+:", target) or target.startswith("#"):

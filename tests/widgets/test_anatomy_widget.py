@@ -105,8 +105,12 @@ def test_pain_type_highlights_its_structures_and_replaces_a_structure(app, key):
 @pytest.mark.parametrize("camera", list(CAMERAS))
 def test_camera_trait_moves_the_3d_camera(app, camera):
     app.camera = camera
-    eye = app.chart3d.fig.layout.scene.camera.eye
-    assert [eye.x, eye.y, eye.z] == pytest.approx(CAMERAS[camera]["eye"])
+    cam = app.chart3d.fig.layout.scene.camera
+    # The preset's direction and up; the distance is fitted so the model fills the plot.
+    look = np.array([cam.eye.x - cam.center.x, cam.eye.y - cam.center.y, cam.eye.z - cam.center.z])
+    want = np.array(CAMERAS[camera]["eye"], dtype=float)
+    assert look / np.linalg.norm(look) == pytest.approx(want / np.linalg.norm(want), abs=1e-4)
+    assert [cam.up.x, cam.up.y, cam.up.z] == pytest.approx(CAMERAS[camera]["up"])
 
 
 def test_tilt_and_muscles_move_all_three_views(app):

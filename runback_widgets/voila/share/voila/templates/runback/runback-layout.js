@@ -101,6 +101,60 @@
     }
   }
 
+  /* 3D figures fill their plot: a figure whose layout.meta.rb_fit lists its camera presets (eye
+     direction, and the eye distance that fills a plot of each width/height ratio; see
+     runback_widgets/anatomy/view3d.py) has a preset's eye moved to the distance for its real
+     ratio, after the first draw, a resize or a camera change from Python. A camera the user turned
+     or zoomed is left alone (only a preset direction at a distance Python or this code set moves). */
+  var fitted = new WeakMap();
+  function interp(xs, ys, x) {
+    if (x <= xs[0]) { return ys[0]; }
+    for (var i = 1; i < xs.length; i++) {
+      if (x <= xs[i]) { var t = (x - xs[i - 1]) / (xs[i] - xs[i - 1]); return ys[i - 1] + t * (ys[i] - ys[i - 1]); }
+    }
+    return ys[ys.length - 1];
+  }
+  function fit3d(gd) {
+    var fl = gd._fullLayout, meta = gd.layout && gd.layout.meta, fit = meta && meta.rb_fit;
+    if (!fit || !fl || !fl.scene || !fl.width || !fl.height || !window.Plotly) { return; }
+    var cam = gd.layout.scene && gd.layout.scene.camera;
+    if (!cam || !cam.eye) { return; }
+    var c = cam.center || {x: 0, y: 0, z: 0}, e = cam.eye;
+    var v = [e.x - c.x, e.y - c.y, e.z - c.z], d = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    if (!(d > 0)) { return; }
+    var ratio = fl.width / fl.height, names = Object.keys(fit.presets);
+    for (var i = 0; i < names.length; i++) {
+      var p = fit.presets[names[i]], u = p.dir;
+      if ((v[0] * u[0] + v[1] * u[1] + v[2] * u[2]) / d < 0.99999) { continue; }
+      var nominal = p.nominal, mine = fitted.get(gd);
+      var ours = Math.abs(d - nominal) < 2e-3 || (mine !== undefined && Math.abs(d - mine) < 2e-3);
+      if (!ours) { return; }
+      var want = interp(fit.aspects, p.d, ratio);
+      if (Math.abs(want - d) < 2e-3) { return; }
+      fitted.set(gd, want);
+      var eye = {x: c.x + u[0] * want, y: c.y + u[1] * want, z: c.z + u[2] * want};
+      setTimeout(function () {  // never inside plotly's own event dispatch
+        window.Plotly.relayout(gd, {'scene.camera.eye': eye, _doNotReportToPy: true});
+      }, 0);
+      return;
+    }
+  }
+  var fitWatched = new WeakSet();
+  function watch3d() {
+    var figs = document.querySelectorAll('.js-plotly-plot');
+    for (var i = 0; i < figs.length; i++) {
+      var gd = figs[i];
+      if (fitWatched.has(gd) || !gd.on || !(gd.layout && gd.layout.meta && gd.layout.meta.rb_fit)) { continue; }
+      fitWatched.add(gd);
+      // A camera from Python comes as a relayout, or as an update when the labels move with it.
+      var refit = (function (g) { return function () { fit3d(g); }; })(gd);
+      gd.on('plotly_relayout', refit);
+      gd.on('plotly_update', refit);
+      gd.on('plotly_react', refit);
+      fit3d(gd);
+    }
+  }
+
   /* Touch: the figure gets the touches after a tap on it, and gives them back after a tap elsewhere. */
   document.addEventListener('click', function (ev) {
     if (!doc.classList.contains('rb-touch')) { return; }
@@ -154,6 +208,7 @@
     // A page with a tool gets the skip link (the landing page has none: nothing to skip to).
     if (t && !document.getElementById('rb-tool')) { t.id = 'rb-tool'; addSkipLink(); }
     watchFigures();
+    watch3d();
     checkFigureWidths();
     focusableScrollers();
     floatHeadline();

@@ -58,16 +58,19 @@ class EvidenceChart:
     figure is on the page would never reach the browser.
     """
 
-    def __init__(self, options: list[Option], title: str, axis_title: str):
+    def __init__(self, options: list[Option], title: str, axis_title: str | None = None):
+        # One title: ``title`` names the chart; the scale's words (No ... Best) are its axis, so
+        # an axis title above them printed a second heading (on top of the first on a phone).
+        # ``axis_title`` is kept for callers and shown only when ``title`` is empty.
         traces, layout = self._content(list(options))
         self.fig = go.FigureWidget(
             traces,
             layout=figure_layout(
                 title=dict(text=title, x=0.01, xanchor="left"),
-                margin=dict(l=10, r=14, t=110, b=20),
+                margin=dict(l=10, r=14, t=80, b=20),
                 showlegend=False,
                 xaxis=dict(
-                    title=dict(text=axis_title),
+                    title=dict(text="" if title else (axis_title or "")),
                     range=[-0.3, 4.3],
                     tickvals=[0, 1, 2, 3, 4],
                     ticktext=["No", "Little", "Some", "Good", "Best"],
@@ -114,9 +117,10 @@ class EvidenceChart:
                 xref="paper",
                 yref="y",
                 x=0,
-                y=n - 1 - i + 0.48,
+                # just above its own dot (a name half-way between two rows read as either's)
+                y=n - 1 - i + 0.2,
                 xanchor="left",
-                yanchor="middle",
+                yanchor="bottom",
                 text=f"<b>{o.name}</b>",
                 showarrow=False,
                 align="left",
@@ -269,13 +273,15 @@ class PositionChart:
 class PlanChart:
     """Weekly running minutes of a plan: bars (recovery weeks hatched), target line, walking weeks."""
 
-    def __init__(self, plan: Plan | None, title: str):
+    def __init__(self, plan: Plan | None, title: str | None = None):
+        # The dashboard gives no title: its own heading stands right above the planner (a plotly
+        # title repeating it was a second heading); standalone use may still pass one.
         self._title = title
         self.fig = go.FigureWidget(
             layout=figure_layout(
-                title=dict(text=title, x=0.01, xanchor="left"),
-                height=400,
-                margin=dict(l=60, r=10, t=50, b=120),
+                title=dict(text=title or "", x=0.01, xanchor="left"),
+                height=400 if title else 360,
+                margin=dict(l=60, r=10, t=50 if title else 16, b=120),
                 barmode="overlay",
                 legend=dict(orientation="h", yanchor="top", y=-0.32, x=0, xanchor="left"),
                 xaxis=dict(

@@ -363,8 +363,8 @@ class WhatHelps(Dashboard):
             make = {
                 "evidence": lambda o: F.EvidenceChart(o, _E["chart_title"], _E["axis"]),
                 "position": F.PositionChart,
-                "return": lambda p: F.PlanChart(p, _P["heading_return"]),
-                "base": lambda p: F.PlanChart(p, _P["heading_base"]),
+                "return": F.PlanChart,  # titled by the view's own heading
+                "base": F.PlanChart,
             }
             self.chart(key, make[key], *args)
         self.figure("position").layout.display = "none" if self.chosen is None else None

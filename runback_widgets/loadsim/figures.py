@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import content
-from ..ui.theme import COLORS, DASHES, configure_figure, figure_layout
+from ..ui.theme import COLORS, DASHES, configure_figure, figure_layout, presenter_mode
 from .model import GROUPS, SHARE_KEYS, Band, CohortResult, HoldResult, RunResult
 
 __all__ = [
@@ -52,8 +52,25 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
-def _layout(title: str, ytitle: str, top: int = 80, **kw) -> dict:
-    """Shared layout; ``top`` [px] leaves room for the legend rows under the title."""
+def _layout(title: str, ytitle: str, top: int = 80, title_in_legend: bool = False, **kw) -> dict:
+    """Shared layout; ``top`` [px] leaves room for the legend rows under the title.
+
+    ``title_in_legend``: the title is the legend's own title, so title and legend are one block
+    that plotly measures and makes room for: no fixed ``top`` sized for a phone's three legend
+    rows leaving a gap under the title on a laptop's one row. (Only for figures whose legend is
+    always shown.)"""
+    legend = dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left")
+    if title_in_legend:
+        legend["title"] = dict(text=title, side="top", font=dict(size=(22 if presenter_mode() else 14) + 3))
+        return figure_layout(
+            height=_HEIGHT,
+            showlegend=True,
+            margin=dict(l=60, r=10, t=16, b=50),
+            xaxis=dict(title=dict(text="Minute of the run", standoff=8), rangemode="tozero", automargin=True),
+            yaxis=dict(title=dict(text=ytitle, standoff=6), automargin=True),
+            legend=legend,
+            **kw,
+        )
     return figure_layout(
         title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top"),
         height=_HEIGHT,
@@ -61,7 +78,7 @@ def _layout(title: str, ytitle: str, top: int = 80, **kw) -> dict:
         margin=dict(l=60, r=10, t=top, b=50),
         xaxis=dict(title=dict(text="Minute of the run", standoff=8), rangemode="tozero", automargin=True),
         yaxis=dict(title=dict(text=ytitle, standoff=6), automargin=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
+        legend=legend,
         **kw,
     )
 
@@ -237,7 +254,11 @@ class IndexChart:
                         name="Model uncertainty (5-95 %)",
                         mode="lines",
                         fill="tonexty",
-                        fillcolor=_rgba(COLORS["lumbar_extensors"], 0.18),
+                        # on the projector's near-black page the 18 % vermillion tint was a dark
+                        # brown; a light orange tint reads as a band, still darker than the line
+                        fillcolor=_rgba("#FFB27A", 0.42)
+                        if presenter_mode()
+                        else _rgba(COLORS["lumbar_extensors"], 0.18),
                         line=dict(width=0, color=COLORS["lumbar_extensors"]),
                         hovertemplate="lower edge %{y:.2f}<extra></extra>",
                     ),
@@ -245,7 +266,7 @@ class IndexChart:
                 layout=_layout(
                     _title("index"),
                     "Load index (1 = reference)",
-                    top=110,
+                    title_in_legend=True,
                     yaxis_rangemode="tozero",
                     shapes=_takeover_shape(result.takeover_min),
                 ),

@@ -285,7 +285,7 @@ def figure_csv(figures, x_name: str = "x", y_name: str = "y") -> str:
 
     series = []
     for fig in figures:
-        title = fig.layout.title.text or ""
+        title = fig.layout.title.text or fig.layout.legend.title.text or ""  # some charts title their legend
         for tr in fig.data:
             x, y = getattr(tr, "x", None), getattr(tr, "y", None)
             if x is None or y is None or len(x) != len(y) or len(x) == 0:

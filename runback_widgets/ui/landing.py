@@ -12,8 +12,10 @@ from .glossary import glossary_html, with_glossary
 
 _CARD_CSS = """
 <style>
-.rb-cards{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}
-.rb-card{flex:1 1 16em;max-width:24em;border:2px solid #0072B2;border-radius:8px;padding:1em;background:#fff;color:#1A1A1A}
+.rb-cards{display:grid;grid-template-columns:1fr;gap:1em;margin:1em 0}
+@media (min-width:34em){.rb-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (min-width:62em){.rb-cards{grid-template-columns:repeat(4,minmax(0,1fr))}}
+.rb-card{min-width:0;border:2px solid #0072B2;border-radius:8px;padding:1em;background:#fff;color:#1A1A1A}
 .rb-card h2{font-size:1.2em;margin:0 0 0.4em 0}
 .rb-card a{font-weight:700;color:#004C7A}
 </style>

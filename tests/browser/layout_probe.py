@@ -135,6 +135,43 @@ LABEL_OVERLAP_JS = r"""
 """
 
 
+#: Inside each visible plotly figure: titles, axis titles and legend titles whose boxes overlap
+#: (two headings printed on top of each other, as the What helps chart's were on a phone).
+FIGURE_TITLE_OVERLAP_JS = r"""
+() => {
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    if (!plot.offsetParent) return;
+    const els = Array.from(plot.querySelectorAll('.gtitle, .g-gtitle text, [class*="title"] > text, .legendtitletext'))
+      .filter((e, k, a) => a.indexOf(e) === k && e.textContent.trim());
+    const boxes = els.map(e => ({t: e.textContent.trim().slice(0, 40), r: e.getBoundingClientRect()}))
+      .filter(b => b.r.width > 0 && b.r.height > 0);
+    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+      const A = boxes[a].r, B = boxes[b].r;
+      if (A.left < B.right - 1 && B.left < A.right - 1 && A.top < B.bottom - 1 && B.top < A.bottom - 1)
+        out.push(`figure ${i}: "${boxes[a].t}" over "${boxes[b].t}"`);
+    }
+  });
+  return out;
+}
+"""
+
+
+def figure_title_overlaps(page) -> list[str]:
+    return page.evaluate(FIGURE_TITLE_OVERLAP_JS)
+
+
+#: The landing page's dashboard cards: their boxes (rounded px).
+CARDS_JS = r"""
+() => Array.from(document.querySelectorAll('.rb-card')).map(c => { const r = c.getBoundingClientRect();
+  return {left: Math.round(r.left), top: Math.round(r.top), width: Math.round(r.width)}; })
+"""
+
+
+def cards(page) -> list[dict]:
+    return page.evaluate(CARDS_JS)
+
+
 #: Text elements whose colour against their effective background falls under WCAG AA
 #: (4.5:1, or 3:1 for large text: >= 24 px, or >= 18.66 px bold). Backgrounds are walked up
 #: the ancestors (first opaque one); text over images or gradients is skipped.

@@ -35,6 +35,22 @@ def test_renders_evidence_chart_and_passes_axe(dashboard, runback_server):
     body = dp.page.inner_text("body")
     assert "Educational model, not a diagnosis" in body
     assert "Recommended first" in body and "Paracetamol on its own" in body
+    # Each option's name sits just above its own dot, not half-way to the row above (issue 14).
+    rows = dp.page.evaluate(
+        """() => { const plot = document.querySelector('.js-plotly-plot');
+          const dots = Array.from(plot.querySelectorAll('.scatterlayer path.point')).map(p => {
+            const r = p.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
+          return Array.from(plot.querySelectorAll('.annotation-text')).map(a => {
+            const r = a.getBoundingClientRect();
+            const below = dots.filter(y => y > r.bottom).map(y => y - r.bottom);
+            const above = dots.filter(y => y < r.top).map(y => r.top - y);
+            return {t: a.textContent, below: Math.min(...below), above: above.length ? Math.min(...above) : null}; }); }"""
+    )
+    assert len(rows) >= 12, rows
+    for r in rows:
+        assert r["below"] < 20 and (r["above"] is None or 2 * r["below"] < r["above"]), (
+            f"option name not next to its own dot: {r}"
+        )
     blocking, _ = axe_check(dp.page)
     assert blocking == [], blocking
     assert dp.external_requests(runback_server.host) == []

@@ -76,6 +76,8 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         assert ov["n_wider"] == 0, f"{notebook}: elements past the viewport: {ov['wider']}"
         assert ov["n_cut"] == 0, f"{notebook}: content cut off with no way to scroll to it: {ov['cut']}"
 
+        # No two titles print over each other inside a figure (issue 14: What helps).
+        assert probe.figure_title_overlaps(page) == [], f"{notebook}: {probe.figure_title_overlaps(page)}"
         # Figures fit their column, now and after every view switch.
         assert probe.too_wide_figures(page) == [], probe.figures(page)
         after = probe.cycle_views(page)
@@ -139,5 +141,16 @@ def test_phone_tap_hands_the_figure_the_touches(browser, runback_server):
         page.touchscreen.tap(5, 5)
         page.wait_for_timeout(300)
         assert page.evaluate(pe) == "none"
+    finally:
+        dp.close()
+
+
+def test_phone_landing_cards_one_even_column(browser, runback_server):
+    """The dashboard cards stack in one column of equal widths at 375 px (issue 14)."""
+    dp = _open_phone(browser, runback_server, "index")
+    try:
+        cards = probe.cards(dp.page)
+        assert len(cards) >= 4, cards
+        assert len({c["width"] for c in cards}) == 1 and len({c["left"] for c in cards}) == 1, cards
     finally:
         dp.close()

@@ -52,6 +52,38 @@ def test_projector_readable(browser, present_server, notebook, screenshot_dir):
                 f"{notebook}: figure {f['i']} uses {f['drawn']} of {f['container']} px"
             )
 
+        assert probe.figure_title_overlaps(page) == [], f"{notebook}: {probe.figure_title_overlaps(page)}"
+        # Issue 14: tick boxes a room can see; toggle buttons in the same type as the other
+        # buttons; notes at least 18 px; no light panel on the dark page (the "What to do" box).
+        small_boxes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('input[type=checkbox]')).filter(e => e.offsetParent)"
+            ".map(e => Math.round(e.getBoundingClientRect().width)).filter(w => w < 24)"
+        )
+        assert small_boxes == [], f"{notebook}: tick boxes under 24 px: {small_boxes}"
+        sizes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.widget-button, .widget-toggle-button'))"
+            ".filter(b => b.offsetParent).map(b => parseFloat(getComputedStyle(b).fontSize))"
+        )
+        assert len(set(sizes)) <= 1, f"{notebook}: buttons in different type sizes: {sizes}"
+        notes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.rb-src, .rb-sx-help, .rb-src-ids, .rb-care-help'))"
+            ".filter(e => e.offsetParent && e.textContent.trim())"
+            ".map(e => [e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)])"
+            ".filter(([, px]) => px < 18)"
+        )
+        assert notes == [], f"{notebook}: notes under 18 px: {notes}"
+        light = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.rb-urg, .rb-safety, .rb-consider, .rb-claim, .rb-note'))"
+            ".filter(e => e.offsetParent).filter(e => { const m = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number);"
+            " return (m.length < 4 || m[3] > 0.5) && (m[0] + m[1] + m[2]) / 3 > 128; })"
+            ".map(e => e.className)"
+        )
+        assert light == [], f"{notebook}: light panels on the dark page: {light}"
+        if notebook == "index":
+            cards = probe.cards(page)
+            assert len(cards) >= 4 and len({c["top"] for c in cards}) == 1, f"cards not in one row: {cards}"
+            assert max(c["width"] for c in cards) - min(c["width"] for c in cards) <= 1, cards
+
         cut = page.evaluate(
             "() => Array.from(document.querySelectorAll('.widget-button, .widget-toggle-button'))"
             ".filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from . import layout_probe as probe
-from .harness import notebook_names
+from .harness import notebook_names, open_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -147,7 +147,7 @@ def test_phone_tap_hands_the_figure_the_touches(browser, runback_server):
 
 def test_phone_landing_cards_one_even_column(browser, runback_server):
     """The dashboard cards stack in one column of equal widths at 375 px (issue 14)."""
-    dp = _open_phone(browser, runback_server, "index")
+    dp = open_dashboard(browser, runback_server, "index", viewport=probe.PHONE)
     try:
         cards = probe.cards(dp.page)
         assert len(cards) >= 4, cards

@@ -91,15 +91,18 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     return plan
 
 
-def start_zygote():
-    """Classroom mode: kernels fork from one warm parent (voila/zygote.py); None if it fails."""
+def start_zygote(notebooks: Path | None = None):
+    """Classroom mode: kernels fork from one warm parent (voila/zygote.py); None if it fails.
+
+    The parent rehearses the served pages' code once (``zygote.rehearse``)."""
     import time
 
     from .voila import zygote
 
     t0 = time.monotonic()
     print("runback: warming the parent process kernels fork from ...", flush=True)
-    z = zygote.Zygote().start(wait=False)
+    pages = [notebooks / nb for nb in notebook_files(notebooks)] if notebooks is not None else []
+    z = zygote.Zygote(rehearse=pages).start(wait=False)
     if not z.wait_ready():
         print("runback: the kernel parent did not start; kernels start one by one instead.", flush=True)
         z.stop()
@@ -437,8 +440,9 @@ def serve(args: argparse.Namespace) -> int:
     if not args.no_browser:
         threading.Thread(target=_open_when_ready, args=(args.host, args.port, url), daemon=True).start()
 
-    from .voila import bundle
+    from .voila import bundle, render_cache
 
+    render_cache.install()  # templates compiled and markdown rendered once per server
     if not args.classroom:
         from .voila import pool
 
@@ -449,7 +453,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
-    zygote = start_zygote() if args.classroom and not args.no_fork else None
+    zygote = start_zygote(notebooks) if args.classroom and not args.no_fork else None
     Voila = voila_app_class(policy)
 
     # Ctrl-C stops the server (and Voila its kernels) even when this process was

@@ -79,8 +79,11 @@ __all__ = [
     "parse_number",
 ]
 
-#: A row of controls that wraps on a narrow screen (:meth:`Dashboard.row`).
-ROW = widgets.Layout(display="flex", flex_flow="row wrap", width="100%", align_items="center")
+#: A row of controls that wraps on a narrow screen (:meth:`Dashboard.row`): the layout's
+#: settings. Each row gets its own ``Layout`` widget: a widget made at import time would be
+#: made with no kernel in a process kernels fork from (voila/zygote.py), and a page could
+#: never receive it.
+ROW = {"display": "flex", "flex_flow": "row wrap", "width": "100%", "align_items": "center"}
 #: Longest piece of a link value quoted back in a note.
 _QUOTE = 40
 
@@ -638,7 +641,7 @@ class Dashboard(widgets.VBox):
     @staticmethod
     def row(*items: widgets.Widget) -> widgets.Box:
         """Widgets side by side, wrapping onto the next line on a narrow screen."""
-        return widgets.Box(list(items), layout=ROW)
+        return widgets.Box(list(items), layout=widgets.Layout(**ROW))
 
     def widen(self, keys: Iterable[str], basis: str = "22em", least: str = "18em") -> None:
         """Let the controls ``keys`` grow to share a :meth:`row` (each at least ``least`` wide,

@@ -57,6 +57,25 @@ WARM_MODULES = (
     "runback_widgets.symptoms.widget",
     "runback_widgets.loadsim.widget",
     "runback_widgets.care.widget",
+    # What ipykernel imports only once a kernel starts (IPKernelApp.initialize, the
+    # debugger's debugpy/pydevd, IPython's completer, inspector, pdb, history's sqlite3):
+    # ~160 modules compiled in every forked kernel otherwise (15 % of a refill's CPU, py-spy).
+    # None starts a thread when imported (tests/unit/test_zygote.py checks).
+    "ipykernel.debugger",
+    "debugpy",
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.oinspect",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "pdb",
+    "pydoc",
+    "psutil",
+    "faulthandler",
+    "zmq.utils.garbage",
+    "tornado.platform.asyncio",
+    "runpy",
 )
 #: How long the server waits for the zygote's warm-up before starting kernels the usual way.
 START_TIMEOUT_S = 120.0
@@ -65,13 +84,20 @@ START_TIMEOUT_S = 120.0
 # --- the zygote process ------------------------------------------------------------------
 
 
-def warm() -> None:
-    """Import and build, once, what every kernel needs (no widget, no comm, no thread)."""
+def warm(notebooks: list[str] | tuple[str, ...] = ()) -> None:
+    """Import and build, once, what every kernel needs (no widget, no comm, no thread).
+
+    ``notebooks``: pages whose code is rehearsed here first (``rehearse``)."""
     import gc
     import importlib
 
+    # debugpy checks frozen modules once per process and says so on stderr: once, here.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in WARM_MODULES:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError:  # optional (debugpy, psutil): the kernel imports it or does without
+            pass
     import plotly.graph_objects as go
 
     # plotly loads a trace type's and the layout's validators on first use: do it here.
@@ -84,8 +110,90 @@ def warm() -> None:
     fig.add_shape(type="line", x0=0, x1=1, y0=0, y1=1)
     fig.to_dict()
     del fig
+    if live_widgets():  # made at import: broken in every forked page (see live_widgets)
+        print(f"runback: warning: {live_widgets()} widget(s) made at import time", file=sys.stderr, flush=True)
+    for notebook in notebooks:
+        rehearse(notebook)
     gc.collect()
+    import runback_widgets.voila as package
+
+    # What every forked kernel starts with (a kernel's own imports show against it: tests).
+    package.ZYGOTE_MODULES = frozenset(sys.modules)
     gc.freeze()  # what exists now is never scanned by the collector again: pages stay shared
+
+
+def rehearse(notebook: str) -> float:
+    """Run a page's code cells once in the zygote, with no kernel, and throw the result away.
+
+    What a page's first run builds for the process rather than for the page (the
+    model's fitted fatigue rates, meshes, parsed TOML content, plotly validators of
+    the properties the figures use, imports a cell makes) is then inherited by every
+    kernel forked from here: a pool refill pays for its page's own widgets only
+    (issue 10: ~0.3-0.4 CPU-s less per kernel for the simulator and the anatomy).
+
+    The page's widgets are closed (they never had a comm: ipywidgets makes inert
+    ones without a kernel) and the query-string cache is cleared, so every kernel
+    still waits for its own visitor's link. A cell that fails is skipped: the
+    kernel will meet the same failure and show it on the page. Returns seconds.
+    """
+    import contextlib
+    import io
+
+    t0 = time.perf_counter()
+    try:
+        cells = [
+            "".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+            for c in json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+            if c.get("cell_type") == "code"
+        ]
+    except (OSError, ValueError):
+        return 0.0
+    saved = {k: os.environ.pop(k) for k in ("VOILA_PREHEAT", "VOILA_KERNEL_ID", "QUERY_STRING") if k in os.environ}
+    namespace: dict = {"__name__": "__main__"}
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            for i, source in enumerate(cells):
+                if source.lstrip().startswith(("%", "!")):
+                    continue  # IPython magics: not Python
+                try:
+                    exec(compile(source, f"<{Path(notebook).name} cell {i}>", "exec"), namespace)  # noqa: S102
+                except BaseException:  # noqa: BLE001 - the kernel will show it; the zygote goes on
+                    pass
+    finally:
+        os.environ.update(saved)
+        namespace.clear()
+        _forget_pages()
+    return time.perf_counter() - t0
+
+
+def live_widgets() -> int:
+    """Widgets alive in this process. In the zygote this must be 0 when it forks: a widget
+    made here has no comm a page could ever receive (a module that makes one at import
+    breaks every forked page that uses it)."""
+    try:
+        from ipywidgets.widgets.widget import _instances
+
+        return len(_instances)
+    except Exception:  # noqa: BLE001 - ipywidgets not imported: none
+        return 0
+
+
+def _forget_pages() -> None:
+    """Drop what a rehearsal made that belongs to a page, not to the process."""
+    try:
+        import ipywidgets
+
+        ipywidgets.Widget.close_all()
+    except Exception:  # noqa: BLE001 - nothing to close
+        pass
+    try:
+        from runback_widgets.ui import share
+
+        with share._query_lock:
+            share._query_cache.clear()
+    except Exception:  # noqa: BLE001 - not imported: nothing cached
+        pass
 
 
 def _child(request: dict) -> None:
@@ -186,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _START_DIR = sys.path[0] if sys.path else ""
     path = argv[0]
+    notebooks = [a.split("=", 1)[1] for a in argv[1:] if a.startswith("--rehearse=")]
     parent = os.getppid()
-    warm()
+    warm(notebooks)
     exits: dict[int, int] = {}
 
     def reap(*_):
@@ -271,9 +380,11 @@ def _read_line(conn: socket.socket, limit: int = 2**20) -> str:
 class Zygote:
     """The server's handle on its zygote process."""
 
-    def __init__(self, folder: str | Path | None = None):
+    def __init__(self, folder: str | Path | None = None, rehearse: list[str | Path] | tuple = ()):
         import tempfile
 
+        #: Pages whose code the zygote runs once before it forks (``rehearse``).
+        self.rehearse = [str(p) for p in rehearse]
         self._dir = tempfile.mkdtemp(prefix="runback-zygote-", dir=folder)
         self.path = os.path.join(self._dir, "zygote.sock")
         self.proc = None
@@ -288,6 +399,7 @@ class Zygote:
             env.setdefault(var, "1")
         room = "--room=" + "." * CMDLINE_ROOM  # see _retitle
         cmd = [sys.executable, "-m", "runback_widgets.voila.zygote", self.path, room]
+        cmd += [f"--rehearse={p}" for p in self.rehearse]
         self.proc = subprocess.Popen(cmd, env=env)
         if wait:
             self.wait_ready(timeout)

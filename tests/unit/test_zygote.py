@@ -18,6 +18,9 @@ import pytest
 
 from tests.conftest import run_async
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+
 pytest.importorskip("ipykernel")
 
 
@@ -25,7 +28,7 @@ pytest.importorskip("ipykernel")
 def zygote():
     from runback_widgets.voila import zygote as zmod
 
-    z = zmod.Zygote().start()
+    z = zmod.Zygote(rehearse=[NOTEBOOKS / "03-run-load-simulator.ipynb"]).start()
     assert z.ready(), "the zygote did not get ready"
     saved = zmod.ACTIVE
     zmod.install(z)
@@ -117,6 +120,65 @@ def test_a_forked_kernel_runs_warm_small_and_named(zygote):
     finally:
         zmod.ACTIVE = saved
     assert forked_uss < 0.75 * plain_uss, (forked_uss, plain_uss)
+
+
+PAGE = (
+    "import json, sys\n"
+    "from runback_widgets.ui import share\n"
+    "import runback_widgets.voila as package\n"
+    "fresh = not share._query_cache\n"
+    "cells = [''.join(c['source']) for c in json.load(open({nb!r}))['cells'] if c['cell_type'] == 'code']\n"
+    "ns = {{'__name__': '__main__'}}\n"
+    "for c in cells:\n"
+    "    exec(compile(c, 'cell', 'exec'), ns)\n"
+    "from ipywidgets.widgets.widget import _instances\n"
+    "dummy = [type(w).__name__ for w in _instances.values() if type(w.comm).__name__ == 'DummyComm']\n"
+    "new = sorted(set(sys.modules) - package.ZYGOTE_MODULES)\n"
+    "print(json.dumps({{'fresh': fresh, 'widgets': len(_instances), 'dummy': dummy, 'new': new}}))\n"
+)
+
+
+def test_a_forked_kernel_serves_a_rehearsed_page_whole(zygote):
+    """The zygote ran the simulator page once (``rehearse``); a kernel forked from it runs the
+    page like any kernel: it still waits for its own visitor's link (no cached query string),
+    every widget it shows has a comm the page receives (none made without a kernel, e.g. at
+    import time in the zygote), and it imports (almost) nothing the zygote had not."""
+    import json
+
+    async def scenario():
+        km, pid, out = await _kernel(PAGE.format(nb=str(NOTEBOOKS / "03-run-load-simulator.ipynb")))
+        try:
+            return json.loads(out.strip().splitlines()[-1])
+        finally:
+            await km.shutdown_kernel()
+
+    got = run_async(scenario())
+    assert got["fresh"], "the rehearsal's query string was inherited: share links would be ignored"
+    assert got["widgets"] > 50
+    assert got["dummy"] == [], f"widgets with no comm (made without a kernel): {got['dummy']}"
+    assert len(got["new"]) <= 10, f"the forked kernel imported {len(got['new'])} modules: {got['new']}"
+
+
+def test_a_rehearsal_leaves_no_widget_thread_or_query(tmp_path):
+    """``warm`` with every page rehearsed leaves the zygote forkable: no widget, one thread,
+    no cached query string, the debugger's modules imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import glob, json, os, sys\n"
+        "from runback_widgets.voila import zygote\n"
+        f"zygote.warm(sorted(glob.glob({str(NOTEBOOKS / '*.ipynb')!r})))\n"
+        "from runback_widgets.ui import share\n"
+        "print(json.dumps([zygote.live_widgets(), len(os.listdir('/proc/self/task')), share._query_cache,"
+        " 'debugpy' in sys.modules]))\n"
+    )
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, env=env, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    widgets, threads, cache, debugger = __import__("json").loads(out.stdout.strip().splitlines()[-1])
+    assert widgets == 0 and cache == {} and debugger
+    assert threads == 1, "a thread exists when the zygote forks"
 
 
 def test_the_zygote_refuses_what_it_cannot_serve_and_a_kernel_still_starts(zygote):

@@ -57,6 +57,7 @@ WARM_MODULES = (
     "runback_widgets.symptoms.widget",
     "runback_widgets.loadsim.widget",
     "runback_widgets.care.widget",
+    "runback_widgets.voila.quiet",
     # What ipykernel imports only once a kernel starts (IPKernelApp.initialize, the
     # debugger's debugpy/pydevd, IPython's completer, inspector, pdb, history's sqlite3):
     # ~160 modules compiled in every forked kernel otherwise (15 % of a refill's CPU, py-spy).
@@ -113,13 +114,56 @@ def warm(notebooks: list[str] | tuple[str, ...] = ()) -> None:
     if live_widgets():  # made at import: broken in every forked page (see live_widgets)
         print(f"runback: warning: {live_widgets()} widget(s) made at import time", file=sys.stderr, flush=True)
     for notebook in notebooks:
-        rehearse(notebook)
+        if trial(notebook):
+            rehearse(notebook)
     gc.collect()
     import runback_widgets.voila as package
 
     # What every forked kernel starts with (a kernel's own imports show against it: tests).
     package.ZYGOTE_MODULES = frozenset(sys.modules)
     gc.freeze()  # what exists now is never scanned by the collector again: pages stay shared
+
+
+#: How long a page's trial rehearsal may take before the page is not rehearsed.
+TRIAL_TIMEOUT_S = 30.0
+
+
+def _threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))  # OS threads, native ones included
+    except OSError:  # pragma: no cover - not Linux
+        import threading
+
+        return threading.active_count()
+
+
+def trial(notebook: str, timeout: float = TRIAL_TIMEOUT_S) -> bool:
+    """Rehearse a page first in a forked child: True if that child finished in time, alive,
+    with one thread. A page whose code exits the process, hangs, or leaves a thread running
+    (a thread at fork time breaks every kernel forked after it) is not rehearsed in the
+    zygote; its kernels run it as usual."""
+    pid = os.fork()
+    if pid == 0:  # the trial child (only the forking thread lives on in it)
+        code = 3
+        try:
+            before = _threads()
+            rehearse(notebook)
+            code = 0 if _threads() <= before else 4
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            ok = os.waitstatus_to_exitcode(status) == 0
+            if not ok:
+                print(f"runback: {Path(notebook).name} is not rehearsed in the kernel parent", file=sys.stderr)
+            return ok
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    print(f"runback: {Path(notebook).name} took over {timeout:.0f} s to rehearse: not rehearsed", file=sys.stderr)
+    return False
 
 
 def rehearse(notebook: str) -> float:
@@ -134,7 +178,8 @@ def rehearse(notebook: str) -> float:
     The page's widgets are closed (they never had a comm: ipywidgets makes inert
     ones without a kernel) and the query-string cache is cleared, so every kernel
     still waits for its own visitor's link. A cell that fails is skipped: the
-    kernel will meet the same failure and show it on the page. Returns seconds.
+    kernel will meet the same failure and show it on the page. ``warm`` runs a
+    page here only after its ``trial`` in a child went well. Returns seconds.
     """
     import contextlib
     import io
@@ -272,6 +317,9 @@ def _register_after_kernel_start(app_class) -> None:
         import ipywidgets
 
         ipywidgets.register_comm_target()
+        from runback_widgets.voila import quiet
+
+        quiet.install(self.kernel)  # a pooled page's widgets stay quiet until its browser connects
 
     app_class.init_kernel = init_kernel
 

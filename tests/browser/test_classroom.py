@@ -78,6 +78,39 @@ def test_hostile_link_with_preheated_kernel(browser, classroom_server):
         dp.close()
 
 
+def test_a_pooled_page_draws_updates_and_grows(browser, classroom_server):
+    """A pre-heated kernel kept its widgets' messages to itself until this page connected
+    (voila/quiet.py): the page still gets every widget with its current state, a control
+    changes the sentence and the figures, and a view made after the page connected (the
+    cohort histogram) draws."""
+    from benchmarks.classroom import PLOT_SIG_JS
+
+    dp = open_dashboard(browser, classroom_server, NB)
+    try:
+        page = dp.page
+        assert dp.wait_plots() >= 2
+        body = page.inner_text("body")
+        assert "By minute 52 your lower back has taken over" in body  # the default runner's sentence
+        assert "Shaded band" in body
+        sig = page.evaluate(PLOT_SIG_JS)
+        label = "Returning after time off, too hard too soon"
+        page.locator("select").filter(has_text=label).first.select_option(label=label)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('By minute 34 your lower back has taken over')", timeout=40_000
+        )
+        page.wait_for_function(f"(b) => ({PLOT_SIG_JS})() !== b", arg=sig, timeout=40_000)
+        n = page.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+        page.get_by_role("button", name="Class cohort").click()
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length > {n}", timeout=30_000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('runners drawn around this runner')", timeout=20_000
+        )
+        assert "Using pre-heated kernel" in classroom_server.log()
+        assert dp.page_errors == [] and dp.error_text_on_page() == []
+    finally:
+        dp.close()
+
+
 def test_link_restores_scenario_without_pool(dashboard):
     dp = dashboard(NB, query=GOOD)
     _check_restored(dp)

@@ -278,3 +278,33 @@ def test_start_is_bounded_when_the_zygote_cannot_start(monkeypatch, tmp_path):
     assert time.monotonic() - t0 < 10
     z.stop()
     assert not asyncio.iscoroutinefunction(z.stop)
+
+
+def test_a_page_that_exits_hangs_or_starts_a_thread_is_not_rehearsed(tmp_path):
+    """The zygote rehearses a page only after a trial run in a child: a page whose code ends
+    the process, hangs or leaves a thread running would otherwise kill the zygote or break
+    every kernel forked from it. Well-behaved pages are still rehearsed."""
+    import json as _json
+
+    import nbformat
+
+    from runback_widgets.voila import zygote as zmod
+
+    def page(name: str, code: str) -> str:
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)
+        return str(path)
+
+    exits = page("exits", "import os; os._exit(1)")
+    hangs = page("hangs", "import time; time.sleep(60)")
+    thread = page(
+        "thread", "import threading, time; threading.Thread(target=time.sleep, args=(60,), daemon=True).start()"
+    )
+    good = page("good", "import json; open(" + repr(str(tmp_path / "ran")) + ", 'a').write('x')")
+    assert not zmod.trial(exits)
+    t0 = time.monotonic()
+    assert not zmod.trial(hangs, timeout=2.0)
+    assert time.monotonic() - t0 < 10
+    assert not zmod.trial(thread)
+    assert zmod.trial(good) and (tmp_path / "ran").read_text() == "x"
+    assert _json is not None

@@ -279,9 +279,12 @@ WS_PROBE_JS = r"""
   const st = window.__rbWs = {sent: 0, recv: 0, last: performance.now(), sentAt: 0, idleAt: 0, busyAt: 0};
   const seen = (data) => {
     st.recv += 1; st.last = performance.now();
+    // A status message is small: look at the first 4 kB only (figure data can be megabytes).
     let text = '';
-    if (typeof data === 'string') text = data;
-    else if (data instanceof ArrayBuffer) { try { text = new TextDecoder().decode(data); } catch (e) {} }
+    if (typeof data === 'string') text = data.slice(0, 4096);
+    else if (data instanceof ArrayBuffer) {
+      try { text = new TextDecoder().decode(new Uint8Array(data, 0, Math.min(data.byteLength, 4096))); } catch (e) {}
+    }
     const m = /"execution_state"\s*:\s*"(\w+)"/.exec(text);
     if (m && m[1] === 'idle') st.idleAt = performance.now();
     else if (m) st.busyAt = performance.now();

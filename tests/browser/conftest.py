@@ -58,6 +58,15 @@ def runback_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def present_server(tmp_path_factory):
+    """``runback serve --present`` (projector mode), shared by every module that needs it
+    (starting and stopping one costs seconds; its pages are independent of each other)."""
+    server = start_server(tmp_path_factory.mktemp("present"), args=["--present"])
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def dashboard(browser, runback_server):
     """Factory: ``dashboard("02-symptom-explorer")`` opens a page and waits for Voila to finish."""

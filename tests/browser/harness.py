@@ -270,10 +270,78 @@ class DashboardPage:
         self.context.close()
 
 
+#: Init script for test pages: wraps ``WebSocket`` (the kernel's channel) to record the
+#: traffic, so a test can wait for a kernel round trip to finish instead of sleeping a fixed
+#: time (see ``wait_kernel_quiet``). The socket itself behaves exactly as before.
+WS_PROBE_JS = r"""
+(() => {
+  if (window.__rbWs) return;
+  const st = window.__rbWs = {sent: 0, recv: 0, last: performance.now(), sentAt: 0, idleAt: 0, busyAt: 0};
+  const seen = (data) => {
+    st.recv += 1; st.last = performance.now();
+    // A status message is small: look at the first 4 kB only (figure data can be megabytes).
+    let text = '';
+    if (typeof data === 'string') text = data.slice(0, 4096);
+    else if (data instanceof ArrayBuffer) {
+      try { text = new TextDecoder().decode(new Uint8Array(data, 0, Math.min(data.byteLength, 4096))); } catch (e) {}
+    }
+    const m = /"execution_state"\s*:\s*"(\w+)"/.exec(text);
+    if (m && m[1] === 'idle') st.idleAt = performance.now();
+    else if (m) st.busyAt = performance.now();
+  };
+  const Native = window.WebSocket;
+  class ProbedWebSocket extends Native {
+    constructor(...args) { super(...args); this.addEventListener('message', (ev) => seen(ev.data)); }
+    send(data) { st.sent += 1; st.last = st.sentAt = performance.now(); return super.send(data); }
+  }
+  window.WebSocket = ProbedWebSocket;
+})();
+"""
+
+#: JS for ``wait_kernel_quiet``: true once the page has sent something since ``sent0``, the
+#: kernel's last status is "idle" (after the page's last send), no message went either way for
+#: ``quiet`` ms, and the figures' geometry has not changed for ``quiet`` ms either.
+KERNEL_QUIET_JS = r"""
+([sent0, quiet]) => {
+  const st = window.__rbWs, now = performance.now();
+  const geo = Array.from(document.querySelectorAll('.js-plotly-plot, .lm-Widget')).map(e => {
+    const r = e.getBoundingClientRect(); return `${Math.round(r.left)},${Math.round(r.width)},${Math.round(r.height)}`;
+  }).join(';');
+  if (window.__rbGeo !== geo) { window.__rbGeo = geo; window.__rbGeoAt = now; }
+  if (!st || st.sent <= sent0) return false;
+  // (every request the page sends makes the kernel report busy, then idle)
+  const idle = st.idleAt > st.busyAt && st.idleAt > st.sentAt;
+  return idle && now - st.last >= quiet && now - window.__rbGeoAt >= quiet;
+}
+"""
+
+
+def ws_sent(page) -> int:
+    """How many messages the page has sent on its websockets (-1: no probe on this page)."""
+    return page.evaluate("() => window.__rbWs ? window.__rbWs.sent : -1")
+
+
+def wait_kernel_quiet(page, sent0: int, quiet_ms: int = 600, timeout_ms: int = 30_000, fallback_ms: int = 2500) -> bool:
+    """After an action that talks to the kernel (``sent0 = ws_sent(page)`` taken before it):
+    wait until the page has sent its message, the kernel is idle again, nothing has moved on
+    the websocket or in the widgets' geometry for ``quiet_ms``. Polls, so a busy machine
+    waits longer rather than checking too early. Without the probe (``sent0 == -1``) wait
+    ``fallback_ms``. Returns False on timeout (the caller's assertions then run as they are)."""
+    if sent0 < 0:
+        page.wait_for_timeout(fallback_ms)
+        return False
+    try:
+        page.wait_for_function(KERNEL_QUIET_JS, arg=[sent0, quiet_ms], polling=100, timeout=timeout_ms)
+        return True
+    except Exception:  # noqa: BLE001 - playwright TimeoutError; see docstring
+        return False
+
+
 def open_dashboard(
     browser, server: Server, notebook: str, viewport=None, query: str = "", wait: bool = True, timeout_ms: int = 90_000
 ) -> DashboardPage:
     context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
+    context.add_init_script(WS_PROBE_JS)
     page = context.new_page()
     dp = DashboardPage(page=page, context=context)
     page.on("console", lambda m: dp.console.append((m.type, m.text)))

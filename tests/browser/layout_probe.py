@@ -297,7 +297,14 @@ def too_wide_figures(page) -> list[dict]:
 def cycle_views(page, settle_ms: int = 2500) -> list[dict]:
     """Press every button of every toggle-button group outside the quiz (views, cameras), and
     after each press list the figures drawn wider than their container. Ends on each group's
-    first button again."""
+    first button again.
+
+    After a press, wait for the kernel's round trip to end (its "idle", then nothing on the
+    websocket and no widget or figure moving for 600 ms; harness.wait_kernel_quiet) rather
+    than a fixed ``settle_ms``; pages opened without the harness's websocket probe still wait
+    ``settle_ms``."""
+    from .harness import wait_kernel_quiet, ws_sent
+
     found = []
     groups = page.locator(".widget-toggle-buttons:not(.rb-quiz .widget-toggle-buttons)")
     for g in range(groups.count()):
@@ -309,8 +316,9 @@ def cycle_views(page, settle_ms: int = 2500) -> list[dict]:
                 continue
             btn.scroll_into_view_if_needed()
             label = btn.inner_text().strip()
+            sent0 = ws_sent(page)
             btn.click()
-            page.wait_for_timeout(settle_ms)
+            wait_kernel_quiet(page, sent0, fallback_ms=settle_ms)
             for f in too_wide_figures(page):
                 found.append({"after": label, "drawn": f["drawn"], "container": f["container"], "right": f["right"]})
     return found

@@ -184,6 +184,27 @@ JS_LABELS_ON_SCREEN = """() => {
 }"""
 
 
+#: JS: the 3D camera sits at the distance the page's fit (runback-layout.js, fit3d) wants for its
+#: preset and the plot's aspect (true also when the camera is no preset: nothing to refit).
+JS_REFIT_DONE = """() => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[0], fl = gd._fullLayout;
+  const fit = gd.layout.meta && gd.layout.meta.rb_fit, cam = gd.layout.scene && gd.layout.scene.camera;
+  if (!fit || !fl || !fl.width || !fl.height || !cam || !cam.eye) return true;
+  const c = cam.center || {x: 0, y: 0, z: 0}, e = cam.eye, v = [e.x - c.x, e.y - c.y, e.z - c.z];
+  const d = Math.hypot(...v);
+  const interp = (xs, ys, x) => {
+    if (x <= xs[0]) return ys[0];
+    for (let i = 1; i < xs.length; i++) if (x <= xs[i]) { const t = (x - xs[i - 1]) / (xs[i] - xs[i - 1]); return ys[i - 1] + t * (ys[i] - ys[i - 1]); }
+    return ys[ys.length - 1];
+  };
+  for (const p of Object.values(fit.presets)) {
+    if ((v[0] * p.dir[0] + v[1] * p.dir[1] + v[2] * p.dir[2]) / d < 0.99999) continue;
+    return Math.abs(interp(fit.aspects, p.d, fl.width / fl.height) - d) < 2e-3;
+  }
+  return true;
+}"""
+
+
 @pytest.mark.parametrize(
     "viewport", [{"width": 375, "height": 812}, {"width": 1366, "height": 900}], ids=["phone", "laptop"]
 )
@@ -208,7 +229,14 @@ def test_3d_labels_apart_in_every_camera(dashboard, viewport):
             arg=want.tolist(),
             timeout=60_000,
         )
-        dp.page.wait_for_timeout(800)  # the page's refit of the distance, if any
+        # The page's refit of the distance, if any (runback-layout.js, fit3d: a preset's eye moved
+        # to the distance listed in layout.meta.rb_fit for the plot's aspect): poll for it, for at
+        # most the 800 ms this test used to sleep, then two frames for the WebGL camera to follow.
+        try:
+            dp.page.wait_for_function(JS_REFIT_DONE, polling=50, timeout=800)
+        except Exception:  # noqa: BLE001 - playwright TimeoutError: no refit; measure as it is
+            pass
+        dp.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         got = dp.page.evaluate(JS_LABELS_ON_SCREEN)
         xy = np.array(got["xy"])
         boxes = v3.label_boxes(got["text"], xy, 13)

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from .harness import axe_check, open_dashboard, start_server
+from .harness import axe_check, open_dashboard
 from .test_phone_keyboard import OVERFLOW_JS
 
 pytestmark = pytest.mark.browser
@@ -141,13 +141,6 @@ def test_phone_width_has_no_horizontal_overflow(dashboard, view):
     )
     assert bad == 0
     _check_clean(dp)
-
-
-@pytest.fixture(scope="module")
-def present_server(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("present-care"), args=["--present"])
-    yield srv
-    srv.stop()
 
 
 def test_present_mode_renders_and_passes_axe(browser, present_server):

@@ -19,9 +19,10 @@ DASHBOARDS = [n for n in notebook_names() if n != "index"]
 
 
 def _open_phone(browser, server, notebook):
-    from .harness import DashboardPage
+    from .harness import WS_PROBE_JS, DashboardPage
 
     context = browser.new_context(viewport=probe.PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
+    context.add_init_script(WS_PROBE_JS)
     page = context.new_page()
     dp = DashboardPage(page=page, context=context)
     page.on("pageerror", lambda e: dp.page_errors.append(str(e)))

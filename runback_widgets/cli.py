@@ -63,12 +63,14 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     Voila's pool is per notebook. With ``focus`` (the page the class is told to
     open) that page gets ``visitors`` kernels and every other page one. Without
     it the server cannot know which page the class opens. With kernels forked
-    from a warm parent (``forked``, voila/zygote.py) a refill costs the
-    notebook's run only (~0.5 s), so the pool of the page being opened refills
-    while the class arrives: each dashboard holds half an equal share plus one
-    and the landing page a tenth of the class. Kernels started one by one
-    (~4 s each) cannot refill in time: each dashboard then holds an equal share
-    plus one, and the landing page a fifth of the class.
+    from a warm parent (``forked``, voila/zygote.py) a pre-heated kernel holds
+    ~37 MB of its own (PSS, measured by benchmarks/classroom.py) and a refill
+    costs ~0.4 CPU-s: each dashboard holds an equal share of the class plus one
+    (a class of 30 on 4 dashboards: 9 each, ~2.6 GB at the peak with the
+    visitors' kernels), the landing page a fifteenth, and once the class has
+    picked its page the pools of pages nobody opens shrink to two (pool.py,
+    rebalancing) while the class's page refills. Kernels started one by one
+    (~4 s, ~100 MB each) get the same shares and the landing page a fifth.
     """
     names = notebook_files(notebooks)
     if visitors <= 0 or not names:
@@ -84,10 +86,10 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     dashboards = [nb for nb in names if nb != LANDING]
     if not dashboards:
         return dict.fromkeys(names, visitors)
-    share = math.ceil(visitors / len(dashboards) / (2 if forked else 1)) + 1
+    share = math.ceil(visitors / len(dashboards)) + 1
     plan = dict.fromkeys(dashboards, share)
     if LANDING in names:
-        plan[LANDING] = max(1, math.ceil(visitors / (10 if forked else 5)))
+        plan[LANDING] = max(1, math.ceil(visitors / (15 if forked else 5)))
     return plan
 
 
@@ -428,8 +430,8 @@ def serve(args: argparse.Namespace) -> int:
         )
         from .voila import pool
 
-        pool.install(expected=total, ready_message=f"Open {url}", classroom=True)
-        print(f"runback: {pool.memory_check(plan, args.classroom)[1]}", flush=True)
+        pool.install(expected=total, ready_message=f"Open {url}", classroom=True, plan=plan, visitors=args.classroom)
+        print(f"runback: {pool.memory_check(plan, args.classroom, forked=not args.no_fork)[1]}", flush=True)
         shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
         print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)
         print("runback: please wait for the 'ready' line before students open the link.", flush=True)

@@ -31,6 +31,7 @@ The wrapper is a subclass, so Voila's config section ``VoilaKernelManager``
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 from collections.abc import Callable
@@ -46,6 +47,15 @@ WARM_ATTEMPTS = 3
 #: page to websocket (issue 10's probe: 17.5 s); a tab closed before connecting
 #: costs its kernel this long at most.
 CONNECT_GRACE_S = 60.0
+
+
+#: Forked kernels: a class has finished arriving when no page was opened for this long.
+FORKED_QUIET_S = 3.0
+#: Rebalancing (classroom mode, forked kernels): a page whose pool has not been taken from
+#: for this long gives up idle pre-heated kernels to the page the class is opening ...
+REBALANCE_IDLE_S = float(os.environ.get("RUNBACK_REBALANCE_IDLE_S", "20"))  # (tests shorten it)
+#: ... down to this many (a late student opening another page still finds one warm).
+REBALANCE_FLOOR = 2
 
 
 #: How long Voila's executor waits, after a cell's execute reply, for that cell's
@@ -80,6 +90,13 @@ KERNEL_MB = {
     "03-run-load-simulator.ipynb": 112,
 }
 SERVER_MB = 101
+#: A kernel forked from the warm parent (voila/zygote.py), counted by its proportional share
+#: of memory (PSS: pages shared with the parent and its siblings split between them), after
+#: its page ran and its visitor connected: 2031 MB PSS for 55 simulator-class kernels
+#: (37 MB each) in benchmarks/classroom.py on 2026-11-30; counted at 40 MB.
+FORKED_KERNEL_MB = 40
+#: The parent kernels fork from (PSS, measured the same way).
+ZYGOTE_MB = 60
 
 
 def available_mb() -> float | None:
@@ -92,19 +109,26 @@ def available_mb() -> float | None:
         return None
 
 
-def memory_check(plan: dict[str, int], visitors: int, available: float | None = None) -> tuple[bool, str]:
+def memory_check(
+    plan: dict[str, int], visitors: int, available: float | None = None, forked: bool = False
+) -> tuple[bool, str]:
     """Do ``visitors`` and the pre-heated pools of ``plan`` fit in memory? (fits, message)
 
     At the peak of a class arriving, every visitor holds the kernel of the page
     they opened and the pools have refilled behind them: the pool's kernels plus
     one kernel per visitor, each counted at the largest measured figure (RSS,
-    an upper bound: kernels on one machine share their libraries).
+    an upper bound: kernels on one machine share their libraries; kernels forked
+    from the warm parent, ``forked``, at their measured PSS).
     """
     if available is None:
         available = available_mb()
-    per_kernel = max(KERNEL_MB.values())
     pooled = sum(plan.values())
-    peak = SERVER_MB + sum(n * KERNEL_MB.get(nb, per_kernel) for nb, n in plan.items()) + visitors * per_kernel
+    if forked:
+        per_kernel = FORKED_KERNEL_MB
+        peak = SERVER_MB + ZYGOTE_MB + (pooled + visitors) * per_kernel
+    else:
+        per_kernel = max(KERNEL_MB.values())
+        peak = SERVER_MB + sum(n * KERNEL_MB.get(nb, per_kernel) for nb, n in plan.items()) + visitors * per_kernel
     head = (
         f"memory: {pooled} pre-heated kernels + {visitors} visitors' kernels need up to "
         f"{peak / 1024:.1f} GB ({per_kernel} MB per kernel at most, measured)"
@@ -209,10 +233,15 @@ def install(
     quiet_s: float = 10.0,
     max_defer_s: float = 120.0,
     classroom: bool = False,
+    plan: dict[str, int] | None = None,
+    visitors: int = 0,
 ) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
-    ``expected`` is the number of kernels the initial pools hold (for progress).
+    ``expected`` is the number of kernels the initial pools hold (for progress);
+    ``plan`` the pool per page and ``visitors`` the class size (``--classroom N``):
+    while a class arrives, a page's pool refills at once only as long as more
+    visitors may still come for it (``refill_now``).
     """
     import voila.app as vapp
     from jupyter_server._tz import utcnow
@@ -221,7 +250,7 @@ def install(
     original = getattr(vapp.voila_kernel_manager_factory, "_runback_original", vapp.voila_kernel_manager_factory)
     cores = os.cpu_count() or 2
     warm_n = max(1, warm_concurrency or cores)
-    state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0}
+    state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0, "ready_at": 0.0}
     urgent: set = set()  # pool tasks a visitor is already waiting for
 
     def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
@@ -326,6 +355,12 @@ def install(
                 # Kernels forked from a warm parent (voila/zygote.py) cost the notebook's run
                 # only: the pool of the page being opened refills at once, following demand.
                 forked = _forking()
+                if forked and not warming and me not in urgent:
+                    # Refill at once while more of the class may still come for this page; the
+                    # top-ups beyond the class size wait until the class has arrived (CPU for
+                    # the visitors' own pages meanwhile).
+                    while not refill_now(notebook_path) and time.monotonic() - state["last_take"] < FORKED_QUIET_S:
+                        await asyncio.sleep(0.2)
                 while not warming and me not in urgent and not forked:
                     quiet = time.monotonic() - state["last_take"] >= quiet_s
                     calm = _load() < cores
@@ -348,6 +383,7 @@ def install(
                     say(f"kernel {state['warm']}/{expected} warm ({notebook_path}, {took:.1f} s)")
                     if state["warm"] >= expected and not state["ready_said"]:
                         state["warming"] = False
+                        state["ready_at"] = time.monotonic()
                         state["ready_said"] = True
                         say(f"ready: {expected} pre-heated kernel(s) waiting. {ready_message}".rstrip())
                 else:
@@ -356,8 +392,66 @@ def install(
                     )
                 return content
 
+            def _rb_rebalance(self, taken: str) -> None:
+                """Pools follow the class: a page being opened refills (Voila), and a page
+                nobody has opened for ``REBALANCE_IDLE_S`` gives up one idle pre-heated kernel
+                per take, down to ``REBALANCE_FLOOR``, so the memory goes where the class is."""
+                now = time.monotonic()
+                takes = state.setdefault("takes", {})
+                takes[taken] = now
+                candidates = [
+                    (len(p), nb)
+                    for nb, p in self._pools.items()
+                    if nb != taken
+                    and len(p) > REBALANCE_FLOOR
+                    and now - takes.get(nb, state["ready_at"]) > REBALANCE_IDLE_S
+                    and p[-1].done()
+                    and not p[-1].cancelled()
+                    and p[-1].exception() is None
+                ]
+                if not candidates:
+                    return
+                _, nb = max(candidates)
+                item = self._pools[nb].pop()
+                content = item.result()
+
+                async def retire():
+                    # End the page's run cleanly before the kernel goes (a run still going when
+                    # its kernel stops logs "Kernel died" for every remaining cell): stop after
+                    # the current cell (Voila's own switch, as when a visitor takes a kernel),
+                    # and answer that cell, which waits for a visitor's link, with no link.
+                    kid, task = content["kernel_id"], content["task"]
+                    renderer = content.get("renderer")
+                    if renderer is not None:
+                        renderer.stop_generator = True
+                    RequestInfoSocketHandler.send_updates({"kernel_id": kid, "payload": json.dumps({})})
+                    try:
+                        await asyncio.wait_for(asyncio.shield(task), 15)
+                    except BaseException:  # noqa: BLE001 - too slow or failed: shut it down anyway
+                        task.cancel()
+                    try:
+                        await super(RunbackKernelManager, self).shutdown_kernel(kid, now=True)
+                    except Exception:  # noqa: BLE001 - already gone
+                        pass
+                    self.log.info(
+                        "runback: pool of %s down to %d (the class opened %s)", nb, len(self._pools[nb]), taken
+                    )
+
+                asyncio.ensure_future(retire())
+
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
-                state["last_take"] = time.monotonic()
+                now = time.monotonic()
+                burst = state.setdefault("burst", {})
+                if now - state.setdefault("burst_at", {}).get(notebook_name, -1e9) > FORKED_QUIET_S:
+                    burst[notebook_name] = 0
+                burst[notebook_name] = burst.get(notebook_name, 0) + 1
+                state["burst_at"][notebook_name] = now
+                state["last_take"] = now
+                if classroom and _forking() and not state["warming"]:
+                    try:
+                        self._rb_rebalance(notebook_name)
+                    except Exception:  # noqa: BLE001 - rebalancing is an optimisation only
+                        self.log.exception("runback: pool rebalancing failed")
                 pool = self._pools.get(notebook_name) or []
                 if pool and not pool[0].done():
                     urgent.add(pool[0])
@@ -376,6 +470,14 @@ def install(
 
         RunbackKernelManager.__name__ = "RunbackKernelManager"
         return RunbackKernelManager
+
+    def refill_now(notebook: str) -> bool:
+        """A refill is needed now: this burst of takes of ``notebook`` (takes less than
+        ``FORKED_QUIET_S`` apart) has not yet used up the class (``visitors``) beyond what
+        the page's initial pool held. Without a class size every refill is needed now."""
+        if not visitors or not plan:
+            return True
+        return state.get("burst", {}).get(notebook, 0) <= max(0, visitors - plan.get(notebook, 0))
 
     factory._runback_original = original
     vapp.voila_kernel_manager_factory = factory

@@ -242,6 +242,22 @@ def test_memory_check_counts_the_pool_and_each_visitor(monkeypatch):
     assert fits and "unknown" in msg
 
 
+def test_memory_check_counts_forked_kernels_at_their_measured_share():
+    from runback_widgets.voila import pool
+
+    plan = {"01-spine-and-si-anatomy.ipynb": 9, "02-symptom-explorer.ipynb": 9, "index.ipynb": 2}
+    peak_mb = pool.SERVER_MB + pool.ZYGOTE_MB + (20 + 30) * pool.FORKED_KERNEL_MB
+    fits, msg = pool.memory_check(plan, 30, available=peak_mb + 1, forked=True)
+    assert fits and "20 pre-heated kernels + 30 visitors" in msg and f"{pool.FORKED_KERNEL_MB} MB per kernel" in msg
+    assert not pool.memory_check(plan, 30, available=peak_mb - 1, forked=True)[0]
+    # the class of 30 on this repository's 4 dashboards fits the 3-GB target the guide gives
+    from runback_widgets import cli
+    from tests.browser.harness import NOTEBOOKS
+
+    full = cli.pool_plan(NOTEBOOKS, 30, forked=True)
+    assert pool.memory_check(full, 30, available=3072, forked=True)[0], full
+
+
 def test_memory_figures_are_the_guides_measurements():
     import re
     from pathlib import Path
@@ -304,5 +320,70 @@ def test_a_kernel_that_dies_while_warming_is_replaced(tmp_path):
         assert "ready:" in log and "lost while warming" in log, log
         page = urllib.request.urlopen(srv.url("crash.ipynb", "seen=1"), timeout=60).read().decode()
         assert "QUERY=seen=1=END" in page
+    finally:
+        srv.stop()
+
+
+# --- pools follow the class --------------------------------------------------------
+
+
+def test_pools_follow_the_class_and_unopened_pages_give_up_kernels_cleanly(tmp_path):
+    """Classroom mode with forked kernels: the class opens page a; page b's pool (nobody
+    opened it) shrinks to REBALANCE_FLOOR, its kernels shut down without a traceback (their
+    run is stopped and its link-waiting cell answered first), and b still serves a page."""
+    import json
+    import shutil
+    import time
+    import urllib.request
+
+    from runback_widgets.voila import pool
+    from tests.browser.harness import NOTEBOOKS, start_server
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(NOTEBOOKS / "index.ipynb", folder)
+    for name in ("a", "b"):
+        cells = [
+            "from runback_widgets.ui.share import page_query_string\nq = page_query_string()",
+            f"print('PAGE-{name}=' + q + '=END')",
+        ]
+        nb = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": f"c{i}",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": c,
+                }
+                for i, c in enumerate(cells)
+            ],
+            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (folder / f"{name}.ipynb").write_text(json.dumps(nb))
+    srv = start_server(tmp_path, args=[f"--notebooks={folder}", "--classroom=6"], env={"RUNBACK_REBALANCE_IDLE_S": "1"})
+    try:
+        deadline = time.monotonic() + 150
+        while "ready:" not in srv.log() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert "ready:" in srv.log(), srv.log()[-2000:]
+        time.sleep(1.5)  # b has now been idle longer than the (shortened) rebalancing window
+        for i in range(3):
+            page = urllib.request.urlopen(srv.url("a.ipynb", f"n={i}"), timeout=60).read().decode()
+            assert f"PAGE-a=n={i}=END" in page
+        deadline = time.monotonic() + 30
+        while srv.log().count("runback: pool of b.ipynb down to") < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        log = srv.log()
+        shrunk = [int(x.split("down to ")[1].split()[0]) for x in log.splitlines() if "pool of b.ipynb down to" in x]
+        assert shrunk and min(shrunk) == pool.REBALANCE_FLOOR, log[-3000:]
+        page = urllib.request.urlopen(srv.url("b.ipynb", "late=1"), timeout=60).read().decode()
+        assert "PAGE-b=late=1=END" in page
+        time.sleep(1.0)
+        log = srv.log()
+        assert "Traceback" not in log and "Kernel died" not in log, log[-3000:]
     finally:
         srv.stop()

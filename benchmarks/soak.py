@@ -48,6 +48,7 @@ from benchmarks.classroom import (  # noqa: E402
     prepare_notebooks,
     start_runback,
 )
+from tests.conftest import run_async  # noqa: E402  (asyncio.run in a thread of its own)
 
 ERROR_TEXT_JS = (
     "() => Array.from(document.querySelectorAll("
@@ -247,27 +248,6 @@ async def _run_visitors(server, dashboards, visitors, seconds, arrive_over, seed
     return report
 
 
-def _run_in_thread(fn):
-    """Run ``fn`` in its own thread (callers such as pytest with Playwright's sync
-    API already have an event loop running in this one)."""
-    import threading
-
-    box: dict = {}
-
-    def target():
-        try:
-            box["result"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            box["error"] = exc
-
-    t = threading.Thread(target=target, name="runback-soak")
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
-
-
 def soak(
     visitors: int = 30,
     seconds: float = 600.0,
@@ -297,7 +277,9 @@ def soak(
         log_start = len(srv.log())
         t_start = time.monotonic()
         run = _run_protocol_visitors if visitor == "protocol" else _run_visitors
-        report = _run_in_thread(lambda: asyncio.run(run(srv, dashboards, visitors, seconds, arrive_over, seed)))
+        report = run_async(
+            run(srv, dashboards, visitors, seconds, arrive_over, seed)
+        )  # own thread: pytest may run a loop
         used_s = time.monotonic() - t_start
         # The class has left. Kernels back to the pool size within the culling window
         # (idle timeout + a cull interval + the pool's refill), memory back near its start.

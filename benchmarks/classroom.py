@@ -81,11 +81,27 @@ RENDERED_JS = (
     " return !!(r && getComputedStyle(r).display !== 'none'); }"
 )
 
+
 #: How to operate "a control" on each dashboard: CSS selectors tried in order;
 #: the first present one is used. Sliders are moved with the keyboard (as a
 #: student using keys would); checkboxes and toggle buttons clicked; selects
 #: changed to another option.
+def _first_symptom():
+    """The symptom explorer's first symptom (ticking it changes the chart and the body map; the
+    page's other controls, the detail toggle, change only text, so a visitor that moved one of
+    those would wait for ever for a figure). Its ticks are one anywidget per symptom group
+    (``ui/checks.py``: ``options``, ``value`` = the ticked ids)."""
+    from runback_widgets.symptoms import SYMPTOMS
+
+    return next(iter(SYMPTOMS.values()))
+
+
+#: A control per dashboard that changes a figure: (model name, option id) for protocol
+#: visitors; CSS selectors for the Chromium probe (CONTROLS).
+PREFERRED_CONTROL = {"02-symptom-explorer.ipynb": ("AnyModel", _first_symptom().id)}
+
 CONTROLS = {
+    "02-symptom-explorer.ipynb": [f'label:has-text("{_first_symptom().plain[:30]}") input[type=checkbox]'],
     "default": [
         ".widget-slider .noUi-handle",
         ".widget-checkbox input[type=checkbox]",
@@ -441,8 +457,16 @@ CONTROL_KINDS = (
 )
 
 
-def pick_control(states: dict) -> tuple[str, dict] | None:
-    """A control to move and the state that moves it (one step / the next option / a toggle)."""
+def pick_control(states: dict, notebook: str = "") -> tuple[str, dict] | None:
+    """A control to move and the state that moves it (one step / the next option / a toggle):
+    the dashboard's preferred control (``PREFERRED_CONTROL``) if it has one."""
+    if notebook in PREFERRED_CONTROL:
+        kind, option = PREFERRED_CONTROL[notebook]
+        for mid, m in states.items():
+            st = m["state"]
+            if m["model_name"] == kind and option in (st.get("options") or []):
+                ticked = list(st.get("value") or [])
+                return mid, {"value": [v for v in ticked if v != option] if option in ticked else ticked + [option]}
     for kind in CONTROL_KINDS:
         for mid, m in states.items():
             st = m["state"]
@@ -654,7 +678,7 @@ async def protocol_visit(
         if not page.figures:
             raise RuntimeError("no figure among the widgets")
         v.t_plot = v.t_rendered
-        pick = pick_control(page.states)
+        pick = pick_control(page.states, v.notebook)
         if pick is None:
             raise RuntimeError("no control to move")
         mid, new_state = pick

@@ -98,9 +98,15 @@ def _first_symptom():
 
 #: A control per dashboard that changes a figure: (model name, option id) for protocol
 #: visitors; CSS selectors for the Chromium probe (CONTROLS).
-PREFERRED_CONTROL = {"02-symptom-explorer.ipynb": ("AnyModel", _first_symptom().id)}
+#: What helps: the evidence view's topic ("Show" dropdown) redraws its chart; the other
+#: controls belong to views whose charts are made only when those views are opened.
+PREFERRED_CONTROL = {
+    "02-symptom-explorer.ipynb": ("AnyModel", _first_symptom().id),
+    "04-what-helps.ipynb": ("DropdownModel", "Show"),
+}
 
 CONTROLS = {
+    "04-what-helps.ipynb": ['.widget-dropdown:has-text("Show") select'],
     "02-symptom-explorer.ipynb": [f'label:has-text("{_first_symptom().plain[:30]}") input[type=checkbox]'],
     "default": [
         ".widget-slider .noUi-handle",
@@ -464,7 +470,11 @@ def pick_control(states: dict, notebook: str = "") -> tuple[str, dict] | None:
         kind, option = PREFERRED_CONTROL[notebook]
         for mid, m in states.items():
             st = m["state"]
-            if m["model_name"] == kind and option in (st.get("options") or []):
+            if m["model_name"] != kind:
+                continue
+            if kind == "DropdownModel" and st.get("description") == option and st.get("_options_labels"):
+                return mid, {"index": ((st.get("index") or 0) + 1) % len(st["_options_labels"])}
+            if kind == "AnyModel" and option in (st.get("options") or []):
                 ticked = list(st.get("value") or [])
                 return mid, {"value": [v for v in ticked if v != option] if option in ticked else ticked + [option]}
     for kind in CONTROL_KINDS:

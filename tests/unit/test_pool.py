@@ -270,6 +270,7 @@ def test_memory_figures_are_the_guides_measurements():
     assert kernels, "the guide's kernel memory table is missing"
     assert sorted(kernels.values()) == sorted(pool.KERNEL_MB.values())
     assert int(next(v for k, v in rows.items() if k.startswith("server"))) == pool.SERVER_MB
+    assert f"{pool.FORKED_KERNEL_MB} MB per kernel forked from the warm parent" in guide
 
 
 # --- a kernel lost while warming --------------------------------------------------

@@ -251,6 +251,8 @@ def install(
     cores = os.cpu_count() or 2
     warm_n = max(1, warm_concurrency or cores)
     state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0, "ready_at": 0.0}
+    state["burst"] = {}  # page -> visitors in its current burst of takes (takes < FORKED_QUIET_S apart)
+    state["burst_at"] = {}  # page -> time of its last take
     urgent: set = set()  # pool tasks a visitor is already waiting for
 
     def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
@@ -397,8 +399,7 @@ def install(
                 nobody has opened for ``REBALANCE_IDLE_S`` gives up one idle pre-heated kernel
                 per take, down to ``REBALANCE_FLOOR``, so the memory goes where the class is."""
                 now = time.monotonic()
-                takes = state.setdefault("takes", {})
-                takes[taken] = now
+                takes = state["burst_at"]  # page -> when a visitor last took one of its kernels
                 candidates = [
                     (len(p), nb)
                     for nb, p in self._pools.items()
@@ -441,8 +442,8 @@ def install(
 
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
                 now = time.monotonic()
-                burst = state.setdefault("burst", {})
-                if now - state.setdefault("burst_at", {}).get(notebook_name, -1e9) > FORKED_QUIET_S:
+                burst = state["burst"]
+                if now - state["burst_at"].get(notebook_name, -1e9) > FORKED_QUIET_S:
                     burst[notebook_name] = 0
                 burst[notebook_name] = burst.get(notebook_name, 0) + 1
                 state["burst_at"][notebook_name] = now
@@ -477,7 +478,7 @@ def install(
         the page's initial pool held. Without a class size every refill is needed now."""
         if not visitors or not plan:
             return True
-        return state.get("burst", {}).get(notebook, 0) <= max(0, visitors - plan.get(notebook, 0))
+        return state["burst"].get(notebook, 0) <= max(0, visitors - plan.get(notebook, 0))
 
     factory._runback_original = original
     vapp.voila_kernel_manager_factory = factory

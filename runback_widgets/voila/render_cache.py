@@ -30,42 +30,38 @@ from __future__ import annotations
 import functools
 import threading
 
+import jinja2  # nbconvert's template engine: installed wherever Voila is
+
 #: Markdown cells remembered (a lesson page has ~10-30).
 MARKDOWN_CACHE_SIZE = 512
 
 
-class MemoryBytecodeCache:
+class MemoryBytecodeCache(jinja2.BytecodeCache):
     """A ``jinja2.BytecodeCache`` in memory, shared by all environments of this process."""
 
-    def __new__(cls):
-        import jinja2
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
 
-        class _Cache(jinja2.BytecodeCache):
-            def __init__(self):
-                self._store: dict[str, bytes] = {}
-                self._lock = threading.Lock()
-                self.hits = 0
-                self.misses = 0
+    def load_bytecode(self, bucket) -> None:
+        with self._lock:
+            data = self._store.get(bucket.key)
+        if data is None:
+            self.misses += 1
+            return
+        self.hits += 1
+        bucket.bytecode_from_string(data)
 
-            def load_bytecode(self, bucket) -> None:
-                with self._lock:
-                    data = self._store.get(bucket.key)
-                if data is None:
-                    self.misses += 1
-                    return
-                self.hits += 1
-                bucket.bytecode_from_string(data)
+    def dump_bytecode(self, bucket) -> None:
+        data = bucket.bytecode_to_string()
+        with self._lock:
+            self._store[bucket.key] = data
 
-            def dump_bytecode(self, bucket) -> None:
-                data = bucket.bytecode_to_string()
-                with self._lock:
-                    self._store[bucket.key] = data
-
-            def clear(self) -> None:
-                with self._lock:
-                    self._store.clear()
-
-        return _Cache()
+    def clear(self) -> None:
+        with self._lock:
+            self._store.clear()
 
 
 #: The server's template cache (None until ``install``).

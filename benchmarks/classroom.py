@@ -321,11 +321,13 @@ def cpu_snapshot(server_pid: int) -> dict[int, tuple[str, float]]:
     for c in psutil.Process(os.getpid()).children(recursive=True):
         if c.pid not in server_tree:
             add(c, "browser")
+    # This script: the protocol visitors (on a class's own devices in a real class).
+    add(psutil.Process(os.getpid()), "visitors")
     return snap
 
 
 def cpu_delta(before: dict, after: dict) -> dict[str, float]:
-    out = {"server": 0.0, "kernels": 0.0, "browser": 0.0}
+    out = {"server": 0.0, "kernels": 0.0, "browser": 0.0, "visitors": 0.0}
     for pid, (group, t) in after.items():
         out[group] = out.get(group, 0.0) + t - before.get(pid, (group, 0.0))[1]
     return out
@@ -896,6 +898,8 @@ def summarize_protocol(
         "mem_peak": mem_peak,
         "mem_after": mem_after,
         "errors": [f"#{v.index}: {v.error}" for v in visits if not v.ok][:8],
+        # Per visitor, in arrival order: page HTML, widget states, control answered (s from arrival).
+        "timeline": [[round(v.t_html, 2), round(v.t_rendered, 2), round(v.t_interactive, 2)] for v in visits],
     }
 
 
@@ -915,7 +919,9 @@ def report_protocol(s: dict) -> str:
         f"   peak memory {(peak['server_pss'] + peak['kernels_pss']) / 1024:.2f} GB PSS, "
         f"{(peak['server_rss'] + peak['kernels_rss']) / 1024:.2f} GB RSS ({peak['kernels']} kernels)",
         "   CPU seconds while the class arrived ({wall:.0f} s wall): server {server:.0f}, kernels {kernels:.0f}, "
-        "Chromium probe {browser:.0f}".format(**peak.get("cpu", {"wall": 0, "server": 0, "kernels": 0, "browser": 0})),
+        "Chromium probe {browser:.0f}, protocol visitors {visitors:.0f}".format(
+            **{"wall": 0, "server": 0, "kernels": 0, "browser": 0, "visitors": 0, **peak.get("cpu", {})}
+        ),
         f"   memory idle {fmt_mem(s['mem_idle'])}",
         f"   memory after {fmt_mem(s['mem_after'])}",
     ]

@@ -57,6 +57,15 @@ def notebook_files(notebooks: Path) -> list[str]:
     )
 
 
+#: Kernels forked from the warm parent: each dashboard pre-heats this share of the class. A
+#: class of 30 arriving over 10 s on one page of this 2-core machine (benchmarks/classroom.py,
+#: 2026-11-30) takes a warm kernel every 0.33 s while refills (~0.45 CPU-s each with the
+#: server's part, ~1 s under that load) come at about half that rate: about half the class
+#: must find a kernel already warm. Pools of the pages the class does not open give theirs
+#: back as it arrives (voila/pool.py, rebalancing), so memory stays that of the start.
+FORKED_POOL_SHARE = 0.5
+
+
 def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, forked: bool = False) -> dict[str, int]:
     """Pre-heated kernels per notebook for ``visitors`` people arriving at once.
 
@@ -64,13 +73,14 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     open) that page gets ``visitors`` kernels and every other page one. Without
     it the server cannot know which page the class opens. With kernels forked
     from a warm parent (``forked``, voila/zygote.py) a pre-heated kernel holds
-    ~37 MB of its own (PSS, measured by benchmarks/classroom.py) and a refill
-    costs ~0.4 CPU-s: each dashboard holds an equal share of the class plus one
-    (a class of 30 on 4 dashboards: 9 each, ~2.6 GB at the peak with the
-    visitors' kernels), the landing page a fifteenth, and once the class has
-    picked its page the pools of pages nobody opens shrink to two (pool.py,
-    rebalancing) while the class's page refills. Kernels started one by one
-    (~4 s, ~100 MB each) get the same shares and the landing page a fifth.
+    ~35 MB of its own (PSS, measured by benchmarks/classroom.py) and a refill
+    costs ~0.45 CPU-s: each dashboard holds ``FORKED_POOL_SHARE`` of the class
+    plus one (a class of 30 on 4 dashboards: 16 each, 66 kernels, ~2.4 GB), the
+    landing page a fifteenth, and as the class opens its page the pools of
+    pages nobody has opened give one kernel back per arrival, down to two
+    (pool.py, rebalancing), while the class's page refills. Kernels started one
+    by one (~4 s, ~100 MB each) get an equal share of the class plus one and
+    the landing page a fifth.
     """
     names = notebook_files(notebooks)
     if visitors <= 0 or not names:
@@ -87,6 +97,8 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     if not dashboards:
         return dict.fromkeys(names, visitors)
     share = math.ceil(visitors / len(dashboards)) + 1
+    if forked:
+        share = max(share, math.ceil(visitors * FORKED_POOL_SHARE) + 1)
     plan = dict.fromkeys(dashboards, share)
     if LANDING in names:
         plan[LANDING] = max(1, math.ceil(visitors / (15 if forked else 5)))

@@ -115,10 +115,28 @@ def _fit_meta(presets: Mapping[str, Mapping]) -> dict:
     return dict(aspects=list(v3.FIT_ASPECTS), presets=out)
 
 
+#: Label placements for the last models and cameras: ``id(model) -> (model, placements)`` (the
+#: model is kept, so its id stays its own). ``build_model`` caches models by tilt, so a page's
+#: opening view (and a classroom kernel forked from a parent that rehearsed it) reuses them.
+_LABELS: dict = {}
+_LABELS_KEPT = 32
+
+
 def _label_points(built: am.LumbopelvicModel, preset: Mapping | None = None):
     """Text labels (L1-L5, SI joints) placed for one camera preset so that none overlap or hide
     behind a bone at a phone's, a laptop's and a wide plot's size (:func:`view3d.place_labels`)."""
     preset = preset or DEFAULT_PRESET
+    key = (id(built), repr(sorted(preset.items())), presenter_mode(), _height(), _label_font())
+    hit = _LABELS.pop(key, None)
+    if hit is None or hit[0] is not built:
+        hit = (built, _place_labels(built, preset))
+    _LABELS[key] = hit
+    while len(_LABELS) > _LABELS_KEPT:
+        _LABELS.pop(next(iter(_LABELS)))
+    return tuple(list(x) for x in hit[1])
+
+
+def _place_labels(built: am.LumbopelvicModel, preset: Mapping):
     box = v3.scene_box()
     height = _height()
     views = [(fitted_camera(preset, w / height), w, height) for w in LABEL_WIDTHS[presenter_mode()]]

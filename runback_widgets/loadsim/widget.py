@@ -281,8 +281,7 @@ class RunLoadSimulator(Dashboard):
     def update(self, changed: set[str]) -> None:
         run = set(self.group("run"))
         if changed & run or self.result is None:
-            self.result = simulate_run(self.runner(), self.plan())
-            self.band = uncertainty_band(self.runner(), self.plan())  # 200 parameter draws: the shaded band
+            self.result, self.band = run_and_band(self.runner(), self.plan())
         view = self.view
         # Only the view on screen is computed; its figures are created with the current results.
         if view == "compare":
@@ -311,6 +310,33 @@ class RunLoadSimulator(Dashboard):
         for key in VIEW_CHARTS[view]:
             self.chart(key, CHARTS[key], *args[key])
         self.render(fragments(self))
+
+
+#: The last runs computed in this process (result and band are read-only results).
+_RUNS: dict = {}
+_RUNS_KEPT = 16
+
+
+def run_and_band(runner: Runner, plan: RunPlan) -> tuple:
+    """``simulate_run`` and its ``uncertainty_band`` (200 parameter draws, the shaded band)
+    for this runner and run, remembered for the last few settings: a slider moved back,
+    and every page's opening runner (a classroom server's kernels inherit it from the
+    parent that rehearsed the page, ``voila/zygote.py``), cost nothing the second time."""
+    key = (
+        float(runner.body_mass_kg),
+        tuple(sorted((str(g), float(v)) for g, v in runner.strength.items())),
+        float(runner.training_weeks),
+        float(plan.duration_min),
+        float(plan.speed_m_s),
+        None if plan.cadence_spm is None else float(plan.cadence_spm),
+    )
+    hit = _RUNS.pop(key, None)
+    if hit is None:
+        hit = (simulate_run(runner, plan), uncertainty_band(runner, plan))
+    _RUNS[key] = hit  # most recent last
+    while len(_RUNS) > _RUNS_KEPT:
+        _RUNS.pop(next(iter(_RUNS)))
+    return hit
 
 
 # ---------------------------------------------------------------------- notebook tables

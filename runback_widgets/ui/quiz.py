@@ -85,6 +85,9 @@ class Quiz(widgets.VBox):
     score = traitlets.Int(0, help="questions currently answered correctly")
     answered = traitlets.Int(0, help="questions with an answer selected")
 
+    def __repr__(self) -> str:  # short, as Dashboard's (a cell's text/plain output)
+        return f"Quiz({self.dashboard!r})"
+
     def __init__(self, dashboard: str, questions: Sequence[dict] | None = None, **kwargs):
         self.dashboard = dashboard
         records = list(questions) if questions is not None else content.quiz_questions(dashboard)

@@ -17,9 +17,11 @@ How the kernel gets the query string (Voila 0.5):
   notebook before anyone asked for it. Voila's answer is
   ``voila.utils.wait_for_request``: the kernel opens a websocket back to the
   server (``/voila/query/<kernel id>``) and blocks until the visitor's request
-  arrives, then the request info lands in ``os.environ``. Everything before the
-  call (building the app, its figures) is done ahead of time; only applying the
-  scenario happens after the visitor arrives. ``page_query_string()`` does the
+  arrives, then the request info lands in ``os.environ``. ``shareable(app)``
+  does not wait there: the page's last cell, ``apply_page_link()``, does, so the
+  whole page (the app, its figures, the tables, quiz and references below it)
+  is built ahead of time; only applying the scenario happens after the visitor
+  arrives. ``page_query_string()`` does the
   same as Voila's helper with errors contained (a failure means "no scenario",
   never a traceback on the page).
 * JupyterLab / nbval: no request, no scenario.
@@ -38,7 +40,15 @@ from urllib.parse import parse_qsl, urlencode
 import ipywidgets as widgets
 import traitlets
 
-__all__ = ["parse_query", "page_query_string", "scenario_query", "shareable", "ShareLink", "Shareable"]
+__all__ = [
+    "parse_query",
+    "page_query_string",
+    "scenario_query",
+    "shareable",
+    "apply_page_link",
+    "ShareLink",
+    "Shareable",
+]
 
 #: Longest query string considered at all; longer ones are ignored with a note.
 MAX_QUERY = 4096
@@ -52,6 +62,18 @@ RESERVED = {"token", "theme", "template", "_xsrf", "voila-template", "voila-them
 
 _query_lock = threading.Lock()
 _query_cache: dict[str, str] = {}
+#: Apps made in a pre-heated kernel before its visitor came: their link is applied by
+#: ``apply_page_link()`` in the page's last cell (see ``Shareable``).
+_pending: list = []
+
+
+def _waits_for_visitor() -> bool:
+    """A pre-heated kernel whose visitor has not come yet (reading the link would wait)."""
+    return (
+        os.environ.get("VOILA_PREHEAT", "False") == "True"
+        and bool(os.environ.get("VOILA_KERNEL_ID"))
+        and "q" not in _query_cache
+    )
 
 
 def _clean(text: str, limit: int) -> str:
@@ -345,11 +367,22 @@ class Shareable(widgets.VBox):
         )
         self.add_class("rb-shareable")
         self._refresh = guarded(self._errors)(self._refresh_query)
-        raw = page_query_string() if query is None else query
+        if query is None and _waits_for_visitor():
+            # Pre-heated kernel: the whole page is built before the visitor comes (the rest
+            # of the notebook too: its tables, quiz and references), then the page's last
+            # cell, ``apply_page_link()``, waits for the visitor and applies their link.
+            _pending.append(self)
+            raw = ""
+        else:
+            raw = page_query_string() if query is None else query
         self.apply_query(raw)
         for w in _value_widgets(app):
             w.observe(lambda change: self._refresh(), names="value")
         self._refresh()
+
+    def __repr__(self) -> str:
+        # The cell's text/plain output: not the app's whole widget tree (see Dashboard.__repr__).
+        return f"Shareable({self.app!r})" if isinstance(self.app, widgets.Widget) else "Shareable()"
 
     def apply_query(self, raw: str | None) -> list[str]:
         """Parse ``raw`` and apply it to the app; show and return the notes. Never raises."""
@@ -389,6 +422,16 @@ class Shareable(widgets.VBox):
             raise
         self.query = q
         self._link.query = q
+
+
+def apply_page_link() -> None:
+    """The last cell of a page with a ``shareable`` app: apply the visitor's link.
+
+    In a pre-heated kernel (``runback serve --classroom``) this is where the page
+    waits for its visitor, so everything above it ran ahead of time; elsewhere the
+    link was applied when the app was made and there is nothing left to do."""
+    while _pending:
+        _pending.pop(0).apply_query(page_query_string())
 
 
 def shareable(app: widgets.Widget, query: str | None = None) -> Shareable:

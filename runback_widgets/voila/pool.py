@@ -117,15 +117,19 @@ def memory_check(
     At the peak of a class arriving, every visitor holds the kernel of the page
     they opened and the pools have refilled behind them: the pool's kernels plus
     one kernel per visitor, each counted at the largest measured figure (RSS,
-    an upper bound: kernels on one machine share their libraries; kernels forked
-    from the warm parent, ``forked``, at their measured PSS).
+    an upper bound: kernels on one machine share their libraries). Kernels
+    forked from the warm parent (``forked``) count at their measured PSS, and
+    the pools of pages nobody opens give kernels back as the class arrives
+    (rebalancing, down to ``REBALANCE_FLOOR``): counted for a class spread over
+    two pages, the other pages' pools make room for as many visitors.
     """
     if available is None:
         available = available_mb()
     pooled = sum(plan.values())
     if forked:
         per_kernel = FORKED_KERNEL_MB
-        peak = SERVER_MB + ZYGOTE_MB + (pooled + visitors) * per_kernel
+        given_back = sum(max(0, n - REBALANCE_FLOOR) for n in sorted(plan.values(), reverse=True)[2:])
+        peak = SERVER_MB + ZYGOTE_MB + (pooled + max(0, visitors - given_back)) * per_kernel
     else:
         per_kernel = max(KERNEL_MB.values())
         peak = SERVER_MB + sum(n * KERNEL_MB.get(nb, per_kernel) for nb, n in plan.items()) + visitors * per_kernel
@@ -361,8 +365,13 @@ def install(
                     # Refill at once while more of the class may still come for this page; the
                     # top-ups beyond the class size wait until the class has arrived (CPU for
                     # the visitors' own pages meanwhile).
-                    while not refill_now(notebook_path) and time.monotonic() - state["last_take"] < FORKED_QUIET_S:
-                        await asyncio.sleep(0.2)
+                    # (A visitor may come to wait for this very kernel meanwhile: it goes at once.)
+                    while (
+                        me not in urgent
+                        and not refill_now(notebook_path)
+                        and time.monotonic() - state["last_take"] < FORKED_QUIET_S
+                    ):
+                        await asyncio.sleep(0.1)
                 while not warming and me not in urgent and not forked:
                     quiet = time.monotonic() - state["last_take"] >= quiet_s
                     calm = _load() < cores
@@ -405,7 +414,7 @@ def install(
                     for nb, p in self._pools.items()
                     if nb != taken
                     and len(p) > REBALANCE_FLOOR
-                    and now - takes.get(nb, state["ready_at"]) > REBALANCE_IDLE_S
+                    and (nb not in takes or now - takes[nb] > REBALANCE_IDLE_S)
                     and p[-1].done()
                     and not p[-1].cancelled()
                     and p[-1].exception() is None

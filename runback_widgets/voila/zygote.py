@@ -84,6 +84,11 @@ WARM_MODULES = (
     "zmq.utils.garbage",
     "tornado.platform.asyncio",
     "runpy",
+    # How a pre-heated page asks the server for its visitor's link (ui/share.py): websockets
+    # loads its client lazily, on first use (py-spy: ~5 % of a simulator refill's CPU).
+    "ssl",
+    "websockets",
+    "websockets.asyncio.client",
 )
 #: How long the server waits for the zygote's warm-up before starting kernels the usual way.
 START_TIMEOUT_S = 120.0
@@ -106,6 +111,12 @@ def warm(notebooks: list[str] | tuple[str, ...] = ()) -> None:
             importlib.import_module(name)
         except ImportError:  # optional (debugpy, psutil): the kernel imports it or does without
             pass
+    try:
+        import websockets
+
+        websockets.connect  # noqa: B018 - resolves the lazy import now, once
+    except (ImportError, AttributeError):
+        pass
     import plotly.graph_objects as go
 
     # plotly loads a trace type's and the layout's validators on first use: do it here.
@@ -244,6 +255,7 @@ def _forget_pages() -> None:
 
         with share._query_lock:
             share._query_cache.clear()
+        share._pending.clear()
     except Exception:  # noqa: BLE001 - not imported: nothing cached
         pass
 

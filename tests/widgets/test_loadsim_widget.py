@@ -220,6 +220,7 @@ def test_errors_in_callbacks_are_shown_not_raised(app, monkeypatch):
         raise ValueError("speed_m_s must be between 1.5 and 6 m/s, got 9")
 
     monkeypatch.setattr(W, "simulate_run", boom)
+    monkeypatch.setattr(W, "_RUNS", {})  # nothing remembered from earlier runs
     app.speed_m_s = 4.2
     assert "speed_m_s must be between" in app.errors.value
     monkeypatch.undo()
@@ -254,3 +255,16 @@ def test_slider_moves_open_no_widget_models(app):
     for i in range(50):
         app.control("speed_m_s").value = 2.0 + (i % 40) / 10
     assert len(widget_module._instances) == before
+
+
+def test_runs_are_remembered_for_the_same_settings_only():
+    import runback_widgets.loadsim.widget as W
+
+    runner, plan = W.PRESETS["weak_glutes"][0], W.RunPlan(duration_min=50, speed_m_s=3.3)
+    first = W.run_and_band(runner, plan)
+    assert W.run_and_band(runner, plan) is first  # the same settings: not computed again
+    other = W.run_and_band(runner, W.RunPlan(duration_min=50, speed_m_s=3.4))
+    assert other[0] is not first[0] and other[0].lumbar_load_index.max() != first[0].lumbar_load_index.max()
+    for i in range(W._RUNS_KEPT + 2):
+        W.run_and_band(runner, W.RunPlan(duration_min=20 + i, speed_m_s=3.0))
+    assert len(W._RUNS) == W._RUNS_KEPT

@@ -63,7 +63,7 @@ def notebook_files(notebooks: Path) -> list[str]:
 #: server's part, ~1 s under that load) come at about half that rate: about half the class
 #: must find a kernel already warm. Pools of the pages the class does not open give theirs
 #: back as it arrives (voila/pool.py, rebalancing), so memory stays that of the start.
-FORKED_POOL_SHARE = 0.5
+FORKED_POOL_SHARE = 0.6
 
 
 def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, forked: bool = False) -> dict[str, int]:
@@ -228,8 +228,9 @@ def voila_config(args: argparse.Namespace, notebooks: Path):
         pools = {"default": {"pool_size": 0}}
         pools.update({nb: {"pool_size": n} for nb, n in plan.items()})
         c.VoilaKernelManager.kernel_pools_config = pools
-        # Refill a taken slot soon, but one kernel at a time (see voila/pool.py).
-        c.VoilaKernelManager.fill_delay = 2.0
+        # Refill a taken slot soon, but one kernel at a time (see voila/pool.py); kernels
+        # forked from the warm parent at once (pool.py queues them, a few at a time).
+        c.VoilaKernelManager.fill_delay = 2.0 if args.no_fork else 0.1
     return c
 
 

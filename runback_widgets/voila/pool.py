@@ -49,6 +49,13 @@ WARM_ATTEMPTS = 3
 CONNECT_GRACE_S = 60.0
 
 
+#: Forked kernels refilling the pools at once (per server). A refill is ~0.45 CPU-s over ~1 s
+#: of round trips (kernel start, one cell at a time): with a class arriving, 2 at a time left
+#: the 2-core machine ~25 % idle while visitors waited for them (benchmarks/classroom.py).
+FORKED_REFILLS = int(os.environ.get("RUNBACK_FORKED_REFILLS", "4"))
+#: Visitors beyond the class size a burst of refills allows for (the instructor's own screen,
+#: a latecomer): their kernels are warm before they come, not started when they come.
+SPARE_VISITORS = 2
 #: Forked kernels: a class has finished arriving when no page was opened for this long.
 FORKED_QUIET_S = 3.0
 #: Rebalancing (classroom mode, forked kernels): a page whose pool has not been taken from
@@ -92,9 +99,11 @@ KERNEL_MB = {
 SERVER_MB = 101
 #: A kernel forked from the warm parent (voila/zygote.py), counted by its proportional share
 #: of memory (PSS: pages shared with the parent and its siblings split between them), after
-#: its page ran and its visitor connected: 2031 MB PSS for 55 simulator-class kernels
-#: (37 MB each) in benchmarks/classroom.py on 2026-11-30; counted at 40 MB.
-FORKED_KERNEL_MB = 40
+#: its page ran (and, for the visitors' kernels, its visitor connected): 2562 MB PSS for 78
+#: pre-heated kernels of the four dashboards and the landing page, 2.71-2.76 GB with the
+#: server at the peak of a class of 30 (72-78 kernels), in benchmarks/classroom.py on
+#: 2026-11-30: 32-33 MB each; counted at 35 MB.
+FORKED_KERNEL_MB = 35
 #: The parent kernels fork from (PSS, measured the same way).
 ZYGOTE_MB = 60
 
@@ -257,6 +266,7 @@ def install(
     state = {"warm": 0, "warming": True, "ready_said": False, "last_take": 0.0, "ready_at": 0.0}
     state["burst"] = {}  # page -> visitors in its current burst of takes (takes < FORKED_QUIET_S apart)
     state["burst_at"] = {}  # page -> time of its last take
+    state["burst_refills"] = {}  # page -> refills started in its current burst
     urgent: set = set()  # pool tasks a visitor is already waiting for
 
     def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
@@ -274,7 +284,7 @@ def install(
             def _rb_sem(self, warming: bool) -> asyncio.Semaphore:
                 key = "warm" if warming else ("refill-forked" if _forking() else "refill")
                 if key not in self._rb_sems:
-                    n = warm_n if key != "refill" else max(1, refill_concurrency)
+                    n = {"warm": warm_n, "refill": max(1, refill_concurrency)}.get(key, FORKED_REFILLS)
                     self._rb_sems[key] = asyncio.Semaphore(n)
                 return self._rb_sems[key]
 
@@ -372,6 +382,8 @@ def install(
                         and time.monotonic() - state["last_take"] < FORKED_QUIET_S
                     ):
                         await asyncio.sleep(0.1)
+                    refills = state["burst_refills"]
+                    refills[notebook_path] = refills.get(notebook_path, 0) + 1
                 while not warming and me not in urgent and not forked:
                     quiet = time.monotonic() - state["last_take"] >= quiet_s
                     calm = _load() < cores
@@ -454,6 +466,7 @@ def install(
                 burst = state["burst"]
                 if now - state["burst_at"].get(notebook_name, -1e9) > FORKED_QUIET_S:
                     burst[notebook_name] = 0
+                    state["burst_refills"][notebook_name] = 0
                 burst[notebook_name] = burst.get(notebook_name, 0) + 1
                 state["burst_at"][notebook_name] = now
                 state["last_take"] = now
@@ -482,12 +495,16 @@ def install(
         return RunbackKernelManager
 
     def refill_now(notebook: str) -> bool:
-        """A refill is needed now: this burst of takes of ``notebook`` (takes less than
-        ``FORKED_QUIET_S`` apart) has not yet used up the class (``visitors``) beyond what
-        the page's initial pool held. Without a class size every refill is needed now."""
+        """A refill is needed now: the refills started in this burst of takes of ``notebook``
+        (takes less than ``FORKED_QUIET_S`` apart) have not yet made up the class
+        (``visitors``, and ``SPARE_VISITORS`` more) beyond what the page's initial pool held.
+        Counted at the start of a refill, not at the take: Voila starts a refill
+        ``fill_delay`` after its take, by when more of the class has come. Without a class
+        size every refill is needed now."""
         if not visitors or not plan:
             return True
-        return state["burst"].get(notebook, 0) <= max(0, visitors - plan.get(notebook, 0))
+        started = state["burst_refills"].get(notebook, 0)
+        return started < max(0, visitors + SPARE_VISITORS - plan.get(notebook, 0))
 
     factory._runback_original = original
     vapp.voila_kernel_manager_factory = factory

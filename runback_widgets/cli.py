@@ -443,7 +443,14 @@ def serve(args: argparse.Namespace) -> int:
         )
         from .voila import pool
 
-        pool.install(expected=total, ready_message=f"Open {url}", classroom=True, plan=plan, visitors=args.classroom)
+        pool.install(
+            expected=total,
+            ready_message=f"Open {url}",
+            classroom=True,
+            plan=plan,
+            visitors=args.classroom,
+            landing=LANDING,
+        )
         print(f"runback: {pool.memory_check(plan, args.classroom, forked=not args.no_fork)[1]}", flush=True)
         shares = ", ".join(f"{nb} {n}" for nb, n in plan.items())
         print(f"runback: classroom mode for {args.classroom} visitors: warming {total} kernels ({shares}).", flush=True)

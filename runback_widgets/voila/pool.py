@@ -157,6 +157,14 @@ def memory_check(
     )
 
 
+def refills_wanted(started: int, visitors: int, pooled: int) -> bool:
+    """While a class arrives on a page whose pool held ``pooled`` kernels: is another refill
+    wanted at once, ``started`` having started in this burst? Yes until the pool and the
+    refills cover the class (``visitors``) and ``SPARE_VISITORS`` more; later top-ups wait
+    until the class has arrived (their CPU goes to the visitors' pages meanwhile)."""
+    return started < max(0, visitors + SPARE_VISITORS - pooled)
+
+
 def _load() -> float:
     try:
         return os.getloadavg()[0]
@@ -248,13 +256,16 @@ def install(
     classroom: bool = False,
     plan: dict[str, int] | None = None,
     visitors: int = 0,
+    landing: str = "index.ipynb",
 ) -> None:
     """Patch Voila's kernel-manager factory (call before ``Voila.launch_instance``).
 
     ``expected`` is the number of kernels the initial pools hold (for progress);
     ``plan`` the pool per page and ``visitors`` the class size (``--classroom N``):
     while a class arrives, a page's pool refills at once only as long as more
-    visitors may still come for it (``refill_now``).
+    visitors may still come for it (``refill_now``). ``landing``: the page a class
+    passes through on its way to a dashboard; opening it makes no other page give
+    kernels back (rebalancing).
     """
     import voila.app as vapp
     from jupyter_server._tz import utcnow
@@ -470,7 +481,7 @@ def install(
                 burst[notebook_name] = burst.get(notebook_name, 0) + 1
                 state["burst_at"][notebook_name] = now
                 state["last_take"] = now
-                if classroom and _forking() and not state["warming"]:
+                if classroom and _forking() and not state["warming"] and notebook_name != landing:
                     try:
                         self._rb_rebalance(notebook_name)
                     except Exception:  # noqa: BLE001 - rebalancing is an optimisation only
@@ -503,8 +514,7 @@ def install(
         size every refill is needed now."""
         if not visitors or not plan:
             return True
-        started = state["burst_refills"].get(notebook, 0)
-        return started < max(0, visitors + SPARE_VISITORS - plan.get(notebook, 0))
+        return refills_wanted(state["burst_refills"].get(notebook, 0), visitors, plan.get(notebook, 0))
 
     factory._runback_original = original
     vapp.voila_kernel_manager_factory = factory

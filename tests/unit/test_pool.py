@@ -372,6 +372,11 @@ def test_pools_follow_the_class_and_unopened_pages_give_up_kernels_cleanly(tmp_p
             time.sleep(0.3)
         assert "ready:" in srv.log(), srv.log()[-2000:]
         time.sleep(1.5)  # b has now been idle longer than the (shortened) rebalancing window
+        # The landing page is where a class passes on its way: opening it shrinks no pool.
+        for i in range(2):
+            urllib.request.urlopen(srv.url("index.ipynb", f"k={i}"), timeout=60).read()
+        time.sleep(1.0)
+        assert "down to" not in srv.log(), srv.log()[-3000:]
         for i in range(3):
             page = urllib.request.urlopen(srv.url("a.ipynb", f"n={i}"), timeout=60).read().decode()
             assert f"PAGE-a=n={i}=END" in page
@@ -388,3 +393,15 @@ def test_pools_follow_the_class_and_unopened_pages_give_up_kernels_cleanly(tmp_p
         assert "Traceback" not in log and "Kernel died" not in log, log[-3000:]
     finally:
         srv.stop()
+
+
+def test_refills_cover_the_class_and_two_spare_places_then_wait():
+    """A class of 30 on a page pre-heated with 19: 13 refills start at once (30 + 2 spare - 19),
+    counted as they start (Voila starts a refill after its take, by when more have come)."""
+    from runback_widgets.voila import pool
+
+    assert pool.SPARE_VISITORS == 2
+    wanted = [pool.refills_wanted(started, 30, 19) for started in range(20)]
+    assert wanted == [True] * 13 + [False] * 7
+    assert not pool.refills_wanted(0, 10, 19)  # a pool larger than the class: none at once
+    assert [pool.refills_wanted(s, 1, 0) for s in range(4)] == [True, True, True, False]

@@ -189,10 +189,19 @@ async def protocol_soak_visitor(server, dashboards, seconds, rng, report, idx, a
                     )
                     page.states[mid]["state"].update(new_state)
 
-                    def done(ch, h, p, c, sent=sent, nb=nb):
+                    def done(ch, h, p, c, sent=sent, nb=nb, states=page.states):
                         err = kernel_error(h, c)
                         if err:
                             mine["page_errors"].append(f"{nb}: {err}")
+                        # Keep the widgets' states as a browser does: a control's options can
+                        # change with another control (an index valid a moment ago may not be).
+                        data = c.get("data") or {}
+                        if h["msg_type"] == "comm_msg" and data.get("method") == "update":
+                            if c.get("comm_id") in states:
+                                states[c["comm_id"]]["state"].update(data.get("state") or {})
+                        elif h["msg_type"] == "comm_open" and isinstance(data.get("state"), dict):
+                            st = data["state"]
+                            states[c.get("comm_id")] = {"model_name": st.get("_model_name", ""), "state": st}
                         return (
                             h["msg_type"] == "status" and p.get("msg_id") == sent and c.get("execution_state") == "idle"
                         )

@@ -364,8 +364,15 @@ def serve_policy(args: argparse.Namespace, notebooks: Path, query_key: str = "")
     pooled = (
         sum(pool_plan(notebooks, args.classroom, args.focus, forked=not args.no_fork).values()) if args.classroom else 0
     )
+    # Classroom kernels fork from the warm parent (unless --no-fork): counted at their measured size.
+    from .voila import pool
+
+    forked = bool(args.classroom) and not args.no_fork
+    per_kernel = pool.FORKED_KERNEL_MB if forked else guard.KERNEL_MB
     total = (
-        args.max_kernels if args.max_kernels is not None else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled)
+        args.max_kernels
+        if args.max_kernels is not None
+        else guard.auto_kernel_cap(guard.machine_memory_mb(), pooled, per_kernel)
     )
     return ServePolicy(
         max_kernels=total,

@@ -242,10 +242,12 @@ def machine_memory_mb() -> float:
         return 4096.0
 
 
-def auto_kernel_cap(memory_mb: float, pooled: int = 0) -> int:
-    """Visitor kernels the machine's memory holds beside ``pooled`` pre-heated ones."""
-    budget = memory_mb * MEMORY_SHARE - SERVER_MB - pooled * KERNEL_MB
-    return max(2, int(budget // KERNEL_MB))
+def auto_kernel_cap(memory_mb: float, pooled: int = 0, kernel_mb: float = KERNEL_MB) -> int:
+    """Visitor kernels the machine's memory holds beside ``pooled`` pre-heated ones, each
+    kernel counted at ``kernel_mb`` (kernels forked from the warm parent are far smaller:
+    ``pool.FORKED_KERNEL_MB``)."""
+    budget = memory_mb * MEMORY_SHARE - SERVER_MB - pooled * kernel_mb
+    return max(2, int(budget // kernel_mb))
 
 
 def visitor_address(request) -> str:

@@ -462,6 +462,16 @@ def install(
                         await asyncio.wait_for(asyncio.shield(task), 15)
                     except BaseException:  # noqa: BLE001 - too slow or failed: shut it down anyway
                         task.cancel()
+                    # The page's run stopped before its end, so Voila never closed the run's
+                    # kernel client: its channels (heartbeat, iopub ...) would go on reconnecting
+                    # to the dead kernel's ports, and a new kernel bound to one of them got their
+                    # frames on its shell socket ("DELIM not in msg_list", thousands per soak).
+                    kc = getattr(getattr(renderer, "executor", None), "kc", None)
+                    if kc is not None:
+                        try:
+                            kc.stop_channels()
+                        except Exception:  # noqa: BLE001 - already stopped
+                            pass
                     try:
                         await super(RunbackKernelManager, self).shutdown_kernel(kid, now=True)
                     except Exception:  # noqa: BLE001 - already gone

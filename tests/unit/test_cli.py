@@ -357,6 +357,16 @@ def test_kernel_caps_are_sized_from_memory_and_printed(launched, capsys):
     assert guard.auto_kernel_cap(8192) == 47
     assert guard.auto_kernel_cap(8192, pooled=33) == 14
     assert guard.auto_kernel_cap(512) == 2  # never below two
+    # Classroom kernels fork from the warm parent (35 MB each): a class of 30 on this
+    # repository's pages (78 pre-heated) still leaves room for 93 visitors' kernels on 8 GB
+    # (a soak of 30 students reloading pages met "class full" at the 125-MB count: 65 here).
+    from runback_widgets.voila import pool
+
+    assert guard.auto_kernel_cap(8192, pooled=78, kernel_mb=pool.FORKED_KERNEL_MB) == 93
+    notebooks = cli.find_notebooks_dir()
+    policy = cli.serve_policy(cli.build_parser().parse_args(["serve", "--classroom", "30"]), notebooks)
+    pooled = sum(cli.pool_plan(notebooks, 30, forked=True).values())
+    assert policy.max_kernels == guard.auto_kernel_cap(guard.machine_memory_mb(), pooled, pool.FORKED_KERNEL_MB)
     _, out = run_serve(capsys, "--no-browser")
     expected = guard.auto_kernel_cap(guard.machine_memory_mb())
     assert f"at most {expected} dashboards open at once, {guard.PER_VISITOR_DEFAULT} per visitor" in out

@@ -63,7 +63,7 @@ def notebook_files(notebooks: Path) -> list[str]:
 #: server's part, ~1 s under that load) come at about half that rate: about half the class
 #: must find a kernel already warm. Pools of the pages the class does not open give theirs
 #: back as it arrives (voila/pool.py, rebalancing), so memory stays that of the start.
-FORKED_POOL_SHARE = 0.6
+FORKED_POOL_SHARE = 0.5
 
 
 def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, forked: bool = False) -> dict[str, int]:
@@ -75,7 +75,7 @@ def pool_plan(notebooks: Path, visitors: int, focus: list[str] | None = None, fo
     from a warm parent (``forked``, voila/zygote.py) a pre-heated kernel holds
     ~35 MB of its own (PSS, measured by benchmarks/classroom.py) and a refill
     costs ~0.45 CPU-s: each dashboard holds ``FORKED_POOL_SHARE`` of the class
-    plus one (a class of 30 on 4 dashboards: 16 each, 66 kernels, ~2.4 GB), the
+    plus one (a class of 30 on 4 dashboards: 16 each, 66 kernels, ~2.4 GB PSS), the
     landing page a fifteenth, and as the class opens its page the pools of
     pages nobody has opened give one kernel back per arrival, down to two
     (pool.py, rebalancing), while the class's page refills. Kernels started one

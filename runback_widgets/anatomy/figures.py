@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import content
-from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, presenter_mode
+from ..ui.memo import Recent
+from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, figure_widget_from, presenter_mode
+from . import dimensions as dim
 from . import model as am
 from . import view3d as v3
 
@@ -115,11 +117,11 @@ def _fit_meta(presets: Mapping[str, Mapping]) -> dict:
     return dict(aspects=list(v3.FIT_ASPECTS), presets=out)
 
 
-#: Label placements for the last models and cameras: ``id(model) -> (model, placements)`` (the
-#: model is kept, so its id stays its own). ``build_model`` caches models by tilt, so a page's
-#: opening view (and a classroom kernel forked from a parent that rehearsed it) reuses them.
-_LABELS: dict = {}
-_LABELS_KEPT = 32
+#: Label placements for the last models and cameras, keyed by ``id(model)`` and owned by the
+#: model (so a reused id never returns another model's labels). ``build_model`` caches models
+#: by tilt, so a page's opening view (and a classroom kernel forked from a parent that
+#: rehearsed it) reuses them.
+_LABELS = Recent(128)  # every tilt (53) at two views
 
 
 def _label_points(built: am.LumbopelvicModel, preset: Mapping | None = None):
@@ -127,13 +129,21 @@ def _label_points(built: am.LumbopelvicModel, preset: Mapping | None = None):
     behind a bone at a phone's, a laptop's and a wide plot's size (:func:`view3d.place_labels`)."""
     preset = preset or DEFAULT_PRESET
     key = (id(built), repr(sorted(preset.items())), presenter_mode(), _height(), _label_font())
-    hit = _LABELS.pop(key, None)
-    if hit is None or hit[0] is not built:
-        hit = (built, _place_labels(built, preset))
-    _LABELS[key] = hit
-    while len(_LABELS) > _LABELS_KEPT:
-        _LABELS.pop(next(iter(_LABELS)))
-    return tuple(list(x) for x in hit[1])
+    placed = _LABELS.get(key, lambda: _place_labels(built, preset), owner=built)
+    return tuple(list(x) for x in placed)
+
+
+def prepare_views(cameras: Mapping[str, Mapping], camera: str) -> int:
+    """Build the model at every tilt the controls reach and place its labels for ``camera``
+    (the opening view); returns how many models. Run once by a classroom server's kernel
+    parent (``AnatomyDashboard.prepare_kernels``): a tilt change in a page forked from it
+    then costs no geometry and no label placement."""
+    lo = dim.TILT_LIMITS[0]
+    preset = dict(eye=cameras[camera]["eye"], up=cameras[camera]["up"])
+    n = am.build_every_tilt()
+    for k in range(n):
+        _label_points(am.build_model(lo + k / 2), preset)
+    return n
 
 
 def _place_labels(built: am.LumbopelvicModel, preset: Mapping):
@@ -177,6 +187,23 @@ def anatomy_figure(
     """
     vis = set(visible_layers)
     preset = camera or DEFAULT_PRESET
+    if widget:
+        # Built and validated once per model and view, remembered: each widget (a page's
+        # kernel; a classroom kernel forked from the parent that rehearsed the page) is a copy.
+        key = (
+            id(built),
+            tuple(sorted(names.items())),
+            tuple(sorted(vis)),
+            repr(sorted(preset.items())),
+            repr(sorted((k, sorted(v.items())) for k, v in (presets or {}).items())),
+            presenter_mode(),
+            _height(),
+            _label_font(),
+        )
+        fig, index = _FIGURES.get(
+            key, lambda: anatomy_figure(built, names, vis, preset, widget=False, presets=presets), owner=built
+        )
+        return configure_figure(figure_widget_from(fig)), {k: list(v) for k, v in index.items()}
     traces = []
     index: dict[str, list[int]] = {}
     for sid, st in built.structures.items():
@@ -235,9 +262,11 @@ def anatomy_figure(
         hoverlabel=dict(namelength=-1),
         meta=dict(rb_fit=_fit_meta(presets or {"default": preset})),
     )
-    if widget:
-        return configure_figure(go.FigureWidget(data=traces, layout=layout)), index
     return go.Figure(data=traces, layout=layout), index
+
+
+#: The validated 3D figures of the last models and views (``anatomy_figure(widget=True)``).
+_FIGURES = Recent(8)
 
 
 class Anatomy3DChart:

@@ -21,7 +21,7 @@ from ..ui.dashboard import DETAIL, Choice, Dashboard, MultiChoice, Number
 from ..ui.render import claim_box, claims_for, h
 from . import dimensions as dim
 from . import model as am
-from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart
+from .figures import GROUP_LABELS, Anatomy3DChart, GaitChart, SagittalChart, prepare_views
 
 __all__ = ["AnatomyDashboard", "DEFAULT_LAYERS", "structure_card", "fragments", "dimensions_table"]
 
@@ -299,6 +299,15 @@ class AnatomyDashboard(Dashboard):
             self.gait = am.gait_state(self.phase / 100, self.abductors / 100)
             self.gait_chart.update(self.gait)
         self.render(fragments(self))
+
+
+def prepare_kernels() -> int:
+    """Computed once in a classroom server's kernel parent (``voila/zygote.py`` calls every
+    ``prepare_kernels`` of a module a rehearsed page imported): the model at every tilt the
+    tilt and tightness sliders can reach, labelled for the opening view. Each student's
+    kernel, forked from it, then answers those sliders without building geometry."""
+    camera = next(c for c in AnatomyDashboard.controls if c.key == "camera")
+    return prepare_views(_D["camera"], camera.default)
 
 
 def dimensions_table() -> widgets.HTML:

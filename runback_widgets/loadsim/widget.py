@@ -17,6 +17,7 @@ import traitlets
 from .. import content
 from ..ui.components import Disclaimer, download_link, figure_csv, fixed_html
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset, grouped
+from ..ui.memo import Recent
 from ..ui.render import cite, claim_box, claims_for, h, row, table
 from . import figures as F
 from .model import (
@@ -313,8 +314,7 @@ class RunLoadSimulator(Dashboard):
 
 
 #: The last runs computed in this process (result and band are read-only results).
-_RUNS: dict = {}
-_RUNS_KEPT = 16
+_RUNS = Recent(16)
 
 
 def run_and_band(runner: Runner, plan: RunPlan) -> tuple:
@@ -330,13 +330,7 @@ def run_and_band(runner: Runner, plan: RunPlan) -> tuple:
         float(plan.speed_m_s),
         None if plan.cadence_spm is None else float(plan.cadence_spm),
     )
-    hit = _RUNS.pop(key, None)
-    if hit is None:
-        hit = (simulate_run(runner, plan), uncertainty_band(runner, plan))
-    _RUNS[key] = hit  # most recent last
-    while len(_RUNS) > _RUNS_KEPT:
-        _RUNS.pop(next(iter(_RUNS)))
-    return hit
+    return _RUNS.get(key, lambda: (simulate_run(runner, plan), uncertainty_band(runner, plan)))
 
 
 # ---------------------------------------------------------------------- notebook tables

@@ -382,7 +382,7 @@ class Shareable(widgets.VBox):
 
     def __repr__(self) -> str:
         # The cell's text/plain output: not the app's whole widget tree (see Dashboard.__repr__).
-        return f"Shareable({self.app!r})" if isinstance(self.app, widgets.Widget) else "Shareable()"
+        return f"Shareable({self.app!r})"
 
     def apply_query(self, raw: str | None) -> list[str]:
         """Parse ``raw`` and apply it to the app; show and return the notes. Never raises."""

@@ -114,6 +114,26 @@ def configure_figure(fig, **overrides):
     return fig
 
 
+def figure_widget_from(fig):
+    """A ``go.FigureWidget`` of an already validated ``go.Figure``, without validating it again.
+
+    plotly validates (and copies) every property of every trace when a figure is built, and
+    ``go.FigureWidget(data=traces)`` does it a second time: for the 3D model's ~60 Mesh3d traces
+    that is most of the page's start in a kernel. A figure validated once (and remembered, see
+    ``ui/memo.py``) gives each kernel its widget at the cost of a copy. What is set on the widget
+    afterwards is validated as usual.
+    """
+    import plotly.graph_objects as go
+
+    data = [dict(t) for t in fig._data]  # shallow copies: plotly pops each trace's "type"
+    widget = go.FigureWidget(data=data, layout=dict(fig._layout), _validate=False)
+    widget._validate = True
+    widget._layout_obj._validate = True
+    for trace in widget._data_objs:
+        trace._validate = True
+    return widget
+
+
 #: Presenter mode: a figure's fixed height grows with its type (22 px instead of 14 px), so axis
 #: titles and legends fit beside the plot instead of running into the title; capped to stay
 #: inside a 1080-px projector frame.

@@ -134,12 +134,30 @@ def warm(notebooks: list[str] | tuple[str, ...] = ()) -> None:
     for notebook in notebooks:
         if trial(notebook):
             rehearse(notebook)
+    prepare()
     gc.collect()
     import runback_widgets.voila as package
 
     # What every forked kernel starts with (a kernel's own imports show against it: tests).
     package.ZYGOTE_MODULES = frozenset(sys.modules)
     gc.freeze()  # what exists now is never scanned by the collector again: pages stay shared
+
+
+def prepare() -> list[str]:
+    """Call ``prepare_kernels()`` of every runback module a rehearsed page imported (what a
+    dashboard computes once for all the kernels forked from here, e.g. the anatomy model at
+    every tilt); returns their names. A failing one is reported and skipped."""
+    done = []
+    for name, module in sorted(sys.modules.items()):
+        hook = getattr(module, "prepare_kernels", None) if name.startswith("runback_widgets.") else None
+        if not callable(hook):
+            continue
+        try:
+            hook()
+            done.append(name)
+        except Exception as exc:  # noqa: BLE001 - an optimisation only: the pages work without it
+            print(f"runback: {name}.prepare_kernels failed: {exc!r}", file=sys.stderr, flush=True)
+    return done
 
 
 #: How long a page's trial rehearsal may take before the page is not rehearsed.

@@ -101,3 +101,55 @@ def test_presenter_3d_labels_are_projector_size(monkeypatch):
         sizes[present] = min(t.textfont.size for t in text)
     assert sizes["1"] >= 18
     assert sizes["0"] < sizes["1"]
+
+
+def _plain(fig) -> str:
+    """A figure as plotly JSON without its widget's random trace uids."""
+    import plotly.io as pio
+
+    d = fig.to_plotly_json()
+    for t in d["data"]:
+        t.pop("uid", None)
+    return pio.to_json(d, validate=False)
+
+
+def test_a_figure_widget_from_a_validated_figure_is_the_same_figure_and_validates_what_follows():
+    from runback_widgets.anatomy import figures as af
+    from runback_widgets.anatomy import model as am
+
+    built = am.build_model(0)
+    fig, _ = af.anatomy_figure(built, {}, widget=False)
+    slow = go.FigureWidget(data=list(fig.data), layout=fig.layout)  # validated all over again
+    fast = theme.figure_widget_from(fig)
+    assert isinstance(fast, go.FigureWidget) and _plain(fast) == _plain(slow)
+    assert len({t.uid for t in fast.data}) == len(fast.data)  # each trace its own uid, as plotly gives
+    with pytest.raises(ValueError):
+        fast.data[0].opacity = "half"
+    with pytest.raises(ValueError):
+        fast.data[0].lighting.ambient = 5  # a nested property, created later: validated too
+    with pytest.raises(ValueError):
+        fast.layout.height = -1
+    # Changing the widget leaves the figure it came from (and so the next widget) as it was.
+    before = _plain(fig)
+    fast.data[0].visible = False
+    fast.data[0].x = [0.0, 1.0, 2.0]
+    fast.layout.scene.camera.eye = dict(x=3, y=0, z=0)
+    assert _plain(fig) == before and _plain(theme.figure_widget_from(fig)) == _plain(slow)
+
+
+def test_the_3d_figure_is_validated_once_per_model_and_view(monkeypatch):
+    from runback_widgets.anatomy import figures as af
+    from runback_widgets.anatomy import model as am
+
+    built = am.build_model(2.5)
+    monkeypatch.setattr(af, "_FIGURES", af.Recent(8))
+    calls = []
+    real = af.go.Mesh3d
+    monkeypatch.setattr(af.go, "Mesh3d", lambda *a, **k: calls.append(1) or real(*a, **k))
+    w1, index1 = af.anatomy_figure(built, {}, widget=True)
+    n = len(calls)
+    assert n > 0
+    w2, index2 = af.anatomy_figure(built, {}, widget=True)
+    assert len(calls) == n and w1 is not w2 and index1 == index2 and _plain(w1) == _plain(w2)
+    af.anatomy_figure(built, {}, visible_layers=("bones",), widget=True)  # another view: built anew
+    assert len(calls) == 2 * n

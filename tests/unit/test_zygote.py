@@ -308,3 +308,22 @@ def test_a_page_that_exits_hangs_or_starts_a_thread_is_not_rehearsed(tmp_path):
     assert not zmod.trial(thread)
     assert zmod.trial(good) and (tmp_path / "ran").read_text() == "x"
     assert _json is not None
+
+
+def test_prepare_calls_each_imported_modules_hook_and_reports_a_failing_one(monkeypatch, capsys):
+    import sys
+    import types
+
+    from runback_widgets.voila import zygote
+
+    calls = []
+    good = types.ModuleType("runback_widgets._test_good")
+    good.prepare_kernels = lambda: calls.append("good")
+    bad = types.ModuleType("runback_widgets._test_bad")
+    bad.prepare_kernels = lambda: 1 / 0
+    other = types.ModuleType("elsewhere_test")
+    other.prepare_kernels = lambda: calls.append("other")  # not runback's: not called
+    modules = {m.__name__: m for m in (good, bad, other)}
+    monkeypatch.setattr(zygote, "sys", types.SimpleNamespace(modules=modules, stderr=sys.stderr))
+    assert zygote.prepare() == ["runback_widgets._test_good"] and calls == ["good"]
+    assert "runback_widgets._test_bad.prepare_kernels failed: ZeroDivisionError" in capsys.readouterr().err

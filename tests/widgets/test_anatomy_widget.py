@@ -261,3 +261,29 @@ def test_side_view_says_how_slider_and_muscles_add_up():
     assert "+10° set with the slider" in text and "-10° from the hamstrings" in text and "net +0°" in text
     app.hamstrings = 0
     assert "net" not in _re.sub(r"<[^>]+>", "", app.slot("sag_summary").value)
+
+
+def test_prepared_kernels_move_the_pelvis_without_building_geometry_or_placing_labels(monkeypatch):
+    """A classroom parent runs ``prepare_kernels`` once: every tilt the sliders reach is built and
+    labelled, so a student's tilt, hamstring or hip-flexor move computes neither again."""
+    from runback_widgets.anatomy import figures as af
+    from runback_widgets.anatomy import meshes
+    from runback_widgets.anatomy.widget import prepare_kernels
+
+    assert prepare_kernels() == meshes.TILT_STEPS == 53
+    app = AnatomyDashboard()
+    misses = meshes._build.cache_info().misses
+    placed = []
+    real = af._place_labels
+    monkeypatch.setattr(af, "_place_labels", lambda *a: placed.append(a) or real(*a))
+    seen = {app.pelvic_tilt}
+    for key, value in (("tilt", 7), ("tilt", -13), ("hamstrings", 40), ("hip_flexors", 100), ("tilt", 13)):
+        setattr(app, key, value)
+        assert app.errors.value == ""
+        seen.add(app.pelvic_tilt)
+    assert len(seen) >= 5
+    assert meshes._build.cache_info().misses == misses and placed == []
+    # The figure shows the model at the new tilt all the same.
+    x = np.asarray(app.chart3d.fig.data[app.chart3d.index["sacrum"][0]].x)
+    built = am.build_model(app.pelvic_tilt)
+    assert np.allclose(x, built.structures["sacrum"].parts[0][1].vertices[:, 0], atol=1e-3)

@@ -220,7 +220,7 @@ def test_errors_in_callbacks_are_shown_not_raised(app, monkeypatch):
         raise ValueError("speed_m_s must be between 1.5 and 6 m/s, got 9")
 
     monkeypatch.setattr(W, "simulate_run", boom)
-    monkeypatch.setattr(W, "_RUNS", {})  # nothing remembered from earlier runs
+    monkeypatch.setattr(W, "_RUNS", W.Recent(16))  # nothing remembered from earlier runs
     app.speed_m_s = 4.2
     assert "speed_m_s must be between" in app.errors.value
     monkeypatch.undo()
@@ -265,6 +265,6 @@ def test_runs_are_remembered_for_the_same_settings_only():
     assert W.run_and_band(runner, plan) is first  # the same settings: not computed again
     other = W.run_and_band(runner, W.RunPlan(duration_min=50, speed_m_s=3.4))
     assert other[0] is not first[0] and other[0].lumbar_load_index.max() != first[0].lumbar_load_index.max()
-    for i in range(W._RUNS_KEPT + 2):
+    for i in range(W._RUNS.kept + 2):
         W.run_and_band(runner, W.RunPlan(duration_min=20 + i, speed_m_s=3.0))
-    assert len(W._RUNS) == W._RUNS_KEPT
+    assert len(W._RUNS) == W._RUNS.kept

@@ -267,6 +267,8 @@ def anatomy_figure(
 
 #: The validated 3D figures of the last models and views (``anatomy_figure(widget=True)``).
 _FIGURES = Recent(8)
+#: The validated side-view and stride figures a chart opens with (each chart's widget is a copy).
+_VALIDATED = Recent(16)
 
 
 class Anatomy3DChart:
@@ -485,6 +487,12 @@ class SagittalChart:
     ]
 
     def __init__(self, out: dict, hamstrings: float = 0.0, hip_flexors: float = 0.0):
+        key = ("sagittal", repr(out["posture"]), float(hamstrings), float(hip_flexors), presenter_mode())
+        fig = _VALIDATED.get(key, lambda: self._figure(out, hamstrings, hip_flexors))
+        self.fig = configure_figure(figure_widget_from(fig))
+
+    @classmethod
+    def _figure(cls, out: dict, hamstrings: float, hip_flexors: float) -> go.Figure:
         data = _sagittal_traces(out, hamstrings, hip_flexors)
         bone = "#B8A98A"
         styles = [
@@ -507,7 +515,7 @@ class SagittalChart:
             dict(mode="lines", line=dict(color=OKABE_ITO["grey"], width=1.5, dash="dot")),
         ]
         traces = []
-        for name, d, s in zip(self.NAMES, data, styles):
+        for name, d, s in zip(cls.NAMES, data, styles):
             s = dict(s)
             lw = d.pop("line_width", None)
             if lw is not None:
@@ -524,9 +532,9 @@ class SagittalChart:
             yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=[-240, 330], fixedrange=True),
             legend=dict(orientation="h", x=0, y=1.06),
             hovermode="closest",
-            annotations=self._annotations(out, hamstrings, hip_flexors),
+            annotations=cls._annotations(out, hamstrings, hip_flexors),
         )
-        self.fig = configure_figure(go.FigureWidget(data=traces, layout=layout))
+        return go.Figure(data=traces, layout=layout)
 
     @staticmethod
     def _annotations(out: dict, hamstrings: float, hip_flexors: float) -> list[dict]:
@@ -708,8 +716,12 @@ class GaitChart:
     """Running stride from behind (left panel) and how hard each muscle group works (right)."""
 
     def __init__(self, state: am.GaitState):
-        groups = list(am.GAIT_GROUPS)
-        self.groups = groups
+        self.groups = list(am.GAIT_GROUPS)
+        fig = _VALIDATED.get(("gait", repr(state), presenter_mode()), lambda: self._figure(state, self.groups))
+        self.fig = configure_figure(figure_widget_from(fig))
+
+    @staticmethod
+    def _figure(state: am.GaitState, groups: list) -> go.Figure:
         d = _gait_data(state, groups)
         fig = make_subplots(rows=2, cols=1, row_heights=[0.58, 0.42], vertical_spacing=0.14)
         stick = [  # the pelvis from behind (top panel)
@@ -785,7 +797,7 @@ class GaitChart:
                 height=700, showlegend=False, margin=dict(l=10, r=20, t=40, b=50), annotations=_gait_annotations(state)
             )
         )
-        self.fig = configure_figure(go.FigureWidget(fig))
+        return fig
 
     def update(self, state: am.GaitState) -> None:
         data = _gait_data(state, self.groups)

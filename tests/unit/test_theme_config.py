@@ -153,3 +153,23 @@ def test_the_3d_figure_is_validated_once_per_model_and_view(monkeypatch):
     assert len(calls) == n and w1 is not w2 and index1 == index2 and _plain(w1) == _plain(w2)
     af.anatomy_figure(built, {}, visible_layers=("bones",), widget=True)  # another view: built anew
     assert len(calls) == 2 * n
+
+
+def test_the_side_view_and_stride_charts_are_validated_once_per_opening_state(monkeypatch):
+    from runback_widgets.anatomy import figures as af
+    from runback_widgets.anatomy import model as am
+
+    monkeypatch.setattr(af, "_VALIDATED", af.Recent(16))
+    calls = []
+    real = af.go.Scatter
+    monkeypatch.setattr(af.go, "Scatter", lambda *a, **k: calls.append(1) or real(*a, **k))
+    out, state = am.sagittal_outline(4.0), am.gait_state(0.3, 0.6)
+    first = (af.SagittalChart(out, 0.2, 0.0), af.GaitChart(state))
+    n = len(calls)
+    again = (af.SagittalChart(am.sagittal_outline(4.0), 0.2, 0.0), af.GaitChart(am.gait_state(0.3, 0.6)))
+    assert n > 0 and len(calls) == n
+    for a, b in zip(first, again):
+        assert a.fig is not b.fig and _plain(a.fig) == _plain(b.fig)
+    af.SagittalChart(out, 0.5, 0.0)  # another opening state: built anew
+    af.GaitChart(am.gait_state(0.5, 0.6))
+    assert len(calls) > n

@@ -59,10 +59,11 @@ def notebook_files(notebooks: Path) -> list[str]:
 
 #: Kernels forked from the warm parent: each dashboard pre-heats this share of the class. A
 #: class of 30 arriving over 10 s on one page of this 2-core machine (benchmarks/classroom.py,
-#: 2026-11-30) takes a warm kernel every 0.33 s while refills (~0.45 CPU-s each with the
-#: server's part, ~1 s under that load) come at about half that rate: about half the class
-#: must find a kernel already warm. Pools of the pages the class does not open give theirs
-#: back as it arrives (voila/pool.py, rebalancing), so memory stays that of the start.
+#: 2026-11-30) takes a warm kernel every 0.33 s while refills (~0.35 CPU-s each with the
+#: server's part, ~1-1.5 s under that load) come at about half that rate: about half the
+#: class must find a kernel already warm. Pools of the pages the class does not open give
+#: theirs back as it arrives (voila/pool.py, rebalancing). 60 % was measured too: no faster
+#: at the p95 (more pooled kernels to keep alive), and 3.0 GB after an anatomy class.
 FORKED_POOL_SHARE = 0.5
 
 

@@ -17,7 +17,9 @@ memory is what its page creates. The zygote also imports what ipykernel loads
 only once a kernel starts (debugger, completer, ...) and **rehearses** every
 served page once (``rehearse``, after a ``trial`` in a child), so what a page's
 first run builds for the process (the model's fitted rates, meshes, parsed
-content) is inherited too. Pre-heated kernels then keep their widget messages to
+content) is inherited too, and calls each dashboard module's ``prepare_kernels()``
+(``prepare``): what every kernel of that page would otherwise compute on its
+first moves (the anatomy model at every tilt its sliders reach). Pre-heated kernels then keep their widget messages to
 themselves until their page connects (``voila/quiet.py``). Measured per
 simulator visit on a classroom server: 1.5 CPU-s (server + kernels) before
 these three, 0.5 after.

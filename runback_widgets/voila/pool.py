@@ -99,10 +99,10 @@ KERNEL_MB = {
 SERVER_MB = 101
 #: A kernel forked from the warm parent (voila/zygote.py), counted by its proportional share
 #: of memory (PSS: pages shared with the parent and its siblings split between them), after
-#: its page ran (and, for the visitors' kernels, its visitor connected): 2562 MB PSS for 78
-#: pre-heated kernels of the four dashboards and the landing page, 2.71-2.76 GB with the
-#: server at the peak of a class of 30 (72-78 kernels), in benchmarks/classroom.py on
-#: 2026-11-30: 32-33 MB each; counted at 35 MB.
+#: its page ran (and, for the visitors' kernels, its visitor connected): 2199 MB PSS for 66
+#: pre-heated kernels of the four dashboards and the landing page (2562 MB for 78), 2.4-2.7 GB
+#: with the server at the peak of a class of 30, in benchmarks/classroom.py on 2026-11-30:
+#: 32-33 MB each; counted at 35 MB.
 FORKED_KERNEL_MB = 35
 #: The parent kernels fork from (PSS, measured the same way).
 ZYGOTE_MB = 60

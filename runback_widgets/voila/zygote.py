@@ -599,11 +599,68 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
+def ephemeral_range() -> tuple[int, int]:
+    """The ports the system hands out for outgoing connections (Linux: ip_local_port_range;
+    elsewhere the IANA range, macOS's default)."""
+    try:
+        lo, hi = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return lo, hi
+    except (OSError, ValueError):
+        return 49152, 65535
+
+
+def kernel_ports(ip: str, n: int, taken: set | frozenset = frozenset(), attempts: int = 400) -> list[int]:
+    """``n`` free TCP ports on ``ip`` below the ephemeral range ([] if none found).
+
+    jupyter_client picks a kernel's ports by binding port 0, i.e. *from* the ephemeral
+    range, then closes them for the kernel to bind. Every outgoing connection on the
+    machine (the server's own ZeroMQ connections to its kernels among them) also takes
+    its local port from that range: on a classroom server with dozens of kernels one
+    of them sometimes took a port before its kernel bound it ("Address already in
+    use": the kernel's heartbeat died, or the kernel itself). A port below the range
+    is never handed out that way. Each candidate is checked free by binding it."""
+    import random
+
+    lo_eph, _ = ephemeral_range()
+    lo, hi = 10000, lo_eph - 1
+    if hi - lo < 10 * n:
+        return []
+    rng = random.SystemRandom()
+    found: list[int] = []
+    for _ in range(attempts):
+        if len(found) == n:
+            break
+        port = rng.randint(lo, hi)
+        if port in taken or port in found:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((ip, port))
+            except OSError:
+                continue
+        found.append(port)
+    return found if len(found) == n else []
+
+
 def _provisioner_class():
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkProvisioner(LocalProvisioner):
-        """``LocalProvisioner`` whose kernel process comes from the zygote when it can."""
+        """``LocalProvisioner`` whose kernel process comes from the zygote when it can, on
+        ports outside the system's ephemeral range (``kernel_ports``)."""
+
+        async def pre_launch(self, **kwargs):
+            km = self.parent
+            if km is not None and km.transport == "tcp" and km.cache_ports and not self.ports_cached:
+                from jupyter_client.connect import LocalPortCache
+
+                used = LocalPortCache.instance().currently_used_ports
+                ports = kernel_ports(km.ip, 5, used)
+                if ports:
+                    used.update(ports)  # returned to the cache when the kernel is cleaned up
+                    km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port = ports
+                    self.ports_cached = True
+            return await super().pre_launch(**kwargs)
 
         async def launch_kernel(self, cmd: list[str], **kwargs):
             zygote = ACTIVE

@@ -327,3 +327,38 @@ def test_prepare_calls_each_imported_modules_hook_and_reports_a_failing_one(monk
     monkeypatch.setattr(zygote, "sys", types.SimpleNamespace(modules=modules, stderr=sys.stderr))
     assert zygote.prepare() == ["runback_widgets._test_good"] and calls == ["good"]
     assert "runback_widgets._test_bad.prepare_kernels failed: ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_kernel_ports_are_free_distinct_and_below_the_ephemeral_range():
+    import socket
+
+    from runback_widgets.voila import zygote as zmod
+
+    lo, hi = zmod.ephemeral_range()
+    assert 1024 < lo < hi <= 65535
+    taken = set(range(10000, 20000))
+    ports = zmod.kernel_ports("127.0.0.1", 5, taken)
+    assert len(set(ports)) == 5 and all(20000 <= p < lo for p in ports), ports
+    for p in ports:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", p))  # free: nothing else holds it
+
+
+def test_a_forked_kernel_listens_on_ports_no_outgoing_connection_can_take(zygote):
+    """A soak of 30 students met "Address already in use" on a new kernel's heartbeat port:
+    jupyter_client took the port from the ephemeral range, and an outgoing connection got it
+    before the kernel bound it. The fork provisioner picks ports below that range."""
+    from runback_widgets.voila import zygote as zmod
+
+    km, pid, out = run_async(_kernel("print('ok')"))
+    try:
+        assert out.strip() == "ok"
+        ports = [km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port]
+        lo, _ = zmod.ephemeral_range()
+        assert len(set(ports)) == 5 and all(10000 <= p < lo for p in ports), ports
+        assert km.provisioner.ports_cached
+    finally:
+        run_async(km.shutdown_kernel(now=True))
+    from jupyter_client.connect import LocalPortCache
+
+    assert not set(ports) & LocalPortCache.instance().currently_used_ports  # given back

@@ -71,6 +71,7 @@ OVERFLOW_JS = r"""
   };
   const out = [];
   const cut = [];
+  const sideways = [];
   for (const e of document.querySelectorAll('body *')) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
@@ -87,10 +88,14 @@ OVERFLOW_JS = r"""
       const cs = getComputedStyle(c);
       // Clipped with no way to see the rest: hidden overflow (cut off).
       if (cs.overflowX === 'hidden' || cs.overflowX === 'clip') cut.push(desc(e));
+      // Running text (a list, a paragraph) that only a sideways scroll shows in full: wide
+      // tables and equations may scroll inside their box, sentences must wrap.
+      else if (e.matches('p, li, ol, ul') || (e.querySelector('p, li') && !e.querySelector('table, mjx-container, svg, canvas')))
+        sideways.push(desc(e));
     }
   }
   return {scrollWidth: document.documentElement.scrollWidth, width: W, wider: out.slice(0, 12), n_wider: out.length,
-          cut: cut.slice(0, 12), n_cut: cut.length};
+          cut: cut.slice(0, 12), n_cut: cut.length, sideways_text: sideways.slice(0, 12), n_sideways_text: sideways.length};
 }
 """
 

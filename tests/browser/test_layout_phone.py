@@ -76,6 +76,7 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         assert ov["scrollWidth"] <= ov["width"], f"{notebook}: page scrolls sideways: {ov}"
         assert ov["n_wider"] == 0, f"{notebook}: elements past the viewport: {ov['wider']}"
         assert ov["n_cut"] == 0, f"{notebook}: content cut off with no way to scroll to it: {ov['cut']}"
+        assert ov["n_sideways_text"] == 0, f"{notebook}: text wider than the screen: {ov['sideways_text']}"
 
         # No two titles print over each other inside a figure (issue 14: What helps).
         assert probe.figure_title_overlaps(page) == [], f"{notebook}: {probe.figure_title_overlaps(page)}"

@@ -65,10 +65,6 @@ dimensions_table()
 Turn the 3D view with a mouse or a finger; hover to see names. Switch layers on and off, pick a
 structure (or click it), or press a "Show me" button. Further down: the side view with pelvic tilt,
 and the running stride seen from behind.
-
-In JupyterLab you can also drive it from a code cell; every control is a setting of `app`, and the
-figures follow: `app.tilt = 8`, `app.structure = "si_joint_left"`, `app.layers = ["bones", "joints"]`,
-`app.camera = "back"`, `app.phase = 25`, `app.abductors = 30`.
 """,
             "tool",
         ),
@@ -151,6 +147,9 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
         (
             "code",
             """
+# The dashboard from code: every control is a setting of `app`, and the figures follow, e.g.
+#   app.tilt = 8; app.structure = "si_joint_left"; app.layers = ["bones", "joints"]
+#   app.camera = "back"; app.phase = 25; app.abductors = 30
 # Use the model from Python: how tight hamstrings tilt the pelvis, and what the lordosis does.
 from runback_widgets.anatomy import posture, tilt_from_muscles
 neutral = posture(0.0)

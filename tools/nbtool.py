@@ -129,7 +129,19 @@ def tool_first(notebook: str, cells, sources=()) -> list:
             out.append(_cell("md", fold(s)))
         else:
             out.append(_cell(k, s, ("rb-show-code",) if role == "student" else ()))
+    if any(k == "code" and "shareable(" in s for k, s, _ in tool):
+        out.append(_cell("code", APPLY_PAGE_LINK))
     return out
+
+
+#: The last cell of a page whose dashboard is ``shareable``: where a classroom server's
+#: pre-heated kernel waits for its visitor, so the whole page ran before (ui/share.py).
+APPLY_PAGE_LINK = """
+# A shared link's settings (?preset=..., ?layers=...) applied to the dashboard at the top.
+# In a classroom server's pre-heated kernel this is where the page waits for its visitor.
+from runback_widgets.ui.share import apply_page_link
+apply_page_link()
+"""
 
 
 def write_notebook(path, cells, sources=()) -> None:

@@ -79,6 +79,17 @@ def test_tool_first_order():
     assert "runback_widgets/loadsim/model.py" in next(s for s in src if "<h2>Use it from code</h2>" in s)
 
 
+def test_a_shareable_dashboard_ends_with_the_cell_that_applies_the_page_link():
+    """Regenerating a notebook must keep the last cell a classroom kernel waits in (it was
+    added by hand once, and the generator dropped it)."""
+    nbtool = _nbtool()
+    body = [("md", "# T\n\n## Goals\n\n- g"), ("md", "## The tool", "tool")]
+    shared = nbtool.tool_first("x", body + [("code", "app = App()\nshareable(app)", "tool"), ("md", "## Tasks")])
+    assert shared[-1].cell_type == "code" and shared[-1].source.rstrip().endswith("apply_page_link()")
+    plain = nbtool.tool_first("x", body + [("code", "app = App()\napp", "tool"), ("md", "## Tasks")])
+    assert "apply_page_link" not in plain[-1].source
+
+
 def test_a_dashboard_without_a_tool_is_an_error():
     with pytest.raises(ValueError, match="tool"):
         _nbtool().tool_first("x", [("md", "# T"), ("code", "# a\na")])

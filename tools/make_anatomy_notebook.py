@@ -147,9 +147,7 @@ references_section("01-spine-and-si-anatomy", extra=["panjabi_1992", "amonoo_kuo
         (
             "code",
             """
-# The dashboard from code: every control is a setting of `app`, and the figures follow, e.g.
-#   app.tilt = 8; app.structure = "si_joint_left"; app.layers = ["bones", "joints"]
-#   app.camera = "back"; app.phase = 25; app.abductors = 30
+# The dashboard's controls are settings of `app`: app.tilt = 8, app.structure = "si_joint_left", app.camera = "back"
 # Use the model from Python: how tight hamstrings tilt the pelvis, and what the lordosis does.
 from runback_widgets.anatomy import posture, tilt_from_muscles
 neutral = posture(0.0)

@@ -18,7 +18,6 @@ from plotly.subplots import make_subplots
 from .. import content
 from ..ui.memo import Recent
 from ..ui.theme import COLORS, OKABE_ITO, configure_figure, figure_layout, figure_widget_from, presenter_mode
-from . import dimensions as dim
 from . import model as am
 from . import view3d as v3
 
@@ -138,12 +137,11 @@ def prepare_views(cameras: Mapping[str, Mapping], camera: str) -> int:
     (the opening view); returns how many models. Run once by a classroom server's kernel
     parent (``AnatomyDashboard.prepare_kernels``): a tilt change in a page forked from it
     then costs no geometry and no label placement."""
-    lo = dim.TILT_LIMITS[0]
     preset = dict(eye=cameras[camera]["eye"], up=cameras[camera]["up"])
-    n = am.build_every_tilt()
-    for k in range(n):
-        _label_points(am.build_model(lo + k / 2), preset)
-    return n
+    models = am.every_tilt()
+    for built in models:
+        _label_points(built, preset)
+    return len(models)
 
 
 def _place_labels(built: am.LumbopelvicModel, preset: Mapping):

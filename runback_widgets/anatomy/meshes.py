@@ -262,12 +262,16 @@ def build_model(tilt: float = 0.0, lordosis: float | None = None) -> Lumbopelvic
     return _build(t, ll)
 
 
+def every_tilt() -> tuple[LumbopelvicModel, ...]:
+    """The model at every tilt the controls can reach (0.5-deg steps over the tilt limits),
+    built once and cached: ``TILT_STEPS`` models, lowest tilt first."""
+    lo = dim.TILT_LIMITS[0]
+    return tuple(build_model(lo + k / 2) for k in range(TILT_STEPS))
+
+
 def build_every_tilt() -> int:
     """Build (and cache) the model at every tilt the controls can reach; returns how many.
 
     A classroom server's kernel parent does this once (``voila/zygote.py``), so every page
     forked from it moves the pelvis without building geometry (~40 ms per tilt)."""
-    lo = dim.TILT_LIMITS[0]
-    for k in range(TILT_STEPS):
-        build_model(lo + k / 2)
-    return TILT_STEPS
+    return len(every_tilt())

@@ -30,7 +30,7 @@ from .gait import (  # noqa: F401
     GaitState,
     gait_state,
 )
-from .meshes import build_every_tilt, build_model  # noqa: F401
+from .meshes import build_every_tilt, build_model, every_tilt  # noqa: F401
 from .posture import MUSCLE_TILT_MAX, Posture, posture, tilt_from_muscles  # noqa: F401
 from .sagittal import sagittal_outline  # noqa: F401
 from .structures import (  # noqa: F401
@@ -55,6 +55,7 @@ __all__ = [
     "posture",
     "tilt_from_muscles",
     "build_every_tilt",
+    "every_tilt",
     "build_model",
     "layer_of",
     "sagittal_outline",

@@ -1,21 +1,125 @@
 """Self-check quiz widget, driven by ``content/quiz/<dashboard>.toml``.
 
-Each question: a prompt, options (radio buttons: keyboard-operable with Tab and
-the arrow keys), immediate feedback per option citing the claim ids, and a
-score line for the whole quiz.
+Each question: a prompt, options (native radio buttons in a fieldset: keyboard-operable
+with Tab and the arrow keys), immediate feedback per option citing the claim ids, and a
+score line for the whole quiz. Its words are in ``content/ui.toml`` ``[quiz]``.
+
+One widget model for the whole quiz (an anywidget, as :mod:`.checks`): the browser draws
+the questions and the feedback from the records, with no kernel round trip per click, and
+saves the answers; Python keeps the score. Built from ipywidgets it was ~11 models a
+question (100-160 a page, about half of a page's models), each one created in every
+student's kernel, sent to the server and built again in the browser.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import traitlets
 
 from .. import content
 
-__all__ = ["Quiz", "QuizQuestion", "validate_question"]
+__all__ = ["Quiz", "validate_question", "feedback_text"]
+
+_ESM = """
+export default {
+  render({ model, el }) {
+    const W = model.get("words");
+    const qs = model.get("questions");
+    const uid = Math.random().toString(36).slice(2, 8);
+    const root = document.createElement("div");
+    root.className = "rb-quiz-body";
+    const intro = document.createElement("p");
+    intro.textContent = W.intro;
+    root.appendChild(intro);
+    const answers = () => {
+      const a = (model.get("answers") || []).slice();
+      while (a.length < qs.length) a.push(null);
+      return a;
+    };
+    const rows = qs.map((q, i) => {
+      const box = document.createElement("fieldset");
+      box.className = "rb-quiz-question";
+      const legend = document.createElement("legend");
+      legend.className = "rb-quiz-prompt";
+      legend.id = `rb-q-${q.id}`;
+      const strong = document.createElement("strong");
+      strong.textContent = `${W.question} ${i + 1}.`;
+      legend.append(strong, ` ${q.prompt}`);
+      box.appendChild(legend);
+      const inputs = q.options.map((text, k) => {
+        const label = document.createElement("label");
+        const input = document.createElement("input");
+        input.type = "radio";
+        input.name = `rb-q-${uid}-${i}`;
+        input.value = String(k);
+        input.addEventListener("change", () => {
+          if (!input.checked) return;
+          const a = answers();
+          a[i] = k;
+          model.set("answers", a);
+          model.save_changes();
+          draw();
+        });
+        const span = document.createElement("span");
+        span.textContent = text;
+        label.append(input, span);
+        box.appendChild(label);
+        return input;
+      });
+      // The live region is there before any answer, so a screen reader announces the feedback.
+      const live = document.createElement("div");
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
+      box.appendChild(live);
+      root.appendChild(box);
+      return { q, inputs, live };
+    });
+    const score = document.createElement("p");
+    score.className = "rb-quiz-score";
+    score.setAttribute("role", "status");
+    score.setAttribute("aria-live", "polite");
+    root.appendChild(score);
+    el.appendChild(root);
+
+    const shown = rows.map(() => undefined);
+    function draw() {
+      const a = answers();
+      let right = 0;
+      let n = 0;
+      rows.forEach(({ q, inputs, live }, i) => {
+        const k = a[i];
+        inputs.forEach((inp, j) => { inp.checked = k === j; });
+        if (k !== null && k !== undefined) {
+          n += 1;
+          if (k === q.correct) right += 1;
+        }
+        if (shown[i] === k) return;  // unchanged: the screen reader is not told again
+        shown[i] = k;
+        live.replaceChildren();
+        if (k === null || k === undefined || !q.feedback[k]) return;
+        const ok = k === q.correct;
+        const div = document.createElement("div");
+        div.className = `rb-quiz-feedback ${ok ? "rb-quiz-right" : "rb-quiz-wrong"}`;
+        const verdict = document.createElement("strong");
+        verdict.textContent = `${ok ? "\\u2714" : "\\u2718"} ${ok ? W.correct : W.wrong}`;
+        const src = document.createElement("span");
+        src.className = "rb-src";
+        src.textContent = `(${W.claims}: ${q.claims.join(", ")})`;
+        div.append(verdict, ` ${q.feedback[k]} `, src);
+        live.appendChild(div);
+      });
+      const s = document.createElement("strong");
+      s.textContent = W.score.replace("{score}", right).replace("{total}", rows.length);
+      score.replaceChildren(s, ` ${W.answered.replace("{answered}", n)}`);
+    }
+    model.on("change:answers", draw);
+    draw();
+    return () => model.off("change:answers", draw);
+  },
+};
+"""
 
 
 def validate_question(q: dict) -> None:
@@ -32,84 +136,122 @@ def validate_question(q: dict) -> None:
         raise ValueError(f"quiz question {q['id']!r}: one feedback per option expected ({n}), got {len(q['feedback'])}")
 
 
-class QuizQuestion(widgets.VBox):
-    """One question: prompt, options, feedback."""
-
-    is_correct = traitlets.Bool(allow_none=True, default_value=None)
-
-    def __init__(self, number: int, record: dict, **kwargs):
-        validate_question(record)
-        self.record = record
-        self.number = number
-        self._prompt = widgets.HTML(
-            f'<p class="rb-quiz-prompt" id="rb-q-{html.escape(record["id"])}"><strong>Question {number}.</strong> '
-            f"{html.escape(record['prompt'])}</p>"
-        )
-        self._options = widgets.RadioButtons(
-            options=[(opt, i) for i, opt in enumerate(record["options"])],
-            value=None,
-            description=f"Answer {number}",
-            layout=widgets.Layout(width="auto", max_width="100%"),
-            style={"description_width": "initial"},
-        )
-        self._feedback = widgets.HTML("")
-        self._options.observe(self._on_answer, names="value")
-        super().__init__([self._prompt, self._options, self._feedback], **kwargs)
-        self.add_class("rb-quiz-question")
-
-    def _on_answer(self, change) -> None:
-        idx = change["new"]
-        if idx is None:
-            self.is_correct = None
-            self._feedback.value = ""
-            return
-        ok = idx == int(self.record["correct"])
-        verdict = "Correct." if ok else "Not quite."
-        color = "#00603F" if ok else "#8A3B00"
-        mark = "&#10004;" if ok else "&#10008;"
-        self._feedback.value = (
-            f'<div class="rb-quiz-feedback" role="status" aria-live="polite" style="color:{color}">'
-            f"<strong>{mark} {verdict}</strong> {html.escape(self.record['feedback'][idx])}"
-            f' <span class="rb-src">(claims: {html.escape(", ".join(self.record["claims"]))})</span></div>'
-        )
-        self.is_correct = ok
-
-    def answer(self, option_index: int | None) -> None:
-        """Select an option from Python (what a click does)."""
-        self._options.value = option_index
+def _record(q: dict) -> dict:
+    """What the browser needs of a question record (not its test-only ``check``)."""
+    validate_question(q)
+    return {
+        "id": str(q["id"]),
+        "prompt": str(q["prompt"]),
+        "options": [str(o) for o in q["options"]],
+        "correct": int(q["correct"]),
+        "feedback": [str(f) for f in q["feedback"]],
+        "claims": [str(c) for c in q["claims"]],
+    }
 
 
-class Quiz(widgets.VBox):
-    """Self-check questions for one dashboard, with a live score line."""
+def feedback_text(record: dict, option: int | None, words: dict | None = None) -> str:
+    """The feedback the page shows for ``option`` of a question (plain text; "" unanswered):
+    the same sentence the browser builds, for notebooks and tests."""
+    if option is None:
+        return ""
+    w = words or dict(content.ui_text("quiz"))
+    ok = option == int(record["correct"])
+    mark = "\u2714" if ok else "\u2718"
+    return (
+        f"{mark} {w['correct'] if ok else w['wrong']} {record['feedback'][option]} "
+        f"({w['claims']}: {', '.join(record['claims'])})"
+    )
 
-    score = traitlets.Int(0, help="questions currently answered correctly")
-    answered = traitlets.Int(0, help="questions with an answer selected")
 
-    def __repr__(self) -> str:  # short, as Dashboard's (a cell's text/plain output)
-        return f"Quiz({self.dashboard!r})"
+@functools.lru_cache(maxsize=1)
+def _cls():
+    import anywidget
 
-    def __init__(self, dashboard: str, questions: Sequence[dict] | None = None, **kwargs):
-        self.dashboard = dashboard
-        records = list(questions) if questions is not None else content.quiz_questions(dashboard)
-        self.questions = [QuizQuestion(i + 1, r) for i, r in enumerate(records)]
-        self._score = widgets.HTML()
-        for q in self.questions:
-            q.observe(self._update_score, names="is_correct")
-        header = widgets.HTML(
-            "<p>Pick an answer: you get feedback straight away. Use Tab to move between questions and the arrow keys to choose.</p>"
-        )
-        self._update_score()
-        super().__init__([header, *self.questions, self._score], **kwargs)
-        self.add_class("rb-quiz")
+    class Quiz(anywidget.AnyWidget):
+        """Self-check questions for one dashboard, with a live score (one widget model).
 
-    def _update_score(self, change=None) -> None:
-        self.answered = sum(q.is_correct is not None for q in self.questions)
-        self.score = sum(bool(q.is_correct) for q in self.questions)
-        self._score.value = (
-            f'<p class="rb-quiz-score" role="status" aria-live="polite"><strong>Score: {self.score} of '
-            f"{len(self.questions)} correct</strong> ({self.answered} answered).</p>"
-        )
+        ``answers``: per question the chosen option's index, or None. ``score`` and
+        ``answered`` follow it (Python only)."""
 
-    def answer(self, question_index: int, option_index: int | None) -> None:
-        """Answer question ``question_index`` (0-based) from Python."""
-        self.questions[question_index].answer(option_index)
+        _esm = _ESM
+        questions = traitlets.List(traitlets.Dict()).tag(sync=True)
+        answers = traitlets.List().tag(sync=True)
+        words = traitlets.Dict().tag(sync=True)
+        score = traitlets.Int(0, help="questions currently answered correctly")
+        answered = traitlets.Int(0, help="questions with an answer selected")
+
+        def __init__(self, dashboard: str, questions: Sequence[dict] | None = None, **kwargs):
+            self.dashboard = dashboard
+            records = list(questions) if questions is not None else content.quiz_questions(dashboard)
+            recs = [_record(r) for r in records]
+            super().__init__(questions=recs, answers=[None] * len(recs), words=dict(content.ui_text("quiz")), **kwargs)
+            self.add_class("rb-quiz")
+
+        def __repr__(self) -> str:  # short, as Dashboard's (a cell's text/plain output)
+            return f"Quiz({self.dashboard!r})"
+
+        @traitlets.validate("answers")
+        def _valid_answers(self, proposal):
+            value = list(proposal["value"])
+            n = len(self.questions)
+            if len(value) > n:
+                raise traitlets.TraitError(f"answers: at most {n} (one per question), got {len(value)}")
+            value += [None] * (n - len(value))
+            for i, (a, q) in enumerate(zip(value, self.questions)):
+                if a is None:
+                    continue
+                if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < len(q["options"]):
+                    raise traitlets.TraitError(
+                        f"answers[{i}]: an option index in 0..{len(q['options']) - 1} or None, got {a!r}"
+                    )
+            return value
+
+        @traitlets.observe("answers")
+        def _update_score(self, change=None) -> None:
+            chosen = [(a, q) for a, q in zip(self.answers, self.questions) if a is not None]
+            self.answered = len(chosen)
+            self.score = sum(a == q["correct"] for a, q in chosen)
+
+        @property
+        def results(self) -> list[bool | None]:
+            """Per question: True (right), False (wrong) or None (unanswered)."""
+            return [None if a is None else a == q["correct"] for a, q in zip(self.answers, self.questions)]
+
+        def feedback(self, question_index: int) -> str:
+            """The feedback shown under question ``question_index`` (0-based), plain text."""
+            self._check_question(question_index)
+            return feedback_text(self.questions[question_index], self.answers[question_index], self.words)
+
+        @property
+        def score_text(self) -> str:
+            w = self.words
+            return (
+                w["score"].format(score=self.score, total=len(self.questions))
+                + " "
+                + w["answered"].format(answered=self.answered)
+            )
+
+        def _check_question(self, question_index: int) -> None:
+            n = len(self.questions)
+            if isinstance(question_index, bool) or not isinstance(question_index, int) or not 0 <= question_index < n:
+                raise ValueError(f"question_index must be an integer in 0..{n - 1}, got {question_index!r}")
+
+        def answer(self, question_index: int, option_index: int | None) -> None:
+            """Answer question ``question_index`` (0-based) from Python (what a click does);
+            ``None`` clears it."""
+            self._check_question(question_index)
+            opts = len(self.questions[question_index]["options"])
+            if option_index is not None and (
+                isinstance(option_index, bool) or not isinstance(option_index, int) or not 0 <= option_index < opts
+            ):
+                raise ValueError(f"option_index must be an integer in 0..{opts - 1} or None, got {option_index!r}")
+            new = list(self.answers)
+            new[question_index] = option_index
+            self.answers = new
+
+    return Quiz
+
+
+def Quiz(dashboard: str, questions: Sequence[dict] | None = None, **kwargs):  # noqa: N802 - a widget class
+    """Self-check questions for ``dashboard`` (``content/quiz/<dashboard>.toml``, or ``questions``)."""
+    return _cls()(dashboard, questions, **kwargs)

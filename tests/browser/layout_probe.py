@@ -125,7 +125,7 @@ FIGURES_JS = r"""
 LABEL_OVERLAP_JS = r"""
 () => {
   const out = [];
-  for (const box of document.querySelectorAll('.widget-radio-box, .widget-checkbox')) {
+  for (const box of document.querySelectorAll('.widget-radio-box, .widget-checkbox, .rb-quiz-question')) {
     const labels = Array.from(box.querySelectorAll('label')).filter(l => l.getBoundingClientRect().height > 0);
     for (let i = 0; i + 1 < labels.length; i++) {
       const a = labels[i], b = labels[i + 1];

@@ -126,6 +126,17 @@ def test_projector_readable(projector_page, screenshot_dir):
         dp.wait_plots()
     page.wait_for_timeout(800)
     assert page.evaluate("document.documentElement.lang") == "en"
+    # The quiz's feedback, right and wrong, is on the page too (its colours on the dark page).
+    if page.locator(".rb-quiz-question").count():
+        from runback_widgets import content
+
+        qs = content.quiz_questions(notebook)
+        boxes = page.locator(".rb-quiz-question")
+        wrong = next(i for i in range(len(qs[0]["options"])) if i != qs[0]["correct"])
+        boxes.nth(0).locator("label", has_text=qs[0]["options"][wrong]).first.click()
+        boxes.nth(1).locator("label", has_text=qs[1]["options"][qs[1]["correct"]]).first.click()
+        page.locator(".rb-quiz-right").first.wait_for(timeout=10_000)
+        assert page.locator(".rb-quiz-wrong").count() == 1
 
     violations = [v for v in probe.axe_violations(page) if not v["id"].startswith("incomplete:")]
     assert violations == [], f"{notebook}: axe violations at the projector: {violations}"

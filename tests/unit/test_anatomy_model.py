@@ -467,3 +467,16 @@ def test_posterior_elements_stay_clear(tilt, lordosis):
             assert not np.all(np.abs(loc) < f["half_size"] - 0.5, axis=1).any(), (a, "inside the body of", b)
         gap = cKDTree(_spinous_vertices(built, upper)).query(_spinous_vertices(built, lower))[0].min()
         assert gap > (2.0 if lordosis is None else 1.0), (upper, lower, gap)
+
+
+def test_every_tilt_is_every_half_degree_the_controls_reach_and_the_cached_models():
+    """``every_tilt`` (what a classroom parent builds before forking kernels) covers the tilt
+    limits in 0.5-deg steps, and its models are the ones ``build_model`` returns (so a forked
+    kernel moving the pelvis builds nothing)."""
+    models = am.every_tilt()
+    assert len(models) == meshes.TILT_STEPS == am.build_every_tilt()
+    lo, hi = dim.TILT_LIMITS
+    tilts = [lo + k / 2 for k in range(len(models))]
+    assert tilts[0] == lo and tilts[-1] == hi
+    assert all(am.build_model(t) is m for t, m in zip(tilts, models))
+    assert len({id(m) for m in models}) == len(models)

@@ -247,7 +247,7 @@ class GlossaryMarker:
             mark(change["owner"])
 
         for w in _in_display_order(root, widgets):
-            if isinstance(w, (widgets.HTML, widgets.HTMLMath)) and not _is_quiz(w):
+            if isinstance(w, (widgets.HTML, widgets.HTMLMath)):
                 mark(w)
                 w.observe(on_change, names="value")
         return root
@@ -264,10 +264,6 @@ def _in_display_order(root, widgets):
         seen.add(id(w))
         yield w
         stack.extend(reversed(list(getattr(w, "children", ()) or ())))
-
-
-def _is_quiz(w) -> bool:
-    return "rb-quiz" in (w.value or "")[:400]
 
 
 def with_glossary(root):

@@ -624,6 +624,8 @@ def test_quiz_is_valid(content, dashboard):
             assert cited, f"{qid}: feedback for option {i} cites no claim id"
             for cid in cited:
                 assert cid in reg, f"{qid}: feedback {i} cites unknown id {cid}"
+                # The page prints "(claims: ...)" after the feedback: it names what the feedback cites.
+                assert cid in q["claims"], f"{qid}: feedback {i} cites {cid}, missing from its claims {q['claims']}"
 
 
 def test_quiz_ids_are_unique_across_the_kit():

@@ -41,6 +41,7 @@ Pieces:
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import signal
@@ -306,6 +307,7 @@ def _child(request: dict) -> None:
         from ipykernel import kernelapp
 
         _register_after_kernel_start(kernelapp.IPKernelApp)
+        tolerate_closed_event_pipe()
         kernelapp.launch_new_instance()
         code = 0
     except SystemExit as exc:
@@ -366,6 +368,36 @@ def _register_after_kernel_start(app_class) -> None:
         quiet.install(self.kernel)  # a pooled page's widgets stay quiet until its browser connects
 
     app_class.init_kernel = init_kernel
+
+
+def tolerate_closed_event_pipe() -> None:
+    """A kernel being shut down does not print a traceback for its last status message.
+
+    ipykernel 7's ``IOPubThread.schedule`` checks that the IOPub thread is alive, then wakes it
+    through this thread's event pipe. ``IOPubThread.stop`` (at shutdown, e.g. a culled
+    kernel's ``shutdown_request``) joins the thread and closes every event pipe in between, so
+    the control thread's "idle" status after that request meets ``ZMQError: Socket operation on
+    non-socket`` (ENOTSOCK), which the kernel prints into the server's log as a traceback (a
+    clean-clone CI run found one). Upstream fixed the same race one step later, in
+    ``_really_send`` (ipykernel#1518, 7.4.0); this is its twin in ``schedule``: the message is
+    dropped, as there, since the socket it was for is closing."""
+    import zmq
+    from ipykernel.iostream import IOPubThread
+
+    original = IOPubThread.schedule
+    if getattr(original, "_runback", False):
+        return
+
+    @functools.wraps(original)
+    def schedule(self, f):
+        try:
+            return original(self, f)
+        except zmq.ZMQError as exc:
+            if exc.errno != zmq.ENOTSOCK:
+                raise
+
+    schedule._runback = True
+    IOPubThread.schedule = schedule
 
 
 def forkable(argv: list[str]) -> bool:

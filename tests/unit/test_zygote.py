@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 
 import psutil
@@ -362,3 +363,31 @@ def test_a_forked_kernel_listens_on_ports_no_outgoing_connection_can_take(zygote
     from jupyter_client.connect import LocalPortCache
 
     assert not set(ports) & LocalPortCache.instance().currently_used_ports  # given back
+
+
+def test_a_kernel_shutting_down_prints_no_traceback_for_its_last_status():
+    """ipykernel's ``IOPubThread.schedule`` wakes the IOPub thread through an event pipe that
+    ``stop()`` may have closed meanwhile (the 'idle' status after a culled kernel's
+    ``shutdown_request``): ZMQError ENOTSOCK, a traceback in the server's log. Forked kernels
+    tolerate it (zygote.tolerate_closed_event_pipe); other errors still raise."""
+    import subprocess
+
+    code = (
+        "import zmq, sys\n"
+        "from ipykernel.iostream import IOPubThread\n"
+        "def trial():\n"
+        "    ctx = zmq.Context(); t = IOPubThread(ctx.socket(zmq.PUB)); t.start()\n"
+        "    t._event_pipe.close()  # what stop() does to every pipe, while this thread still sees it alive\n"
+        "    try:\n"
+        "        t.schedule(lambda: None); out = 'ok'\n"
+        "    except zmq.ZMQError as e:\n"
+        "        out = 'ENOTSOCK' if e.errno == zmq.ENOTSOCK else repr(e)\n"
+        "    t.stop(); t.close(); return out\n"
+        "before = trial()\n"
+        "from runback_widgets.voila.zygote import tolerate_closed_event_pipe\n"
+        "tolerate_closed_event_pipe(); tolerate_closed_event_pipe()  # idempotent\n"
+        "print(before, trial())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ENOTSOCK", "ok"], out.stdout + out.stderr

@@ -484,10 +484,6 @@ def serve(args: argparse.Namespace) -> int:
     # Kernels load plotly's widget code from this server (see voila/bundle.py).
     os.environ[bundle.ENV] = bundle.plotly_version()
     zygote = start_zygote(notebooks) if args.classroom and not args.no_fork else None
-    if zygote is None:
-        from .voila import zygote as fork
-
-        fork.install(None)  # kernels as their own processes, through runback's launcher (voila/ipykernel_launcher.py)
     Voila = voila_app_class(policy)
 
     # Ctrl-C stops the server (and Voila its kernels) even when this process was

@@ -707,22 +707,9 @@ def _provisioner_class():
                     self.pgid = pid  # its own group (set before the zygote replied), never the server's
                     self.cwd = kwargs.get("cwd", Path.cwd())
                     return self.connection_info
-            return await super().launch_kernel(launcher_cmd(cmd), **kwargs)
+            return await super().launch_kernel(cmd, **kwargs)
 
     return ForkProvisioner
-
-
-#: The module a kernel started as its own process runs instead of ``ipykernel_launcher``.
-LAUNCHER = "runback_widgets.voila.ipykernel_launcher"  # "ipykernel" in ps, as before
-
-
-def launcher_cmd(cmd: list[str]) -> list[str]:
-    """``cmd`` with ``-m ipykernel_launcher`` replaced by runback's launcher (``voila/ipykernel_launcher.py``:
-    the same kernel, with ``tolerate_closed_event_pipe``); any other command unchanged."""
-    if not forkable(cmd):
-        return list(cmd)
-    i = cmd.index("-m")
-    return [*cmd[: i + 1], LAUNCHER, *cmd[i + 2 :]]
 
 
 def __getattr__(name: str):
@@ -735,10 +722,8 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def install(zygote: Zygote | None) -> None:
-    """Make every kernel this server process starts come from ``zygote`` (with fallback), or,
-    with ``None``, start as its own process through runback's launcher, on ports below the
-    ephemeral range (``ForkProvisioner``)."""
+def install(zygote: Zygote) -> None:
+    """Make every kernel this server process starts come from ``zygote`` (with fallback)."""
     global ACTIVE
     from importlib.metadata import EntryPoint
 

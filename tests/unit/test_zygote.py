@@ -391,19 +391,3 @@ def test_a_kernel_shutting_down_prints_no_traceback_for_its_last_status():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["ENOTSOCK", "ok"], out.stdout + out.stderr
-
-
-def test_kernels_started_as_their_own_process_run_runbacks_launcher():
-    """Without a zygote (no --classroom, or --no-fork) a kernel's ``-m ipykernel_launcher`` becomes
-    runback's launcher (the same kernel with the shutdown fix); other commands are left alone."""
-    import subprocess
-
-    from runback_widgets.voila import zygote
-
-    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "/tmp/k.json"]
-    assert zygote.launcher_cmd(cmd) == [sys.executable, "-m", zygote.LAUNCHER, "-f", "/tmp/k.json"]
-    other = ["/usr/bin/R", "--slave", "-e", "IRkernel::main()"]
-    assert zygote.launcher_cmd(other) == other
-    # The launcher is a kernel: it answers --help as ipykernel_launcher does, with the fix applied.
-    out = subprocess.run([sys.executable, "-m", zygote.LAUNCHER, "--help"], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and "IPKernelApp" in out.stdout, out.stderr[-500:]

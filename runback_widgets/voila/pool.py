@@ -222,6 +222,14 @@ class ActivityFromBirth:
         return super().remove_kernel(kernel_id)
 
     def pre_start_kernel(self, kernel_name, kwargs):
+        # Every kernel of a runback server, forked or its own process, tolerates the closed
+        # event pipe at shutdown (zygote.tolerate_closed_sockets): as an IPython extension,
+        # an argument of this kernel only (jupyter_client keeps it for restarts).
+        from .zygote import KERNEL_EXTENSION_ARG
+
+        extra = list(kwargs.get("extra_arguments") or [])
+        if KERNEL_EXTENSION_ARG not in extra:
+            kwargs["extra_arguments"] = [*extra, KERNEL_EXTENSION_ARG]
         km, kernel_name, kernel_id = super().pre_start_kernel(kernel_name, kwargs)
         if "last_activity" not in getattr(km, "_trait_values", {"last_activity": None}):
             km.last_activity = _now()

@@ -307,7 +307,7 @@ def _child(request: dict) -> None:
         from ipykernel import kernelapp
 
         _register_after_kernel_start(kernelapp.IPKernelApp)
-        tolerate_closed_event_pipe()
+        tolerate_closed_sockets()
         kernelapp.launch_new_instance()
         code = 0
     except SystemExit as exc:
@@ -370,34 +370,88 @@ def _register_after_kernel_start(app_class) -> None:
     app_class.init_kernel = init_kernel
 
 
-def tolerate_closed_event_pipe() -> None:
-    """A kernel being shut down does not print a traceback for its last status message.
+def tolerate_closed_sockets() -> None:
+    """A kernel being shut down prints no traceback for a message whose socket has closed.
 
-    ipykernel 7's ``IOPubThread.schedule`` checks that the IOPub thread is alive, then wakes it
-    through this thread's event pipe. ``IOPubThread.stop`` (at shutdown, e.g. a culled
-    kernel's ``shutdown_request``) joins the thread and closes every event pipe in between, so
-    the control thread's "idle" status after that request meets ``ZMQError: Socket operation on
-    non-socket`` (ENOTSOCK), which the kernel prints into the server's log as a traceback (a
-    clean-clone CI run found one). Upstream fixed the same race one step later, in
-    ``_really_send`` (ipykernel#1518, 7.4.0); this is its twin in ``schedule``: the message is
-    dropped, as there, since the socket it was for is closing."""
+    Two places in ipykernel 7 meet ``ZMQError: Socket operation on non-socket`` (ENOTSOCK) when
+    a kernel is shut down while it is still working, and the kernel prints it into the
+    server's log as a traceback:
+
+    * ``IOPubThread.schedule`` checks that the IOPub thread is alive, then wakes it through
+      this thread's event pipe. ``IOPubThread.stop`` (e.g. a culled kernel's
+      ``shutdown_request``) joins the thread and closes every event pipe in between, so the
+      control thread's "idle" status after that request fails (a clean-clone CI run found
+      one). Upstream fixed the same race one step later, in ``_really_send`` (ipykernel#1518,
+      7.4.0); this is its twin.
+    * ``Session.send`` of a cell's ``execute_reply`` on a shell socket closed by the shutdown:
+      a pre-heated kernel's page run waits in its last cell for the visitor's link
+      (``voila.utils.get_query_string``); at Ctrl-C the server shuts the kernel down and
+      closes that link's socket, the cell returns and its reply goes to a closed socket
+      (one traceback per pooled kernel on the instructor's console).
+
+    The message is dropped in both, as upstream does, since the socket it was for is gone;
+    ``Session.send`` still returns the message it built, as callers expect. Any other error
+    still raises."""
     import zmq
     from ipykernel.iostream import IOPubThread
+    from jupyter_client.session import Session
 
-    original = IOPubThread.schedule
-    if getattr(original, "_runback", False):
-        return
+    original_schedule = IOPubThread.schedule
+    if not getattr(original_schedule, "_runback", False):
 
-    @functools.wraps(original)
-    def schedule(self, f):
-        try:
-            return original(self, f)
-        except zmq.ZMQError as exc:
-            if exc.errno != zmq.ENOTSOCK:
-                raise
+        @functools.wraps(original_schedule)
+        def schedule(self, f):
+            try:
+                return original_schedule(self, f)
+            except zmq.ZMQError as exc:
+                if exc.errno != zmq.ENOTSOCK:
+                    raise
 
-    schedule._runback = True
-    IOPubThread.schedule = schedule
+        schedule._runback = True
+        IOPubThread.schedule = schedule
+
+    original_send = Session.send
+    if not getattr(original_send, "_runback", False):
+
+        @functools.wraps(original_send)
+        def send(
+            self,
+            stream,
+            msg_or_type,
+            content=None,
+            parent=None,
+            ident=None,
+            buffers=None,
+            track=False,
+            header=None,
+            metadata=None,
+        ):
+            try:
+                return original_send(
+                    self, stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
+                )
+            except zmq.ZMQError as exc:
+                if exc.errno != zmq.ENOTSOCK:
+                    raise
+                if isinstance(msg_or_type, dict):
+                    return msg_or_type
+                return self.msg(msg_or_type, content=content, parent=parent, header=header, metadata=metadata)
+
+        send._runback = True
+        Session.send = send
+
+
+#: The kernel argument that loads this module as an IPython extension (``load_ipython_extension``):
+#: kernels ``runback serve`` starts as their own process (without ``--classroom``, or with
+#: ``--no-fork``) get ``tolerate_closed_sockets`` that way. Added per kernel by runback's
+#: kernel manager (``pool.ActivityFromBirth``), never process-wide, and harmless in a forked
+#: kernel (which applies it anyway). The module imports only the standard library at load.
+KERNEL_EXTENSION_ARG = "--IPKernelApp.extra_extensions=runback_widgets.voila.zygote"
+
+
+def load_ipython_extension(ipython) -> None:  # noqa: ARG001 - IPython's extension hook
+    """IPython extension hook: a kernel started with ``KERNEL_EXTENSION_ARG``."""
+    tolerate_closed_sockets()
 
 
 def forkable(argv: list[str]) -> bool:

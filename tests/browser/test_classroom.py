@@ -115,3 +115,19 @@ def test_link_restores_scenario_without_pool(dashboard):
     dp = dashboard(NB, query=GOOD)
     _check_restored(dp)
     assert dp.page_errors == []
+
+
+def test_ctrl_c_on_a_classroom_server_prints_no_traceback(classroom_server):
+    """Last in this module: it stops the module's server. At Ctrl-C the pooled kernels are
+    still waiting in their page's last cell for a visitor's link; their replies then went to
+    shell sockets the shutdown had closed, one ``ZMQError: Socket operation on non-socket``
+    traceback per pooled kernel on the instructor's console (zygote.tolerate_closed_sockets)."""
+    log = classroom_server.log()
+    assert "Kernel pool of" in log or "pre-heated" in log, log[-2000:]  # a pool was waiting
+    rc = classroom_server.stop()
+    log = classroom_server.log()
+    assert rc == 0, log[-2000:]
+    assert "runback: stopped." in log
+    after = log.split("Stopping", 1)[-1]
+    assert "Traceback (most recent call last)" not in after, after[-3000:]
+    assert "Traceback (most recent call last)" not in log, log[-3000:]

@@ -405,3 +405,70 @@ def test_refills_cover_the_class_and_two_spare_places_then_wait():
     assert wanted == [True] * 13 + [False] * 7
     assert not pool.refills_wanted(0, 10, 19)  # a pool larger than the class: none at once
     assert [pool.refills_wanted(s, 1, 0) for s in range(4)] == [True, True, True, False]
+
+
+@pytest.mark.parametrize("preheat", [False, True], ids=["plain", "pooled"])
+def test_a_kernel_started_as_its_own_process_tolerates_closed_sockets(preheat, tmp_path):
+    """Kernels ``runback serve`` starts as their own process (no ``--classroom``, or
+    ``--no-fork``) load the shutdown fix as an IPython extension, an argument of that kernel
+    only: a culled kernel's last status does not print ENOTSOCK into the server log (the
+    clean-clone CI failure of stop 21, twin of ipykernel#1518). Nothing process-wide changes:
+    a kernel started by plain jupyter_client afterwards is untouched."""
+    from jupyter_client.manager import start_new_kernel
+
+    from runback_widgets.voila.zygote import KERNEL_EXTENSION_ARG
+
+    probe = (
+        "import sys, json\n"
+        "from ipykernel.iostream import IOPubThread\n"
+        "from jupyter_client.session import Session\n"
+        "print(json.dumps({'patched': getattr(IOPubThread.schedule, '_runback', False)\n"
+        "                  and getattr(Session.send, '_runback', False),\n"
+        "                  'rfc_declined': 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None}))\n"
+    )
+
+    async def ask(kc) -> dict:
+        import json
+
+        msg_id = kc.execute(probe)
+        while True:
+            msg = await kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                return json.loads(msg["content"]["text"].strip().splitlines()[-1])
+            if msg["msg_type"] == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"]))
+
+    async def scenario():
+        base = manager_class(preheat)
+        kwargs = {"parent": make_parent(str(tmp_path))} if preheat else {}
+        km = base(root_dir=str(tmp_path), **kwargs)
+        kid = await km.start_kernel(kernel_name="python3")
+        kc = km.get_kernel(kid).client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            assert KERNEL_EXTENSION_ARG in km.get_kernel(kid)._launch_args["extra_arguments"]
+            return await ask(kc)
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(kid, now=True)
+
+    got = run_async(scenario())
+    assert got == {"patched": True, "rfc_declined": True}, got
+    # A kernel outside runback's manager (JupyterLab's, a test's) starts as before.
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        reply = kc.execute_interactive(
+            "from ipykernel.iostream import IOPubThread; print(getattr(IOPubThread.schedule, '_runback', False))",
+            timeout=60,
+            output_hook=lambda m: (
+                got.setdefault("plain", m["content"].get("text", "").strip()) if m["msg_type"] == "stream" else None
+            ),
+        )
+        assert reply["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert got["plain"] == "False"

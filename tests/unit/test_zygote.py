@@ -365,11 +365,11 @@ def test_a_forked_kernel_listens_on_ports_no_outgoing_connection_can_take(zygote
     assert not set(ports) & LocalPortCache.instance().currently_used_ports  # given back
 
 
-def test_a_kernel_shutting_down_prints_no_traceback_for_its_last_status():
+def test_a_kernel_shutting_down_prints_no_traceback_for_a_closed_socket():
     """ipykernel's ``IOPubThread.schedule`` wakes the IOPub thread through an event pipe that
     ``stop()`` may have closed meanwhile (the 'idle' status after a culled kernel's
     ``shutdown_request``): ZMQError ENOTSOCK, a traceback in the server's log. Forked kernels
-    tolerate it (zygote.tolerate_closed_event_pipe); other errors still raise."""
+    tolerate it (zygote.tolerate_closed_sockets); other errors still raise."""
     import subprocess
 
     code = (
@@ -383,11 +383,29 @@ def test_a_kernel_shutting_down_prints_no_traceback_for_its_last_status():
         "    except zmq.ZMQError as e:\n"
         "        out = 'ENOTSOCK' if e.errno == zmq.ENOTSOCK else repr(e)\n"
         "    t.stop(); t.close(); return out\n"
-        "before = trial()\n"
-        "from runback_widgets.voila.zygote import tolerate_closed_event_pipe\n"
-        "tolerate_closed_event_pipe(); tolerate_closed_event_pipe()  # idempotent\n"
-        "print(before, trial())\n"
+        "from jupyter_client.session import Session\n"
+        "def reply():  # a cell's execute_reply on a shell socket the shutdown has closed\n"
+        "    ctx = zmq.Context(); s = ctx.socket(zmq.ROUTER); s.close()\n"
+        "    try:\n"
+        "        m = Session().send(s, 'execute_reply', {'status': 'ok'}, {'header': {'msg_id': 'x'}})\n"
+        "        out = 'ok' if m['content']['status'] == 'ok' and m['msg_type'] == 'execute_reply' else repr(m)\n"
+        "    except zmq.ZMQError as e:\n"
+        "        out = 'ENOTSOCK' if e.errno == zmq.ENOTSOCK else repr(e)\n"
+        "    return out\n"
+        "def other_error():  # anything but a closed socket still raises\n"
+        "    ctx = zmq.Context(); s = ctx.socket(zmq.ROUTER); s.setsockopt(zmq.ROUTER_MANDATORY, 1)\n"
+        "    try:\n"
+        "        Session().send(s, 'x', {}, ident=b'nobody')  # no such peer: EHOSTUNREACH\n"
+        "        return 'no error'\n"
+        "    except zmq.ZMQError as e:\n"
+        "        return 'raised' if e.errno != zmq.ENOTSOCK else 'ENOTSOCK'\n"
+        "    finally:\n"
+        "        s.close(linger=0)\n"
+        "before = (trial(), reply())\n"
+        "from runback_widgets.voila.zygote import tolerate_closed_sockets\n"
+        "tolerate_closed_sockets(); tolerate_closed_sockets()  # idempotent\n"
+        "print(*before, trial(), reply(), other_error())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["ENOTSOCK", "ok"], out.stdout + out.stderr
+    assert out.stdout.split() == ["ENOTSOCK", "ENOTSOCK", "ok", "ok", "raised"], out.stdout + out.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import functools
 import io
 
 from .model import Plan
@@ -51,16 +52,25 @@ def plan_csv(plan: Plan) -> str:
 
 
 def plan_ics(plan: Plan) -> bytes:
-    """An iCalendar file with one all-day event per session (imports into phone calendars)."""
+    """An iCalendar file with one all-day event per session (imports into phone calendars).
+
+    Kept per plan (``Plan`` is frozen: equal plans give the same file): the What helps page
+    offers the file for download and draws it again at every change of any control, while
+    the plans change only with their own controls. The ``icalendar`` package takes ~10-30 ms
+    per plan (the kernel's largest cost in a profiled page build and visit)."""
+    plan = _require_plan(plan)
+    return _ics(plan, plan.weeks[0].start if plan.weeks else dt.date.today())
+
+
+@functools.lru_cache(maxsize=64)
+def _ics(plan: Plan, first: dt.date) -> bytes:
     from icalendar import Calendar, Event
 
-    plan = _require_plan(plan)
     cal = Calendar()
     cal.add("prodid", "-//runback//What helps planner//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Return to running" if plan.kind == "return" else "Build a base")
-    first = plan.weeks[0].start if plan.weeks else dt.date.today()
     stamp = dt.datetime.combine(first, dt.time(0, 0), tzinfo=dt.timezone.utc)
     for i, s in enumerate(plan.sessions()):
         ev = Event()

@@ -303,6 +303,23 @@ def test_ics_parses_and_round_trips_events_and_dates(plan):
     assert Calendar.from_ical(cal.to_ical()).to_ical() == cal.to_ical()
 
 
+def test_ics_is_made_once_per_plan_and_follows_the_plan():
+    """The page draws its downloads at every change of any control; the .ics (the slowest part)
+    is made again only for a different plan."""
+    import dataclasses
+
+    ret, _ = _plans()
+    export._ics.cache_clear()
+    first = export.plan_ics(ret)
+    again = export.plan_ics(dataclasses.replace(ret))  # an equal plan, another object
+    assert again == first and export._ics.cache_info().hits == 1
+    later = dataclasses.replace(ret, weeks=ret.weeks[1:])  # a different plan: a different file
+    other = export.plan_ics(later)
+    assert other != first and export._ics.cache_info().misses == 2
+    with pytest.raises(ValueError, match="plan must be a Plan"):
+        export.plan_ics("not a plan")
+
+
 def test_data_uri_round_trips():
     import base64
 

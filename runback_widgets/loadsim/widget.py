@@ -10,6 +10,8 @@ figures are created the first time it is shown, with the current results.
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 import traitlets
@@ -18,7 +20,7 @@ from .. import content
 from ..ui.components import Disclaimer, download_link, figure_csv, fixed_html
 from ..ui.dashboard import DETAIL, Choice, Dashboard, Number, Preset, grouped
 from ..ui.memo import Recent
-from ..ui.render import cite, claim_box, claims_for, h, row, table
+from ..ui.render import cite, claim_box, claims_for, h, row, table, to_html
 from . import figures as F
 from .model import (
     GROUPS,
@@ -354,6 +356,13 @@ def parameter_table() -> widgets.HTML:
 
 def preset_table() -> widgets.HTML:
     """What each preset gives (takeover minute, peak lumbar load index), computed now from the model."""
+    return widgets.HTML(_preset_table_html())
+
+
+@functools.lru_cache(maxsize=1)
+def _preset_table_html() -> str:
+    """The preset table's HTML: one run of every preset, made once per process (a classroom
+    server's kernels inherit it from the parent they fork from, which ran this page once)."""
     base = simulate_run(*PRESETS["well_conditioned"])
     rows = []
     for name, (runner, plan) in PRESETS.items():
@@ -369,4 +378,4 @@ def preset_table() -> widgets.HTML:
                 f"{100 * (r.lumbar_extensor_force[-1] / base.lumbar_extensor_force[-1] - 1):+.0f} %",
             )
         )
-    return fixed_html(table(_TB["presets_caption"], _TB["presets_columns"], rows, "rb-presets", _TB["presets_region"]))
+    return to_html(table(_TB["presets_caption"], _TB["presets_columns"], rows, "rb-presets", _TB["presets_region"]))

@@ -268,3 +268,28 @@ def test_runs_are_remembered_for_the_same_settings_only():
     for i in range(W._RUNS.kept + 2):
         W.run_and_band(runner, W.RunPlan(duration_min=20 + i, speed_m_s=3.0))
     assert len(W._RUNS) == W._RUNS.kept
+
+
+def test_preset_table_shows_each_presets_run_and_is_made_once():
+    """The notebook's preset table: one row per preset with the takeover minute and peak load
+    index of that preset's run; computed once per process (a classroom's forked kernels inherit
+    it), so a second page build costs no runs."""
+    import re
+
+    from runback_widgets.loadsim import figures as F
+    from runback_widgets.loadsim.scenarios import PRESET_LABELS
+    from runback_widgets.loadsim.widget import _preset_table_html, preset_table
+
+    _preset_table_html.cache_clear()
+    first = preset_table()
+    html = first.value
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]  # the head row first
+    assert len(rows) == len(PRESETS)
+    for (name, (runner, plan)), tr in zip(PRESETS.items(), rows):
+        r = simulate_run(runner, plan)
+        assert PRESET_LABELS[name] in tr
+        assert f"{r.peak_lumbar_load_index:.2f}" in tr
+        assert F.takeover_text(r.takeover_min).split()[0] in tr
+    second = preset_table()
+    assert second is not first and second.value == html
+    assert _preset_table_html.cache_info().hits == 1

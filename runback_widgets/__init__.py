@@ -20,10 +20,12 @@ import sys as _sys
 
 __version__ = "0.1.0"
 
+#: Every dashboard notebook (notebooks/<name>.ipynb), in the landing page's order.
 DASHBOARDS = (
     "01-spine-and-si-anatomy",
     "02-symptom-explorer",
     "03-run-load-simulator",
+    "04-what-helps",
 )
 
 #: Optional imports declined inside Jupyter kernels (see the module docstring).

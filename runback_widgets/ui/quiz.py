@@ -1,8 +1,9 @@
 """Self-check quiz widget, driven by ``content/quiz/<dashboard>.toml``.
 
 Each question: a prompt, options (native radio buttons in a fieldset: keyboard-operable
-with Tab and the arrow keys), immediate feedback per option citing the claim ids, and a
-score line for the whole quiz. Its words are in ``content/ui.toml`` ``[quiz]``.
+with Tab and the arrow keys), immediate feedback per option citing the claim ids (each a
+link to that claim's box on the page, where the page shows it), and a score line for the
+whole quiz. Its words are in ``content/ui.toml`` ``[quiz]``.
 
 One widget model for the whole quiz (an anywidget, as :mod:`.checks`): the browser draws
 the questions and the feedback from the records, with no kernel round trip per click, and
@@ -32,7 +33,39 @@ export default {
     root.className = "rb-quiz-body";
     const intro = document.createElement("p");
     intro.textContent = W.intro;
+    if (W.keys) {
+      const keys = document.createElement("span");
+      keys.className = "rb-quiz-keys";  // hidden on touch screens (runback.css)
+      keys.textContent = ` ${W.keys}`;
+      intro.appendChild(keys);
+    }
     root.appendChild(intro);
+    // A claim id in the feedback takes the reader to that claim's box on this page (opening
+    // the details it sits in), where the page shows one; otherwise it stays plain text.
+    const claimBox = (id) => {
+      const boxes = Array.from(document.querySelectorAll(`[data-claim-id="${id}"]`));
+      return boxes.find((b) => !b.closest(".rb-quiz")) || null;
+    };
+    const claimRef = (id) => {
+      if (!claimBox(id)) return document.createTextNode(id);
+      const a = document.createElement("a");
+      a.href = "#";
+      a.className = "rb-quiz-claim";
+      a.textContent = id;
+      a.title = W.claim_link.replace("{id}", id);
+      a.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        const box = claimBox(id);
+        if (!box) return;
+        for (let d = box.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
+        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "-1");
+        box.scrollIntoView({ block: "center" });
+        box.focus({ preventScroll: true });
+        box.classList.add("rb-flash");
+        setTimeout(() => box.classList.remove("rb-flash"), 2500);
+      });
+      return a;
+    };
     const answers = () => {
       const a = (model.get("answers") || []).slice();
       while (a.length < qs.length) a.push(null);
@@ -106,8 +139,12 @@ export default {
         verdict.textContent = `${ok ? "\\u2714" : "\\u2718"} ${ok ? W.correct : W.wrong}`;
         const src = document.createElement("span");
         src.className = "rb-src";
-        src.textContent = `(${W.claims}: ${q.claims.join(", ")})`;
-        div.append(verdict, ` ${q.feedback[k]} `, src);
+        src.append(`(${W.claims}: `);
+        q.claims.forEach((id, j) => { if (j) src.append(", "); src.append(claimRef(id)); });
+        src.append(")");
+        // Claim ids in the sentence itself link too (the ones this question lists).
+        const said = q.feedback[k].split(/\\b([AN]\\d{2})\\b/).map((part, j) => (j % 2 && q.claims.includes(part) ? claimRef(part) : part));
+        div.append(verdict, " ", ...said, " ", src);
         live.appendChild(div);
       });
       const s = document.createElement("strong");
@@ -120,6 +157,11 @@ export default {
   },
 };
 """
+
+
+def _is_index(value, n: int) -> bool:
+    """``value`` is an integer (not a bool) in ``0..n-1``."""
+    return not isinstance(value, bool) and isinstance(value, int) and 0 <= value < n
 
 
 def validate_question(q: dict) -> None:
@@ -200,7 +242,7 @@ def _cls():
             for i, (a, q) in enumerate(zip(value, self.questions)):
                 if a is None:
                     continue
-                if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < len(q["options"]):
+                if not _is_index(a, len(q["options"])):
                     raise traitlets.TraitError(
                         f"answers[{i}]: an option index in 0..{len(q['options']) - 1} or None, got {a!r}"
                     )
@@ -233,7 +275,7 @@ def _cls():
 
         def _check_question(self, question_index: int) -> None:
             n = len(self.questions)
-            if isinstance(question_index, bool) or not isinstance(question_index, int) or not 0 <= question_index < n:
+            if not _is_index(question_index, n):
                 raise ValueError(f"question_index must be an integer in 0..{n - 1}, got {question_index!r}")
 
         def answer(self, question_index: int, option_index: int | None) -> None:
@@ -241,9 +283,7 @@ def _cls():
             ``None`` clears it."""
             self._check_question(question_index)
             opts = len(self.questions[question_index]["options"])
-            if option_index is not None and (
-                isinstance(option_index, bool) or not isinstance(option_index, int) or not 0 <= option_index < opts
-            ):
+            if option_index is not None and not _is_index(option_index, opts):
                 raise ValueError(f"option_index must be an integer in 0..{opts - 1} or None, got {option_index!r}")
             new = list(self.answers)
             new[question_index] = option_index

@@ -68,6 +68,10 @@ def test_phone_tool_first_and_fits(browser, runback_server, notebook, screenshot
         fc = probe.first_control(page)
         assert fc, f"{notebook}: no control found"
         assert fc["top"] <= 1.5 * H, f"{notebook}: first control at {fc['top']} px (> {1.5 * H} px): {fc}"
+        # The quiz does not tell a touch screen about Tab and the arrow keys.
+        keys = page.locator(".rb-quiz-keys").first
+        keys.wait_for(state="attached", timeout=30_000)
+        assert not keys.is_visible(), f"{notebook}: the quiz's keyboard hint shows on a phone"
         page.screenshot(path=str(screenshot_dir / f"phone-{notebook}.png"))
         probe.screenshot_tool(page, screenshot_dir / f"phone-{notebook}-tool.png")
 

@@ -95,6 +95,13 @@ def test_the_page_gets_only_what_it_shows():
     quiz = Quiz("01-spine-and-si-anatomy")
     assert all(set(q) == {"id", "prompt", "options", "correct", "feedback", "claims"} for q in quiz.questions)
     assert quiz.words["correct"] == "Correct." and "{score}" in quiz.words["score"]
+    # Every word the page's script reads is there (the intro has no keys: those are in "keys",
+    # which touch screens hide), and the claim link's tooltip names the claim.
+    for key in ("intro", "keys", "question", "correct", "wrong", "claims", "score", "answered", "claim_link"):
+        assert quiz.words.get(key), key
+        assert f"W.{key}" in quiz._esm, key
+    assert "Tab" not in quiz.words["intro"] and "Tab" in quiz.words["keys"]
+    assert quiz.words["claim_link"].format(id="A08") != quiz.words["claim_link"]
 
 
 def test_feedback_is_text_not_markup():
@@ -122,7 +129,12 @@ def test_invalid_records_raise(bad):
 
 
 def test_every_dashboards_quiz_loads_and_validates():
+    from pathlib import Path
+
     from runback_widgets import DASHBOARDS
+
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    assert sorted(DASHBOARDS) == sorted(p.stem for p in notebooks.glob("*.ipynb") if p.stem != "index")
 
     for nb in DASHBOARDS:
         quiz = Quiz(nb)

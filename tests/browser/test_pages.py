@@ -43,6 +43,15 @@ def test_dashboard_renders_cleanly(dashboard, notebook, screenshot_dir, runback_
     record_property("axe_non_blocking", json.dumps(others))
     print(f"\n[axe] {notebook}: blocking={len(blocking)} others={others}")
     assert not blocking, "\n".join(blocking)
+    # Links in the page's text look like links: underlined or in a colour of their own (axe's
+    # link-in-text-block only checks links it can measure; Jupyter's base CSS unsets both).
+    plain = page.evaluate(
+        """() => [...document.querySelectorAll('.widget-html-content a[href]')].filter(a => {
+             const cs = getComputedStyle(a), ps = getComputedStyle(a.parentElement);
+             return a.offsetParent !== null && !cs.textDecorationLine.includes('underline') && cs.color === ps.color;
+           }).map(a => a.textContent.trim().slice(0, 60))"""
+    )
+    assert plain == [], f"{notebook}: links that read as plain text: {plain[:8]}"
 
     # Screenshot for the README: the dashboard itself (the output holding the
     # first figure, scrolled to the top of the 1366x900 viewport), not the

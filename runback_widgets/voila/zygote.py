@@ -396,49 +396,42 @@ def tolerate_closed_sockets() -> None:
     from ipykernel.iostream import IOPubThread
     from jupyter_client.session import Session
 
-    original_schedule = IOPubThread.schedule
-    if not getattr(original_schedule, "_runback", False):
+    def tolerant(original, dropped):
+        """``original``, except that ENOTSOCK returns ``dropped(*args, **kwargs)``."""
+        if getattr(original, "_runback", False):
+            return original
 
-        @functools.wraps(original_schedule)
-        def schedule(self, f):
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
             try:
-                return original_schedule(self, f)
+                return original(*args, **kwargs)
             except zmq.ZMQError as exc:
                 if exc.errno != zmq.ENOTSOCK:
                     raise
+                return dropped(*args, **kwargs)
 
-        schedule._runback = True
-        IOPubThread.schedule = schedule
+        wrapper._runback = True
+        return wrapper
 
-    original_send = Session.send
-    if not getattr(original_send, "_runback", False):
+    def unsent(
+        session,
+        stream,
+        msg_or_type,
+        content=None,
+        parent=None,
+        ident=None,
+        buffers=None,
+        track=False,
+        header=None,
+        metadata=None,
+    ):  # noqa: ARG001 - Session.send's signature
+        """The message ``Session.send`` would have sent (what its callers read back)."""
+        if isinstance(msg_or_type, dict):
+            return msg_or_type
+        return session.msg(msg_or_type, content=content, parent=parent, header=header, metadata=metadata)
 
-        @functools.wraps(original_send)
-        def send(
-            self,
-            stream,
-            msg_or_type,
-            content=None,
-            parent=None,
-            ident=None,
-            buffers=None,
-            track=False,
-            header=None,
-            metadata=None,
-        ):
-            try:
-                return original_send(
-                    self, stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
-                )
-            except zmq.ZMQError as exc:
-                if exc.errno != zmq.ENOTSOCK:
-                    raise
-                if isinstance(msg_or_type, dict):
-                    return msg_or_type
-                return self.msg(msg_or_type, content=content, parent=parent, header=header, metadata=metadata)
-
-        send._runback = True
-        Session.send = send
+    IOPubThread.schedule = tolerant(IOPubThread.schedule, lambda *a, **k: None)
+    Session.send = tolerant(Session.send, unsent)
 
 
 #: The kernel argument that loads this module as an IPython extension (``load_ipython_extension``):

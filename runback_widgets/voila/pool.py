@@ -36,6 +36,8 @@ import os
 import time
 from collections.abc import Callable
 
+from .priority import STARTING, Priority, autogroup_nice
+
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
 #: Kernels tried in turn for one pool place when one restarts or dies while warming.
@@ -409,16 +411,27 @@ def install(
                     if (quiet and calm) or (quiet and time.monotonic() - waited_from > max_defer_s):
                         break
                     await asyncio.sleep(0.5)
-                if me in urgent and not forked:
-                    # A visitor is already waiting for this very kernel: no queueing. (Forked
-                    # kernels take ~1 s each: they queue, at most one per core, as CPU allows.)
-                    t1 = time.monotonic()
-                    content = await self._rb_start_warm(notebook_path, **kwargs)
-                    urgent.discard(me)
-                else:
-                    async with self._rb_sem(warming):
+                # The kernel warms at low CPU priority, and gets the normal one when a visitor
+                # takes it or waits for it (voila/priority.py).
+                prio = getattr(me, "_rb_priority", None) or Priority()
+                if me in urgent:
+                    prio.boost()
+                if me is not None:
+                    me._rb_priority = prio
+                token = STARTING.set(prio)
+                try:
+                    if me in urgent and not forked:
+                        # A visitor is already waiting for this very kernel: no queueing. (Forked
+                        # kernels take ~1 s each: they queue, at most one per core, as CPU allows.)
                         t1 = time.monotonic()
                         content = await self._rb_start_warm(notebook_path, **kwargs)
+                        urgent.discard(me)
+                    else:
+                        async with self._rb_sem(warming):
+                            t1 = time.monotonic()
+                            content = await self._rb_start_warm(notebook_path, **kwargs)
+                finally:
+                    STARTING.reset(token)
                 took = time.monotonic() - t1
                 if warming:
                     state["warm"] += 1
@@ -507,12 +520,20 @@ def install(
                 pool = self._pools.get(notebook_name) or []
                 if pool and not pool[0].done():
                     urgent.add(pool[0])
+                    prio = getattr(pool[0], "_rb_priority", None)
+                    if prio is not None:
+                        prio.boost()  # a visitor waits for it: normal priority from now
                 render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(
                     notebook_name, *args, **kwargs
                 )
                 try:
+                    kernel = self.get_kernel(kernel_id)
                     # Taken from the pool now: the culler counts idleness from here.
-                    self.get_kernel(kernel_id).last_activity = utcnow()
+                    kernel.last_activity = utcnow()
+                    # ... and it serves a visitor: normal CPU priority (voila/priority.py).
+                    pid = getattr(kernel.provisioner, "pid", None)
+                    if pid is not None:
+                        autogroup_nice(pid, 0)
                 except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
                     pass
                 return render_task, rendered_cache, kernel_id

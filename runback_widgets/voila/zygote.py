@@ -285,7 +285,13 @@ def _child(request: dict) -> None:
     """In the forked child: become the kernel the server asked for. Never returns."""
     code = 1
     try:
-        os.setpgid(0, 0)  # its own process group (the zygote sets it too: no race, as shells do)
+        # Its own session and process group, as jupyter_client starts every kernel
+        # (start_new_session): the server signals the group, and on Linux the session is the
+        # kernel's own CPU share (voila/priority.py), not one share for the whole class.
+        try:
+            os.setsid()
+        except OSError:  # pragma: no cover - already a group leader: a group of its own at least
+            os.setpgid(0, 0)
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         env = dict(request["env"])
@@ -509,12 +515,9 @@ def main(argv: list[str] | None = None) -> int:
                             server.close()
                             conn.close()
                             _child(request)
-                        try:
-                            # Before the server hears of it, the kernel leads its own group:
-                            # the server signals the group, never the zygote's (its own).
-                            os.setpgid(pid, pid)
-                        except OSError:
-                            pass  # the child did it first
+                        # Before the server hears of it, the kernel leads its own session and
+                        # group: the server signals the group, never the zygote's (its own).
+                        _until_own_session(pid)
                         reply = {"pid": pid}
                     else:
                         reply = {"error": "not a request this zygote serves"}
@@ -531,6 +534,19 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
     return 0
+
+
+def _until_own_session(pid: int, timeout: float = 5.0) -> None:
+    """Wait until the forked child ``pid`` leads its own session (``_child`` calls setsid at
+    once), or has gone. Setting its group from here instead would race the child's setsid."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if os.getsid(pid) == pid or os.getpgid(pid) == pid:
+                return
+        except OSError:  # gone (or reaped): the server learns it from the status op
+            return
+        time.sleep(0.0005)
 
 
 def _read_line(conn: socket.socket, limit: int = 2**20) -> str:
@@ -721,6 +737,15 @@ def kernel_ports(ip: str, n: int, taken: set | frozenset = frozenset(), attempts
     return found if len(found) == n else []
 
 
+def _started(pid: int) -> None:
+    """A kernel process exists: give it the priority its starter asked for (voila/priority.py)."""
+    from .priority import STARTING
+
+    wanted = STARTING.get()
+    if wanted is not None:
+        wanted.started(pid)
+
+
 def _provisioner_class():
     from jupyter_client.provisioning import LocalProvisioner
 
@@ -753,8 +778,12 @@ def _provisioner_class():
                     self.pid = pid
                     self.pgid = pid  # its own group (set before the zygote replied), never the server's
                     self.cwd = kwargs.get("cwd", Path.cwd())
+                    _started(pid)
                     return self.connection_info
-            return await super().launch_kernel(cmd, **kwargs)
+            info = await super().launch_kernel(cmd, **kwargs)
+            if self.pid is not None:
+                _started(self.pid)
+            return info
 
     return ForkProvisioner
 

@@ -36,7 +36,8 @@ import os
 import time
 from collections.abc import Callable
 
-from .priority import STARTING, Priority, autogroup_nice
+from .priority import STARTING, Priority
+from .priority import request as set_priority
 
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
@@ -533,7 +534,7 @@ def install(
                     # ... and it serves a visitor: normal CPU priority (voila/priority.py).
                     pid = getattr(kernel.provisioner, "pid", None)
                     if pid is not None:
-                        autogroup_nice(pid, 0)
+                        set_priority(pid, 0)
                 except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
                     pass
                 return render_task, rendered_cache, kernel_id

@@ -14,7 +14,9 @@ jupyter_client starts leads its own session, so each kernel is one share. A
 session's share is weighted by its autogroup nice value
 (``/proc/<pid>/autogroup``), which its owner may raise and lower again
 between 0 and 19 without privileges (only values below 0 need them, unlike a
-process's own nice value, which an unprivileged owner can never lower again).
+process's own nice value, which an unprivileged owner can never lower again),
+at most one change per 100 ms on the whole machine (``request`` queues the
+others, a visitor's kernel first).
 
 So a pooled kernel warms with its session at ``WARM_NICE`` (weight 110
 against 1024: about a tenth of a visitor's kernel share when both want CPU,
@@ -29,28 +31,92 @@ from __future__ import annotations
 
 import contextvars
 import os
+import time
 from dataclasses import dataclass
+
+
+def _warm_nice(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 19:
+        raise ValueError(f"RUNBACK_WARM_NICE must be an integer from 0 to 19 (0: no lower priority), got {text!r}")
+    return value
+
 
 #: Autogroup nice of a pooled kernel's session while it warms (weight 110 against 1024 at 0;
 #: the kernel scheduler's prio_to_weight table). Assumption, checked with
 #: benchmarks/classroom.py: high enough that refills yield to visitors, and refills still run
-#: whenever a core is free.
-WARM_NICE = 10
+#: whenever a core is free. ``RUNBACK_WARM_NICE=0`` switches it off.
+WARM_NICE = _warm_nice(os.environ.get("RUNBACK_WARM_NICE", "10"))
 
 
-def autogroup_nice(pid: int, nice: int) -> bool:
-    """Set the autogroup nice value of ``pid``'s session, if ``pid`` leads a session of its
-    own (never the server's or the zygote's session). True when the kernel took it."""
+#: Linux lets a user without CAP_SYS_ADMIN change an autogroup's nice value once per 100 ms
+#: on the whole machine, and refuses sooner ones with EAGAIN (kernel/sched/autogroup.c).
+RATE_S = 0.1
+
+
+def _write(pid: int, nice: int) -> str:
+    """ "ok", "busy" (the once-per-100-ms limit: try again later) or "no" (not possible)."""
     if not 0 <= nice <= 19:
         raise ValueError(f"nice must be an integer from 0 to 19, got {nice!r}")
     try:
         if os.getsid(pid) != pid:
-            return False  # not a session leader: the session is somebody else's too
+            return "no"  # not a session leader: the session is somebody else's too
         with open(f"/proc/{pid}/autogroup", "w") as f:
             f.write(str(nice))
-        return True
+        return "ok"
+    except BlockingIOError:
+        return "busy"
     except (OSError, AttributeError):  # no such process, not Linux, or autogroups off
-        return False
+        return "no"
+
+
+def autogroup_nice(pid: int, nice: int) -> bool:
+    """Set the autogroup nice value of ``pid``'s session now, if ``pid`` leads a session of its
+    own (never the server's or the zygote's session). True when the kernel took it."""
+    return _write(pid, nice) == "ok"
+
+
+_wanted: dict[int, int] = {}  # pid -> nice value still to be written
+_retry: list = []  # the pending retry (an asyncio timer handle), if any
+
+
+def request(pid: int, nice: int) -> None:
+    """Give ``pid``'s session this nice value now, or as soon as Linux accepts a change
+    (``RATE_S``): raising a visitor's kernel back to 0 goes before lowering a warming one."""
+    if not 0 <= nice <= 19:
+        raise ValueError(f"nice must be an integer from 0 to 19, got {nice!r}")
+    _wanted[pid] = nice
+    if not _retry:
+        _drain()
+
+
+def _drain() -> None:
+    _retry.clear()
+    for pid in sorted(_wanted, key=lambda p: _wanted[p] != 0):  # boosts first, then in order
+        if _write(pid, _wanted[pid]) == "busy":
+            _later()
+            return
+        del _wanted[pid]
+
+
+def _later() -> None:
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no event loop (a script, a test): wait here, a few times at most
+        for _ in range(20):
+            time.sleep(RATE_S)
+            pid = min(_wanted, key=lambda p: _wanted[p] != 0, default=None)
+            if pid is None:
+                return
+            if _write(pid, _wanted[pid]) != "busy":
+                del _wanted[pid]
+        return
+    _retry.append(loop.call_later(RATE_S, _drain))
 
 
 def autogroup_of(pid: int) -> tuple[str, int] | None:
@@ -75,12 +141,12 @@ class Priority:
         """The kernel process exists: give its session this priority."""
         self.pid = pid
         if self.nice:
-            autogroup_nice(pid, self.nice)
+            request(pid, self.nice)
 
     def boost(self) -> None:
         self.nice = 0
         if self.pid is not None:
-            autogroup_nice(self.pid, 0)
+            request(self.pid, 0)
 
 
 #: The priority of the kernel the current task is starting (set by voila/pool.py around a

@@ -91,6 +91,9 @@ def test_a_forked_kernel_runs_warm_small_and_named(zygote):
                 assert "ipykernel_launcher" in cmd and ".json" in cmd, cmd
                 # Signals go to the kernel's own group, never to the server's (this process's).
                 assert km.provisioner.pgid == pid == os.getpgid(pid) != os.getpgid(0)
+                # Its own session too, as jupyter_client starts a kernel: on Linux its own CPU
+                # share, not one share with the server and every other kernel (voila/priority.py).
+                assert os.getsid(pid) == pid != os.getsid(0)
                 forked_uss = _uss_mb(pid)
             finally:
                 await km.shutdown_kernel()
@@ -234,11 +237,22 @@ def test_kernels_go_with_the_zygote(tmp_path):
         z.stop()
 
 
+def _kernels(srv) -> list:
+    return [
+        p
+        for p in psutil.Process(srv.proc.pid).children(recursive=True)
+        if "ipykernel_launcher" in " ".join(p.cmdline())
+    ]
+
+
 def test_classroom_server_forks_its_kernels(tmp_path):
     """``runback serve --classroom`` warms its pool from the zygote; ``--no-fork`` does not."""
     import shutil
+    import urllib.request
 
+    from runback_widgets.voila import priority
     from tests.browser.harness import NOTEBOOKS, start_server
+    from tests.unit.test_priority import AUTOGROUPS
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -255,15 +269,24 @@ def test_classroom_server_forks_its_kernels(tmp_path):
             log = srv.log()
             assert "ready:" in log, log
             assert ("kernels fork from a warm parent" in log) == fork, log
-            kernels = [
-                p
-                for p in psutil.Process(srv.proc.pid).children(recursive=True)
-                if "ipykernel_launcher" in " ".join(p.cmdline())
-            ]
+            kernels = _kernels(srv)
             assert kernels, "no kernel seen"
             parents = {psutil.Process(k.ppid()).cmdline()[2] if fork else "" for k in kernels}
             if fork:
                 assert parents == {"runback_widgets.voila.zygote"}, parents
+                if AUTOGROUPS:
+                    # A pooled kernel warms at low priority; the one a visitor takes serves at
+                    # normal priority, and the refill behind it warms low (voila/priority.py).
+                    assert [priority.autogroup_of(k.pid)[1] for k in kernels] == [priority.WARM_NICE]
+                    urllib.request.urlopen(srv.url("index.ipynb"), timeout=60).read()
+                    deadline = time.monotonic() + 60
+                    while time.monotonic() < deadline:
+                        nice = {k.pid: priority.autogroup_of(k.pid)[1] for k in _kernels(srv)}
+                        if len(nice) == 2 and kernels[0].pid in nice:
+                            break
+                        time.sleep(0.2)
+                    assert nice.pop(kernels[0].pid) == 0, "the visitor's kernel still warms at low priority"
+                    assert list(nice.values()) == [priority.WARM_NICE], nice
         finally:
             srv.stop()
 

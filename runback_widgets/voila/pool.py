@@ -37,7 +37,6 @@ import time
 from collections.abc import Callable
 
 from .priority import STARTING, Priority
-from .priority import request as set_priority
 
 #: How long a single kernel may take to warm before it counts as warm anyway.
 WARM_TIMEOUT_S = 180.0
@@ -531,10 +530,11 @@ def install(
                     kernel = self.get_kernel(kernel_id)
                     # Taken from the pool now: the culler counts idleness from here.
                     kernel.last_activity = utcnow()
-                    # ... and it serves a visitor: normal CPU priority (voila/priority.py).
-                    pid = getattr(kernel.provisioner, "pid", None)
-                    if pid is not None:
-                        set_priority(pid, 0)
+                    # ... and it serves a visitor: normal CPU priority (voila/priority.py), also
+                    # for a process that replaces it (an automatic restart).
+                    prio = getattr(kernel.provisioner, "rb_priority", None)
+                    if prio is not None:
+                        prio.boost()
                 except Exception:  # noqa: BLE001 - best effort, the kernel may be gone
                     pass
                 return render_task, rendered_cache, kernel_id

@@ -8,23 +8,27 @@ visitor's answers (benchmarks/classroom.py: with the class's page pre-heated
 in full, no refills, p95 0.6 s; with refills 1.4-4.0 s).
 
 Linux schedules by *autogroup* (``/proc/sys/kernel/sched_autogroup_enabled``,
-for processes outside a CPU cgroup): each session (``setsid``) shares the CPU
-evenly with the others first, then among its own processes. Every kernel
-jupyter_client starts leads its own session, so each kernel is one share. A
+for processes in the root CPU cgroup): each session (``setsid``) shares the
+CPU evenly with the others first, then among its own processes. Every kernel
+jupyter_client starts leads its own session, so each kernel is one share (a
+kernel forked by voila/zygote.py calls setsid for the same reason: before it
+did, the server and all of a class's kernels were one share together). A
 session's share is weighted by its autogroup nice value
 (``/proc/<pid>/autogroup``), which its owner may raise and lower again
-between 0 and 19 without privileges (only values below 0 need them, unlike a
-process's own nice value, which an unprivileged owner can never lower again),
-at most one change per 100 ms on the whole machine (``request`` queues the
-others, a visitor's kernel first).
+between 0 and 19 without privileges (only values below 0 need them; a
+process's own nice value, by contrast, cannot be lowered again by an owner
+without privileges under the usual ``RLIMIT_NICE`` of 0). A user without
+CAP_SYS_ADMIN may make one such change per 100 ms on the whole machine
+(``request`` queues the others, a visitor's kernel first).
 
 So a pooled kernel warms with its session at ``WARM_NICE`` (weight 110
 against 1024: about a tenth of a visitor's kernel share when both want CPU,
 all of the CPU nobody else wants) and is set back to 0 when a visitor takes
 it or starts waiting for it (``voila/pool.py``). Where autogroups do not
-apply (macOS, or a desktop session under systemd's CPU cgroups, where the
-whole terminal is one share) the writes are refused or have no effect and
-kernels run as before.
+apply, the writes are refused or have no effect and kernels run as before:
+macOS, and a server inside a CPU cgroup of its own (a Docker or Kubernetes
+container, a systemd service, a desktop session where systemd enables the
+CPU controller), where the server and its kernels are one share.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def autogroup_nice(pid: int, nice: int) -> bool:
 
 
 _wanted: dict[int, int] = {}  # pid -> nice value still to be written
-_retry: list = []  # the pending retry (an asyncio timer handle), if any
+_retry: list = []  # the pending retry: (its event loop, its timer handle), if any
 
 
 def request(pid: int, nice: int) -> None:
@@ -89,6 +93,8 @@ def request(pid: int, nice: int) -> None:
     if not 0 <= nice <= 19:
         raise ValueError(f"nice must be an integer from 0 to 19, got {nice!r}")
     _wanted[pid] = nice
+    if _retry and _retry[0][0].is_closed():
+        _retry.clear()  # its loop has gone (a script that ran one): the timer never fires
     if not _retry:
         _drain()
 
@@ -116,7 +122,7 @@ def _later() -> None:
             if _write(pid, _wanted[pid]) != "busy":
                 del _wanted[pid]
         return
-    _retry.append(loop.call_later(RATE_S, _drain))
+    _retry.append((loop, loop.call_later(RATE_S, _drain)))
 
 
 def autogroup_of(pid: int) -> tuple[str, int] | None:
@@ -136,17 +142,23 @@ class Priority:
 
     nice: int = WARM_NICE
     pid: int | None = None
+    #: Its session was lowered (asked to be): a boost has something to undo.
+    lowered: bool = False
 
     def started(self, pid: int) -> None:
-        """The kernel process exists: give its session this priority."""
+        """The kernel process exists (first start, a retry after a failed warm-up, or an
+        automatic restart): give its session this priority."""
         self.pid = pid
         if self.nice:
             request(pid, self.nice)
+            self.lowered = True
 
     def boost(self) -> None:
+        """Normal priority from now on, for this process and any that replaces it."""
         self.nice = 0
-        if self.pid is not None:
+        if self.pid is not None and self.lowered:
             request(self.pid, 0)
+        self.lowered = False
 
 
 #: The priority of the kernel the current task is starting (set by voila/pool.py around a

@@ -737,12 +737,15 @@ def kernel_ports(ip: str, n: int, taken: set | frozenset = frozenset(), attempts
     return found if len(found) == n else []
 
 
-def _started(pid: int) -> None:
-    """A kernel process exists: give it the priority its starter asked for (voila/priority.py)."""
+def _started(provisioner, pid: int) -> None:
+    """A kernel process exists: give it the priority its starter asked for (voila/priority.py),
+    and keep that on its provisioner (``rb_priority``: boosted when a visitor takes the kernel,
+    so a restart of it keeps the normal priority)."""
     from .priority import STARTING
 
     wanted = STARTING.get()
     if wanted is not None:
+        provisioner.rb_priority = wanted
         wanted.started(pid)
 
 
@@ -778,11 +781,11 @@ def _provisioner_class():
                     self.pid = pid
                     self.pgid = pid  # its own group (set before the zygote replied), never the server's
                     self.cwd = kwargs.get("cwd", Path.cwd())
-                    _started(pid)
+                    _started(self, pid)
                     return self.connection_info
             info = await super().launch_kernel(cmd, **kwargs)
             if self.pid is not None:
-                _started(self.pid)
+                _started(self, self.pid)
             return info
 
     return ForkProvisioner

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from runback_widgets.voila import priority
+from tests.conftest import run_async
 
 AUTOGROUPS = Path("/proc/self/autogroup").exists() and Path("/proc/sys/kernel/sched_autogroup_enabled").exists()
 needs_autogroups = pytest.mark.skipif(not AUTOGROUPS, reason="Linux autogroups only (elsewhere kernels run as before)")
@@ -47,6 +48,28 @@ def _set(pid: int, nice: int) -> bool:
             return result == "ok"
         time.sleep(priority.RATE_S / 2)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_queue():
+    """Each test starts and ends with no queued change (the queue is per server process)."""
+    priority._wanted.clear()
+    priority._retry.clear()
+    yield
+    priority._wanted.clear()
+    priority._retry.clear()
+
+
+def _in_thread(fn):
+    """Call ``fn`` in a thread with no event loop (the browser tests leave Playwright's loop
+    running in the main thread for the rest of the session)."""
+    import threading
+
+    box: dict = {}
+    t = threading.Thread(target=lambda: box.setdefault("value", fn()))
+    t.start()
+    t.join()
+    return box.get("value")
 
 
 def _nobody():
@@ -152,7 +175,7 @@ def test_queued_changes_raise_visitors_kernels_first_and_retry_while_linux_says_
             if not priority._wanted:
                 break
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert written[0] == (101, 10)
     assert sorted(written[1:3]) == [(102, 0), (103, 0)], written
     assert written[3:] == [(104, 10)], written
@@ -164,10 +187,10 @@ def test_queued_changes_raise_visitors_kernels_first_and_retry_while_linux_says_
     async def stranded():
         priority.request(105, 10)  # busy: a retry on this loop, which then closes
 
-    asyncio.run(stranded())
+    run_async(stranded())
     assert priority._retry
     busy_until[0] = 0.0
-    priority.request(106, 0)
+    _in_thread(lambda: priority.request(106, 0))  # waits out the limit in place: no loop here
     assert (106, 0) in written and (105, 10) in written
     assert not priority._wanted
 
@@ -206,14 +229,14 @@ def test_priority_follows_the_kernel_from_start_to_its_visitor():
     kernel = subprocess.Popen(SLEEPER, start_new_session=True)
     try:
         prio = priority.Priority()
-        prio.started(kernel.pid)
+        _in_thread(lambda: prio.started(kernel.pid))
         assert priority.autogroup_of(kernel.pid)[1] == priority.WARM_NICE
-        prio.boost()  # no event loop here: waits out the rate limit in place
+        _in_thread(prio.boost)  # no event loop in that thread: waits out the rate limit in place
         assert priority.autogroup_of(kernel.pid)[1] == 0
         # Boosted before the kernel existed (a visitor waited for it): it starts at normal priority.
         early = priority.Priority()
         early.boost()
-        early.started(kernel.pid)
+        _in_thread(lambda: early.started(kernel.pid))
         assert priority.autogroup_of(kernel.pid)[1] == 0
         assert not priority._wanted
     finally:

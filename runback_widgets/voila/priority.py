@@ -61,10 +61,15 @@ WARM_NICE = _warm_nice(os.environ.get("RUNBACK_WARM_NICE", "10"))
 RATE_S = 0.1
 
 
-def _write(pid: int, nice: int) -> str:
-    """ "ok", "busy" (the once-per-100-ms limit: try again later) or "no" (not possible)."""
+def _checked(nice: int) -> int:
     if not 0 <= nice <= 19:
         raise ValueError(f"nice must be an integer from 0 to 19, got {nice!r}")
+    return nice
+
+
+def _write(pid: int, nice: int) -> str:
+    """ "ok", "busy" (the once-per-100-ms limit: try again later) or "no" (not possible)."""
+    _checked(nice)
     try:
         if os.getsid(pid) != pid:
             return "no"  # not a session leader: the session is somebody else's too
@@ -90,22 +95,27 @@ _retry: list = []  # the pending retry: (its event loop, its timer handle), if a
 def request(pid: int, nice: int) -> None:
     """Give ``pid``'s session this nice value now, or as soon as Linux accepts a change
     (``RATE_S``): raising a visitor's kernel back to 0 goes before lowering a warming one."""
-    if not 0 <= nice <= 19:
-        raise ValueError(f"nice must be an integer from 0 to 19, got {nice!r}")
-    _wanted[pid] = nice
+    _wanted[pid] = _checked(nice)
     if _retry and _retry[0][0].is_closed():
         _retry.clear()  # its loop has gone (a script that ran one): the timer never fires
     if not _retry:
         _drain()
 
 
+def _write_queued() -> bool:
+    """Write the queued changes, raising visitors' kernels first, then in order; True when
+    Linux said busy (the rest still wait)."""
+    for pid in sorted(_wanted, key=lambda p: _wanted[p] != 0):
+        if _write(pid, _wanted[pid]) == "busy":
+            return True
+        del _wanted[pid]
+    return False
+
+
 def _drain() -> None:
     _retry.clear()
-    for pid in sorted(_wanted, key=lambda p: _wanted[p] != 0):  # boosts first, then in order
-        if _write(pid, _wanted[pid]) == "busy":
-            _later()
-            return
-        del _wanted[pid]
+    if _write_queued():
+        _later()
 
 
 def _later() -> None:
@@ -116,11 +126,8 @@ def _later() -> None:
     except RuntimeError:  # no event loop (a script, a test): wait here, a few times at most
         for _ in range(20):
             time.sleep(RATE_S)
-            pid = min(_wanted, key=lambda p: _wanted[p] != 0, default=None)
-            if pid is None:
+            if not _write_queued():
                 return
-            if _write(pid, _wanted[pid]) != "busy":
-                del _wanted[pid]
         return
     _retry.append((loop, loop.call_later(RATE_S, _drain)))
 
